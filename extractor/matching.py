@@ -1,0 +1,186 @@
+"""Label matching: which catalogue code does a label printed in a report name?
+
+A label is reduced to a key (abbreviations expanded, bullets, dated notes and accents removed)
+and scored against every wording of every code with rapidfuzz: whole-string similarity,
+word-order-free similarity over underthesea word tokens, and containment for labels that add a
+few words to a known wording. Two rules keep precision high:
+
+* numbers must agree: "độ tuổi 15-60" never matches a wording that says 15-35, "mức độ 2" never
+  one that says "mức độ 3";
+* generic wordings ("Số lượt người tham gia", "Miễn giảm") count only in their context: inside
+  their group, or right after the label of the code they follow.
+
+The best code must also beat the best other code by a margin; otherwise it is ambiguous and
+goes to review with both names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from extractor.normalize import clean, fold, strip_bullet, strip_numbering, words
+from extractor.patterns import Catalogue, Indicator
+
+_DATED_NOTE = re.compile(r"\([^)]*\d[^)]*\)")
+_TRAILING = re.compile(r"[\s:;,.…]+$")
+
+
+@dataclass(frozen=True)
+class Variant:
+    indicator: Indicator
+    text: str
+    key: str
+    tokens: str
+    numbers: frozenset[str]
+    contextual: bool
+
+
+@dataclass(frozen=True)
+class Match:
+    code: str
+    score: float
+    variant: str
+    indicator: Indicator
+
+
+@dataclass(frozen=True)
+class Miss:
+    """No code settled. `best` names the closest code (if any) so a reviewer sees why."""
+
+    reason: str
+    best: str | None = None
+    score: float = 0.0
+
+
+class Matcher:
+    """Matches labels of one report type against its catalogue entries."""
+
+    def __init__(self, catalogue: Catalogue, report_type: str):
+        self.catalogue = catalogue
+        self.report = catalogue.reports.get(report_type)
+        self.settings = catalogue.matching
+        self._abbrev = _abbreviation_regex(tuple(sorted(catalogue.abbreviations, key=len, reverse=True)))
+        self.variants: list[Variant] = []
+        for ind in self.report.indicators if self.report else ():
+            for text, contextual in [(t, False) for t in ind.labels] + [(t, True) for t in ind.context_labels]:
+                key = self.key(text)
+                self.variants.append(Variant(ind, text, key, self.tokens(text), _numbers(key), contextual))
+
+    def expand(self, text: str) -> str:
+        """Spell out the abbreviations of settings.yaml (whole words, case as written)."""
+        if not self._abbrev:
+            return text
+        return self._abbrev.sub(lambda m: self.catalogue.abbreviations[m.group(0)], text)
+
+    def key(self, label: str) -> str:
+        """The comparison key of a label: expanded, no bullet, no dated note, folded words."""
+        text = strip_bullet(clean(label))
+        text = _DATED_NOTE.sub(" ", text)
+        text = _TRAILING.sub("", text)
+        return words(self.expand(text))
+
+    def tokens(self, label: str) -> str:
+        """underthesea word tokens of the expanded label, folded, compounds joined by '_'."""
+        text = _DATED_NOTE.sub(" ", strip_bullet(clean(label)))
+        return _word_tokens(self.expand(text).lower())
+
+    def heading(self, text: str) -> str | None:
+        """The group a heading line opens, or None. Headings are matched by the group's regexes."""
+        if not self.report:
+            return None
+        key = words(self.expand(strip_numbering(strip_bullet(clean(text)))))
+        key = re.sub(r"^(?:[ivx]{1,4}|\d+(?: \d+)*|[a-e]) ", "", key)
+        for group in self.report.groups:
+            if any(h.search(key) for h in group.headings):
+                return group.id
+        return None
+
+    def is_stop(self, text: str) -> bool:
+        """True for a heading after which the report speaks of plans, not results."""
+        if not self.report or not self.report.stop_headings or len(text) > 200:
+            return False
+        key = words(strip_numbering(strip_bullet(clean(text))))
+        key = re.sub(r"^(?:[ivx]{1,4}|\d+(?: \d+)*|[a-e]) ", "", key)
+        return any(p.search(key) for p in self.report.stop_headings)
+
+    def match(self, label: str, group: str | None = None, last_code: str | None = None) -> Match | Miss:
+        """Match one label. `group` and `last_code` are where the label stands in the document."""
+        key = self.key(label)
+        if len(key) < 3 or not re.search(r"[a-z]", key):
+            return Miss("no label text")
+        tokens = self.tokens(label)
+        numbers = _numbers(key)
+        best: dict[str, tuple[float, Variant]] = {}
+        for variant in self.variants:
+            if variant.contextual and not _in_context(variant, group, last_code):
+                continue
+            if variant.numbers != numbers and (variant.numbers or not _only_notes(numbers, key)):
+                continue
+            score = similarity(key, tokens, variant)
+            code = variant.indicator.code
+            if code not in best or score > best[code][0]:
+                best[code] = (score, variant)
+        if not best:
+            return Miss("no wording of this report type fits")
+        ranked = sorted(best.values(), key=lambda sv: sv[0], reverse=True)
+        score, variant = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        if score < self.settings["review"]:
+            return Miss("no catalogue label is close", variant.indicator.code, round(score, 1))
+        if score < self.settings["accept"]:
+            return Miss("weak match", variant.indicator.code, round(score, 1))
+        if score - runner_up < self.settings["margin"]:
+            other = ranked[1][1].indicator.code
+            return Miss(f"ambiguous between {variant.indicator.code} and {other}",
+                        variant.indicator.code, round(score, 1))
+        return Match(variant.indicator.code, round(score, 1), variant.text, variant.indicator)
+
+
+def similarity(key: str, tokens: str, variant: Variant) -> float:
+    """0-100: how well a label key fits one wording (see the module docstring)."""
+    full = fuzz.ratio(key, variant.key)
+    order = fuzz.token_sort_ratio(tokens, variant.tokens)
+    contained = 0.0
+    shorter, longer = sorted((len(key), len(variant.key)))
+    if longer and shorter / longer >= 0.6:
+        fit = fuzz.partial_ratio(variant.key, key) if len(variant.key) <= len(key) else fuzz.partial_ratio(key, variant.key)
+        contained = fit - 25 * (1 - shorter / longer)
+    return max(full, order, contained)
+
+
+def _in_context(variant: Variant, group: str | None, last_code: str | None) -> bool:
+    ind = variant.indicator
+    if ind.after:
+        return last_code == ind.after
+    return group == ind.group
+
+
+def _numbers(key: str) -> frozenset[str]:
+    return frozenset(n.lstrip("0") or "0" for n in re.findall(r"\d+", key))
+
+
+def _only_notes(numbers: frozenset[str], key: str) -> bool:
+    """A label may carry numbers a wording lacks only if they are not ages or levels."""
+    return not numbers or not re.search(r"(tuoi|muc do|tu|den) \d", key)
+
+
+@lru_cache(maxsize=4)
+def _abbreviation_regex(keys: tuple[str, ...]) -> re.Pattern | None:
+    if not keys:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
+
+
+@lru_cache(maxsize=16384)
+def _word_tokens(text: str) -> str:
+    from underthesea import word_tokenize  # loaded on first use: a spot-check pays once
+
+    parts = word_tokenize(re.sub(r"[^\w\s]", " ", text))
+    return " ".join(fold(p).replace(" ", "_") for p in parts if p.strip())
+
+
+__all__ = ["Matcher", "Match", "Miss", "similarity", "fold"]

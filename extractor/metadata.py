@@ -1,0 +1,248 @@
+"""Metadata detection: report type, reporting unit, period, issued date, document number.
+
+The letterhead names the issuer from the top down ("UBND HUYỆN YÊN SƠN / TRUNG TÂM HTCĐ XÃ
+CHÂN SƠN"): the last, most specific organisation is the reporting unit, the ones above it give
+its district and province. Capitals are turned back into the unit's written form by finding the
+name elsewhere in the text (the place line "Chân Sơn, ngày …", the body) or in the register of
+administrative units that underthesea ships (units as they were before the 2025 merger), which
+also fills the district and province a commune's report leaves out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from extractor.model import Document, Paragraph, Table
+from extractor.normalize import clean, fold, words
+from extractor.patterns import Catalogue
+
+LEVELS = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện", "quan": "quận", "thi xa": "thị xã",
+          "xa": "xã", "phuong": "phường", "thi tran": "thị trấn"}
+COMMUNE = {"xã", "phường", "thị trấn"}
+DISTRICT = {"huyện", "quận", "thị xã", "thành phố"}
+_ORG = re.compile(
+    r"(?:ubnd|uy ban nhan dan|trung tam (?:htcd|hoc tap cong dong)|ban chi dao[^,]*?|phong giao duc[^,]*?|"
+    r"hoi dong nhan dan)\s+(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)\s+([a-z' ]+?)\s*$")
+_DATE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+_NUMBER = re.compile(r"\bSố\s*:?\s*(\d+[^\s/]*)\s*/\s*([\w.&\-/Đđ]+)", re.IGNORECASE)
+
+
+@dataclass
+class Metadata:
+    report_type: str = "unknown"
+    unit_name: str | None = None
+    unit_level: str | None = None
+    district: str | None = None
+    province: str | None = None
+    year: int | None = None
+    period: str | None = None
+    issued_date: str | None = None
+    doc_number: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def header_lines(document: Document, limit: int = 40) -> list[str]:
+    """The lines of the letterhead and title: everything up to the first body paragraph."""
+    lines: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, Table):
+            if len(lines) > 6:
+                break
+            first = block.rows[0] if block.rows else None
+            if first and len(block.rows) <= 3:
+                for cell in first.cells:
+                    lines += [ln.text for ln in cell.lines if ln.text.strip()]
+            continue
+        lines += [part for part in block.text.split("\t") if part.strip()]
+        if fold(block.text).startswith("kinh gui") or len(lines) >= limit:
+            break
+    return [clean(ln) for ln in lines]
+
+
+def detect_report_type(document: Document, catalogue: Catalogue) -> str:
+    head = header_lines(document)
+    keys = [fold(ln) for ln in head]
+    start = next((i for i, k in enumerate(keys) if re.match(r"^bao cao\b", k)), None)
+    title_zone = keys[start:start + 3] if start is not None else keys
+    title = " ".join(title_zone)
+    if start is not None:
+        title = fold(re.sub(r"^báo cáo\s*", "", " ".join(head[start:start + 3]), flags=re.IGNORECASE))
+    not_report = any(p.search(k) for k in keys[: (start if start is not None else len(keys))] + title_zone[1:2]
+                     for p in catalogue.not_a_report)
+    if not_report and (start is None or any(p.search(title) for p in catalogue.not_a_report)):
+        return "unknown"
+    for report_type, pattern in catalogue.type_rules:
+        if pattern.search(title):
+            return report_type
+    if start is None or not_report:
+        return "unknown"
+    return "unknown"
+
+
+def detect(document: Document, catalogue: Catalogue) -> Metadata:
+    meta = Metadata(report_type=detect_report_type(document, catalogue))
+    head = header_lines(document)
+    text = document.full_text()
+    _unit(meta, head, text)
+    _dates(meta, head, text)
+    return meta
+
+
+def _orgs(head: list[str]) -> list[tuple[str, str]]:
+    """(level, NAME as folded words) for each organisation line of the letterhead, top down."""
+    out = []
+    for k, line in enumerate(head[:14]):
+        key = " ".join(re.findall(r"[a-z']+", fold(line)))
+        match = _ORG.search(key)
+        if not match:
+            continue
+        name = match.group(2).strip()
+        # a PDF letterhead may wrap the name onto the next line ("... XÃ CHÂN" / "SƠN")
+        if k + 1 < len(head) and head[k + 1].isupper() and len(head[k + 1].split()) <= 2 \
+                and not _ORG.search(" ".join(re.findall(r"[a-z']+", fold(head[k + 1])))):
+            nxt = " ".join(re.findall(r"[a-z']+", fold(head[k + 1])))
+            if nxt not in ("viet nam",):
+                name = f"{name} {nxt}"
+        out.append((LEVELS[match.group(1)], name))
+    return out
+
+
+def _unit(meta: Metadata, head: list[str], text: str) -> None:
+    orgs = _orgs(head)
+    if not orgs:
+        return
+    level, name_key = orgs[-1]
+    meta.unit_level = level
+    meta.unit_name = _written_form(name_key, level, text)
+    above = orgs[:-1]
+    district = next((n for lv, n in reversed(above) if lv in DISTRICT), None)
+    province = next((n for lv, n in above if lv in ("tỉnh", "thành phố") and n != district), None)
+    if level in COMMUNE and district:
+        meta.district = _written_form(district, None, text)
+    if province:
+        meta.province = _written_form(province, None, text)
+    register = lookup(meta.unit_name, level, meta.district)
+    if register:
+        if level in COMMUNE and not meta.district:
+            meta.district = register["district"]
+        if not meta.province:
+            meta.province = register["province"]
+        if meta.unit_name and meta.unit_name.isupper():
+            meta.unit_name = register["name"]
+        if meta.district and meta.district.isupper():
+            meta.district = register["district"]
+    if level in DISTRICT:
+        meta.district = None
+
+
+def _written_form(name_key: str, level: str | None, text: str) -> str:
+    """The unit name as written in mixed case somewhere in the text (capitals otherwise)."""
+    pattern = r"(?<![\w])(" + r"[\s]+".join(r"[\w']+" for _ in name_key.split()) + r")(?![\w])"
+    for match in re.finditer(pattern, text):
+        candidate = match.group(1)
+        if words(candidate) == words(name_key) and not candidate.isupper():
+            return clean(candidate)
+    return " ".join(w.capitalize() for w in name_key.split())
+
+
+def _dates(meta: Metadata, head: list[str], text: str) -> None:
+    joined = " ".join(head)
+    folded = fold(joined)
+    place = re.search(r"[\w')]\s*,?\s+ngay\s+(\d{0,2})\s*thang\s+(\d{1,2})\s+nam\s+(\d{4})", folded)
+    if place:
+        day, month, year = place.groups()
+        if day and 1 <= int(day) <= 31 and 1 <= int(month) <= 12:
+            meta.issued_date = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    number = _NUMBER.search(joined)
+    if number:
+        meta.doc_number = f"{number.group(1)}/{number.group(2)}"
+    _period(meta, head, place.group(3) if place else None, place.group(2) if place else None)
+
+
+def _period(meta: Metadata, head: list[str], issued_year: str | None, issued_month: str | None) -> None:
+    keys = [fold(ln) for ln in head]
+    start = next((i for i, k in enumerate(keys) if re.match(r"^bao cao\b|^v/v\b", k)), 0)
+    title = " ".join(keys[start:start + 3])
+    title = re.sub(r"[\"“”][^\"“”]*[\"“”]", " ", title)  # "Xây dựng xã hội học tập giai đoạn 2021-2030" is a name
+    school = re.search(r"nam hoc\s+(\d{4})\s*[-–]\s*(\d{4})", title)
+    term = re.search(r"hoc ky\s+(i{1,2}|1|2)\b", title)
+    if school:
+        first, second = school.groups()
+        meta.year = int(first)
+        if term:
+            meta.period = f"HK{1 if term.group(1) in ('i', '1') else 2} {first}-{second}"
+        else:
+            meta.period = f"{first}-{second}"
+        return
+    span = re.search(r"giai doan\s+(\d{4})\s*[-–]\s*(\d{4})", title)
+    year = re.search(r"nam\s+(\d{4})\b", title)
+    if year:
+        meta.year = int(year.group(1))
+        meta.period = year.group(1)
+    elif span:
+        meta.year = int(span.group(1))
+        meta.period = f"{span.group(1)}-{span.group(2)}"
+    elif issued_year:
+        meta.year = int(issued_year)
+        meta.period = issued_year
+        if term and issued_month:
+            first = int(issued_year) - (1 if int(issued_month) < 8 else 0)
+            meta.year, meta.period = first, f"HK{1 if term.group(1) in ('i', '1') else 2} {first}-{first + 1}"
+
+
+# ---- the register of administrative units (underthesea.address, before the 2025 merger) ----
+@lru_cache(maxsize=1)
+def _register() -> dict:
+    """Folded unit name → list of units; built once from underthesea's mapping file."""
+    try:
+        import underthesea.address as address
+    except ImportError:  # pragma: no cover - underthesea is a core dependency
+        return {}
+    data = json.loads((Path(address.__file__).parent / "data" / "mapping.json").read_text(encoding="utf-8"))
+    index: dict[str, list[dict]] = {}
+    provinces = {k: v["short"] for k, v in data["old_province_names"].items()}
+    seen = set()
+    for record in data["ward_mapping"]:
+        province = provinces.get(record["old_province_key"], record["old_province"])
+        district_level, district = _split_level(record["old_district"])
+        ward_level, ward = _split_level(record["old_ward"])
+        for level, name, parent in ((ward_level, ward, district), (district_level, district, None)):
+            key = (words(name), level, parent, province)
+            if key in seen:
+                continue
+            seen.add(key)
+            index.setdefault(words(name), []).append(
+                {"name": clean(name), "level": level, "district": clean(parent) if parent else None,
+                 "province": clean(province)})
+    return index
+
+
+def _split_level(full: str) -> tuple[str, str]:
+    key = fold(full)
+    for prefix in sorted(LEVELS, key=len, reverse=True):
+        if key.startswith(prefix + " "):
+            return LEVELS[prefix], full[len(prefix) + 1:].strip()
+    return "", full.strip()
+
+
+def lookup(name: str | None, level: str | None, district: str | None = None) -> dict | None:
+    """The register entry for a unit, or None when it is unknown or ambiguous."""
+    if not name:
+        return None
+    candidates = [c for c in _register().get(words(name), []) if not level or c["level"] == level]
+    if district:
+        candidates = [c for c in candidates if c["district"] and words(c["district"]) == words(district)]
+    provinces = {c["province"] for c in candidates}
+    districts = {c["district"] for c in candidates}
+    if len(provinces) == 1 and len(districts) == 1:
+        return candidates[0]
+    return None
+
+
+__all__ = ["Metadata", "detect", "detect_report_type", "lookup", "Paragraph"]

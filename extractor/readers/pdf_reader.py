@@ -1,0 +1,214 @@
+"""Born-digital PDF reader (pdfplumber): text lines and ruled tables, in reading order.
+
+A PDF has no paragraphs, only glyphs. Lines are rebuilt from word boxes; a line that stopped
+because it ran out of room (the next line's first word would not have fitted) continues on the
+next line, so wrapped labels and sentences are joined while short value lines stay apart.
+Wide gaps split a line into columns (the two-column letterhead). Tables come from ruling
+lines; a table continued on the next page with its header repeated is joined into one, and a
+row broken across the page break is joined when its continuation has no number of its own.
+Pages with no text layer are handed to OCR (see `scan_reader`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+
+from extractor.model import Cell, Document, Line, Paragraph, Row, Table
+from extractor.normalize import clean, has_bullet, words
+from extractor.readers import ReadError
+
+# pdfplumber table settings, as plain data (see pdfplumber's `table_settings`).
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
+                  "snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
+COLUMN_GAP = 24.0  # points: a wider gap between words splits a line into columns
+MIN_CHARS_PER_PAGE = 20  # fewer characters than this: the page is a scan
+
+
+@dataclass
+class _Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+def read(path: Path) -> Document:
+    try:
+        pdf = pdfplumber.open(str(path))
+    except Exception as exc:
+        message = str(exc) or type(exc).__name__
+        if "password" in message.lower() or "encrypt" in message.lower() or type(exc).__name__ == "PDFPasswordIncorrect":
+            raise ReadError("encrypted PDF (password protected)") from exc
+        raise ReadError(f"corrupt PDF: {message[:120]}") from exc
+    with pdf:
+        pages = len(pdf.pages)
+        if pages == 0:
+            raise ReadError("PDF has no pages")
+        if _is_scan(pdf):
+            from extractor.readers import scan_reader
+
+            return scan_reader.read(path, pages)
+        blocks: list = []
+        for number, page in enumerate(pdf.pages, 1):
+            _read_page(page, number, blocks)
+    return Document(path=str(path), format="pdf", blocks=_join_tables(blocks), pages=pages)
+
+
+def _is_scan(pdf) -> bool:
+    chars = sum(len(page.chars) for page in pdf.pages)
+    return chars < MIN_CHARS_PER_PAGE * len(pdf.pages)
+
+
+def _read_page(page, number: int, blocks: list) -> None:
+    tables = page.find_tables(TABLE_SETTINGS)
+    boxes = [t.bbox for t in tables]
+    words = [_Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"])
+             for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)]
+    outside = [w for w in words if not any(_inside(w, box) for box in boxes)]
+    items: list[tuple[float, object]] = []
+    right_margin = max((w.x1 for w in outside), default=page.width)
+    for k, text in enumerate(_paragraphs(_lines(outside), right_margin), 1):
+        items.append((text[1], Paragraph(clean(text[0]), f"page {number}, line {k}")))
+    for t, table in enumerate(tables, 1):
+        items.append((table.bbox[1], _table(table, words, f"page {number}, table {t}", number)))
+    items.sort(key=lambda item: item[0])
+    blocks.extend(block for _, block in items)
+
+
+def _inside(word: _Word, box) -> bool:
+    x0, top, x1, bottom = box
+    cx, cy = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+    return x0 <= cx <= x1 and top <= cy <= bottom
+
+
+def _lines(words: list[_Word]) -> list[list[_Word]]:
+    """Group words into visual lines by their vertical position, each sorted left to right."""
+    lines: list[list[_Word]] = []
+    for word in sorted(words, key=lambda w: (round(w.top), w.x0)):
+        if lines and abs(lines[-1][0].top - word.top) <= 3:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w.x0) for line in lines]
+
+
+def _segments(line: list[_Word]) -> list[list[_Word]]:
+    """Split a visual line at wide gaps (columns of a letterhead)."""
+    parts = [[line[0]]]
+    for word in line[1:]:
+        if word.x0 - parts[-1][-1].x1 > COLUMN_GAP:
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    return parts
+
+
+def _text(words: list[_Word]) -> str:
+    return " ".join(w.text for w in words)
+
+
+def _wrapped(previous: list[_Word], following: list[_Word], right: float) -> bool:
+    """Did `previous` end only because the next word would not fit before `right`?"""
+    if has_bullet(_text(following)) or re.match(r"^\s*(\d+(\.\d+)*\.|[IVX]+\.|[a-z]\))\s", _text(following)):
+        return False
+    if re.search(r"[:;.!?]$", previous[-1].text):
+        return False
+    space = max(2.0, (previous[-1].x1 - previous[-1].x0) / max(1, len(previous[-1].text)))
+    first = following[0]
+    return previous[-1].x1 + space + (first.x1 - first.x0) > right - 1
+
+
+def _paragraphs(lines: list[list[_Word]], right: float) -> list[tuple[str, float]]:
+    """Join wrapped single-column lines into paragraphs; multi-column lines stay apart."""
+    out: list[tuple[str, float]] = []
+    previous: list[_Word] | None = None
+    for line in lines:
+        segments = _segments(line)
+        if len(segments) > 1:
+            out.extend((_text(seg), seg[0].top) for seg in segments)
+            previous = None
+            continue
+        if previous is not None and _wrapped(previous, line, right):
+            out[-1] = (out[-1][0] + " " + _text(line), out[-1][1])
+        else:
+            out.append((_text(line), line[0].top))
+        previous = line
+    return out
+
+
+def _table(table, words: list[_Word], location: str, page: int) -> Table:
+    rows: list[Row] = []
+    for r, row in enumerate(table.rows, 1):
+        cells = []
+        for c, box in enumerate(row.cells, 1):
+            where = f"{location}, row {r}, cell {c}"
+            if box is None:  # covered by a merged cell: read once, where it starts
+                cells.append(Cell([], where, c - 1))
+                continue
+            inner = [w for w in words if _inside(w, box)]
+            texts = _cell_lines(_lines(inner), box[2] - 2)
+            cells.append(Cell([Line(clean(t), f"{where}, line {k}") for k, t in enumerate(texts, 1)], where, c - 1))
+        rows.append(Row(cells, f"{location}, row {r}"))
+    return Table(rows, location, page)
+
+
+def _cell_lines(lines: list[list[_Word]], right: float) -> list[str]:
+    out: list[str] = []
+    previous = None
+    for line in lines:
+        if previous is not None and _wrapped(previous, line, right):
+            out[-1] += " " + _text(line)
+        else:
+            out.append(_text(line))
+        previous = line
+    return out
+
+
+def _header_key(row: Row) -> str:
+    return words(" ".join(c.text for c in row.cells))
+
+
+def _join_tables(blocks: list) -> list:
+    """Join a table continued on the next page (header repeated or not) into the one before."""
+    out: list = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if (isinstance(block, Table) and isinstance(previous, Table) and block.page and previous.page
+                and block.page == previous.page + 1 and len(block.rows[0].cells) == len(previous.rows[0].cells)):
+            rows = list(block.rows)
+            if rows and _header_key(rows[0]) == _header_key(previous.rows[0]):
+                rows = rows[1:]
+            if rows and _continues(previous.rows[-1], rows[0]):
+                _merge_row(previous.rows[-1], rows.pop(0))
+            previous.rows.extend(rows)
+            continue
+        out.append(block)
+    return out
+
+
+def _continues(last: Row, first: Row) -> bool:
+    """A row cut by the page break: its continuation has no number and reads on mid-sentence."""
+    if not first.cells or first.cells[0].text.strip():
+        return False
+    texts = [c.text.strip() for c in first.cells[1:] if c.text.strip()]
+    if not texts:
+        return True
+    head = texts[0]
+    last_label = last.cells[1].text.strip() if len(last.cells) > 1 else ""
+    if head[:1].islower():
+        return True
+    return head.isupper() and last_label.isupper() and not re.search(r"[:.]$", last_label)
+
+
+def _merge_row(target: Row, extra: Row) -> None:
+    for cell, more in zip(target.cells, extra.cells, strict=False):
+        if cell.lines and more.lines and more.lines[0].text[:1].islower():
+            cell.lines[-1].text += " " + more.lines[0].text
+            cell.lines.extend(more.lines[1:])
+        else:
+            cell.lines.extend(more.lines)

@@ -1,0 +1,164 @@
+"""Text-export reader (.txt): the export styles seen in real archives, turned into tables.
+
+* "cells" style: a table cell starts with a tab-indented line; its further paragraphs follow
+  as plain lines (blank lines kept, they align values with labels). The header row fixes how
+  many cells a row has; a row that has them all ends, and a plain line after a blank line at
+  a row's end is body text again.
+* "rows" style: each table row is one line with tab-separated cells.
+* Markdown pipe tables and HTML fragments (<b>, <li>, <br>) left by PDF converters.
+
+The encoding is detected: UTF-8 (with or without BOM), UTF-16, else Windows-1258; legacy
+TCVN3/VNI text is recognised from its characters and converted.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from extractor import legacy
+from extractor.model import Cell, Document, Line, Paragraph, Row, Table
+from extractor.normalize import clean
+from extractor.readers import ReadError
+
+_TAG_BREAK = re.compile(r"<\s*(?:br|/p|/li|/div|/tr)\s*/?>|<\s*li[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]{1,200}>")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes → (text, encoding name). Raises ReadError for binary data."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    if len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2] != b"\x00\x00":
+        return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+    sample = data[:65536]
+    if sample.count(b"\x00") > len(sample) // 100:
+        raise ReadError("binary data, not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1258", errors="replace")
+    control = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\r\n\f")
+    if control > len(text[:65536]) // 50:
+        raise ReadError("binary data, not text")
+    return text, "cp1258"
+
+
+def read(path: Path) -> Document:
+    text, encoding = decode(path.read_bytes())
+    notes = [] if encoding.startswith("utf-8") else [f"decoded as {encoding}"]
+    legacy_encoding = legacy.detect_encoding(text)
+    if legacy_encoding:
+        text = legacy.convert(text, legacy_encoding)
+        notes.append(f"converted from {legacy_encoding}")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks = parse(lines)
+    return Document(path=str(path), format="txt", blocks=blocks, notes=notes,
+                    method="converted" if legacy_encoding else "text")
+
+
+def parse(lines: list[str]) -> list:
+    """Split text lines into paragraphs and tables (see the module docstring for the styles)."""
+    blocks: list = []
+    i, tables = 0, 0
+    while i < len(lines):
+        line = lines[i]
+        if _is_row_line(line) or _is_md_row(line):
+            tables += 1
+            table, i = _rows_table(lines, i, f"table {tables}")
+            blocks.append(table)
+        elif _is_cell_start(line):
+            tables += 1
+            table, i = _cells_table(lines, i, f"table {tables}")
+            blocks.append(table)
+        else:
+            for part in _strip_html(line).split("\n"):
+                if part.strip():
+                    blocks.append(Paragraph(clean(part.strip().strip("*#").strip()), f"line {i + 1}"))
+            i += 1
+    return blocks
+
+
+def _is_cell_start(line: str) -> bool:
+    return line.startswith("\t") and "\t" not in line[1:].rstrip("\t")
+
+
+def _is_row_line(line: str) -> bool:
+    core = line.rstrip("\t ")
+    return "\t" in core.lstrip("\t") or (line.startswith("\t") and line.count("\t") >= 2 and bool(core.strip()))
+
+
+def _is_md_row(line: str) -> bool:
+    return line.strip().startswith("|") and line.strip().endswith("|") and line.count("|") >= 3
+
+
+def _cell(text: str, where: str, col: int) -> Cell:
+    parts = _strip_html(text).split("\n")
+    return Cell([Line(clean(p), f"{where}, line {k}") for k, p in enumerate(parts, 1)], where, col)
+
+
+def _rows_table(lines: list[str], i: int, location: str) -> tuple[Table, int]:
+    rows: list[Row] = []
+    while i < len(lines) and (_is_row_line(lines[i]) or _is_md_row(lines[i]) or _MD_RULE.match(lines[i] or "x")):
+        line = lines[i]
+        i += 1
+        if _MD_RULE.match(line):
+            continue
+        raw = line.strip().strip("|").split("|") if _is_md_row(line) else line.split("\t")
+        where = f"{location}, row {len(rows) + 1}"
+        rows.append(Row([_cell(t, f"{where}, cell {c}", c - 1) for c, t in enumerate(raw, 1)], where))
+    return Table(rows, location), i
+
+
+def _cells_table(lines: list[str], i: int, location: str) -> tuple[Table, int]:
+    rows: list[list[list[str]]] = []
+    current: list[list[str]] = []
+    blanks = 0
+    while i < len(lines):
+        line = lines[i]
+        width = len(rows[0]) if rows else None  # the header row fixes the number of cells
+        complete = not current or (width is not None and len(current) >= width)
+        if not line.strip() and not line.startswith("\t"):
+            blanks += 1
+            if current:
+                current[-1].append("")
+            i += 1
+            continue
+        if _is_cell_start(line) or (line.startswith("\t") and not line.strip()):
+            if current and ((width is None and blanks) or (width is not None and len(current) >= width)):
+                rows.append(current)
+                current = []
+            current.append([line[1:]])
+        elif _is_row_line(line) or (blanks and complete):
+            break
+        elif current:
+            current[-1].append(line)
+        else:
+            break
+        blanks = 0
+        i += 1
+    if current:
+        rows.append(current)
+    table_rows = []
+    for r, cells in enumerate(rows, 1):
+        where = f"{location}, row {r}"
+        built = []
+        for c, parts in enumerate(cells, 1):
+            while parts and not parts[-1].strip():
+                parts.pop()  # the blank line that separates rows is not part of the cell
+            built.append(_cell("\n".join(parts), f"{where}, cell {c}", c - 1))
+        table_rows.append(Row(built, where))
+    return Table(table_rows, location), i
+
+
+def _strip_html(text: str) -> str:
+    if "<" not in text and "&" not in text:
+        return text
+    text = _TAG_BREAK.sub("\n", text)
+    text = _TAG.sub(" ", text)
+    return html.unescape(text)
