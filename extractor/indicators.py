@@ -20,7 +20,7 @@ from extractor.matching import Match, Matcher, Miss
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
 from extractor.normalize import clean, fold, strip_bullet, words
 from extractor.patterns import Catalogue, Indicator
-from extractor.values import Parsed, Unclear, is_blank, numbers_in, parse_value
+from extractor.values import Unclear, is_blank, numbers_in, parse_value
 
 _INLINE = re.compile(r"^(?P<label>[^:：]{3,}?)\s*[:：]\s*(?P<value>.*)$")
 _LABELISH = re.compile(r"^(so|tong|ti le|ty le|co |ve |cac |huyen|dan so|trong do|mien giam|dat ti le)")
@@ -95,7 +95,8 @@ class IndicatorExtractor:
             return
         if self.ctx.stopped:
             return
-        group = self.matcher.heading(text) if len(text) < 160 and not _has_value(text) else None
+        looks_like_heading = len(text) < 100 or bool(re.match(r"^\s*(\d+(\.\d+)*\.?|[IVX]{1,4}\.|[a-zA-Z][.)])\s", text))
+        group = self.matcher.heading(text) if looks_like_heading and not _has_value(text) else None
         if group:
             self.ctx.group, self.ctx.last_code = group, None
             return

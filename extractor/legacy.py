@@ -82,6 +82,16 @@ def vni_to_unicode(text: str) -> str:
         ch = text[i]
         nxt = text[i + 1] if i + 1 < len(text) else ""
         lower = ch.lower()
+        if lower in "aeo" and (nxt in _VNI_CIRC_TONES or nxt in _VNI_CIRC_TONES_UP):  # ấ = "aá"
+            mark = _VNI_CIRC_TONES.get(nxt) or _VNI_CIRC_TONES_UP[nxt]
+            out.append(unicodedata.normalize("NFC", ch + "\u0302" + mark))
+            i += 2
+            continue
+        if lower == "a" and (nxt in _VNI_BREVE_TONES or nxt in _VNI_BREVE_TONES_UP):  # ắ = "aé"
+            mark = _VNI_BREVE_TONES.get(nxt) or _VNI_BREVE_TONES_UP[nxt]
+            out.append(unicodedata.normalize("NFC", ch + "\u0306" + mark))
+            i += 2
+            continue
         if lower in "aeo" and nxt in ("â", "Â"):  # circumflex
             out.append(unicodedata.normalize("NFC", ch + "\u0302"))
             i += 2

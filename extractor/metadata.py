@@ -24,9 +24,6 @@ LEVELS = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện", "qu
           "xa": "xã", "phuong": "phường", "thi tran": "thị trấn"}
 COMMUNE = {"xã", "phường", "thị trấn"}
 DISTRICT = {"huyện", "quận", "thị xã", "thành phố"}
-_ORG = re.compile(
-    r"(?:ubnd|uy ban nhan dan|trung tam (?:htcd|hoc tap cong dong)|ban chi dao[^,]*?|phong giao duc[^,]*?|"
-    r"hoi dong nhan dan)\s+(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)\s+([a-z' ]+?)\s*$")
 _DATE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 _NUMBER = re.compile(r"\bSố\s*:?\s*(\d+[^\s/]*)\s*/\s*([\w.&\-/Đđ]+)", re.IGNORECASE)
 
@@ -68,11 +65,13 @@ def header_lines(document: Document, limit: int = 40) -> list[str]:
 def detect_report_type(document: Document, catalogue: Catalogue) -> str:
     head = header_lines(document)
     keys = [fold(ln) for ln in head]
-    start = next((i for i, k in enumerate(keys) if re.match(r"^bao cao\b", k)), None)
+    start = _title_index(keys)
+    if start is not None and any(p.search(keys[start]) for p in catalogue.not_a_report):
+        return "unknown"
     title_zone = keys[start:start + 3] if start is not None else keys
     title = " ".join(title_zone)
     if start is not None:
-        title = fold(re.sub(r"^báo cáo\s*", "", " ".join(head[start:start + 3]), flags=re.IGNORECASE))
+        title = fold(re.sub(r"^.*?báo cáo\s*", "", " ".join(head[start:start + 3]), count=1, flags=re.IGNORECASE))
     not_report = any(p.search(k) for k in keys[: (start if start is not None else len(keys))] + title_zone[1:2]
                      for p in catalogue.not_a_report)
     if not_report and (start is None or any(p.search(title) for p in catalogue.not_a_report)):
@@ -94,22 +93,36 @@ def detect(document: Document, catalogue: Catalogue) -> Metadata:
     return meta
 
 
+_ORG_START = re.compile(r"\b(?:ubnd|uy ban nhan dan|trung tam (?:htcd|hoc tap cong dong)|ban chi dao(?: [a-z]+){0,6}?"
+                        r"|hoi dong nhan dan)\s+(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)\s+")
+_NAME_END = re.compile(r"\b(?:so|cong hoa|doc lap|bao cao|ubnd|uy ban|trung tam|ban chi dao|v v|ngay|kinh gui)\b")
+
+
+def _title_index(keys: list[str]) -> int | None:
+    """Index of the line that carries the word BÁO CÁO (or V/v) as the document's title."""
+    for i, key in enumerate(keys):
+        if re.match(r"^(bao cao|v/v)\b", key) or re.search(r"\bbao cao$", key):
+            return i
+    return None
+
+
 def _orgs(head: list[str]) -> list[tuple[str, str]]:
-    """(level, NAME as folded words) for each organisation line of the letterhead, top down."""
+    """(level, NAME as folded words) for each organisation of the letterhead, top down."""
+    keys = [" ".join(re.findall(r"[a-z']+", fold(line))) for line in head]
+    title = _title_index([fold(h) for h in head])
     out = []
-    for k, line in enumerate(head[:14]):
-        key = " ".join(re.findall(r"[a-z']+", fold(line)))
-        match = _ORG.search(key)
-        if not match:
-            continue
-        name = match.group(2).strip()
-        # a PDF letterhead may wrap the name onto the next line ("... XÃ CHÂN" / "SƠN")
-        if k + 1 < len(head) and head[k + 1].isupper() and len(head[k + 1].split()) <= 2 \
-                and not _ORG.search(" ".join(re.findall(r"[a-z']+", fold(head[k + 1])))):
-            nxt = " ".join(re.findall(r"[a-z']+", fold(head[k + 1])))
-            if nxt not in ("viet nam",):
-                name = f"{name} {nxt}"
-        out.append((LEVELS[match.group(1)], name))
+    for k, key in enumerate(keys[: title if title is not None else 12]):
+        for match in _ORG_START.finditer(key):
+            rest = key[match.end():]
+            end = _NAME_END.search(rest)
+            name = (rest[: end.start()] if end else rest).split()[:5]
+            # a PDF letterhead may wrap the name onto the next line ("... XÃ CHÂN" / "SƠN")
+            if not end and k + 1 < len(head) and head[k + 1].isupper() and len(head[k + 1].split()) <= 2:
+                nxt = keys[k + 1]
+                if not _NAME_END.search(nxt) and nxt not in ("viet nam",):
+                    name += nxt.split()
+            if name:
+                out.append((LEVELS[match.group(1)], " ".join(name)))
     return out
 
 
@@ -119,36 +132,38 @@ def _unit(meta: Metadata, head: list[str], text: str) -> None:
         return
     level, name_key = orgs[-1]
     meta.unit_level = level
-    meta.unit_name = _written_form(name_key, level, text)
+    written = _written_form(name_key, text)
+    meta.unit_name = written or name_key.title()
     above = orgs[:-1]
     district = next((n for lv, n in reversed(above) if lv in DISTRICT), None)
     province = next((n for lv, n in above if lv in ("tỉnh", "thành phố") and n != district), None)
     if level in COMMUNE and district:
-        meta.district = _written_form(district, None, text)
+        meta.district = _written_form(district, text) or district.title()
     if province:
-        meta.province = _written_form(province, None, text)
-    register = lookup(meta.unit_name, level, meta.district)
-    if register:
+        meta.province = province_name(province) or _written_form(province, text) or province.title()
+    entry = lookup(name_key, level, district, province, text)
+    if entry:
         if level in COMMUNE and not meta.district:
-            meta.district = register["district"]
+            meta.district = entry["district"]
         if not meta.province:
-            meta.province = register["province"]
-        if meta.unit_name and meta.unit_name.isupper():
-            meta.unit_name = register["name"]
-        if meta.district and meta.district.isupper():
-            meta.district = register["district"]
-    if level in DISTRICT:
+            meta.province = entry["province"]
+        if not written:
+            meta.unit_name = entry["name"]
+        if level in COMMUNE and district and not _written_form(district, text):
+            meta.district = entry["district"]
+    if level in DISTRICT or level == "tỉnh":
         meta.district = None
 
 
-def _written_form(name_key: str, level: str | None, text: str) -> str:
-    """The unit name as written in mixed case somewhere in the text (capitals otherwise)."""
-    pattern = r"(?<![\w])(" + r"[\s]+".join(r"[\w']+" for _ in name_key.split()) + r")(?![\w])"
+def _written_form(name_key: str, text: str) -> str | None:
+    """The unit name as written in mixed case somewhere in the text, or None."""
+    parts = name_key.split()
+    pattern = r"(?<![\w'])(" + r"[ \t]+".join(r"[\w']+" for _ in parts) + r")(?![\w'])"
     for match in re.finditer(pattern, text):
         candidate = match.group(1)
-        if words(candidate) == words(name_key) and not candidate.isupper():
+        if words(candidate) == words(name_key) and not candidate.isupper() and candidate[:1].isupper():
             return clean(candidate)
-    return " ".join(w.capitalize() for w in name_key.split())
+    return None
 
 
 def _dates(meta: Metadata, head: list[str], text: str) -> None:
@@ -167,7 +182,7 @@ def _dates(meta: Metadata, head: list[str], text: str) -> None:
 
 def _period(meta: Metadata, head: list[str], issued_year: str | None, issued_month: str | None) -> None:
     keys = [fold(ln) for ln in head]
-    start = next((i for i, k in enumerate(keys) if re.match(r"^bao cao\b|^v/v\b", k)), 0)
+    start = _title_index(keys) or 0
     title = " ".join(keys[start:start + 3])
     title = re.sub(r"[\"“”][^\"“”]*[\"“”]", " ", title)  # "Xây dựng xã hội học tập giai đoạn 2021-2030" is a name
     school = re.search(r"nam hoc\s+(\d{4})\s*[-–]\s*(\d{4})", title)
@@ -231,16 +246,43 @@ def _split_level(full: str) -> tuple[str, str]:
     return "", full.strip()
 
 
-def lookup(name: str | None, level: str | None, district: str | None = None) -> dict | None:
-    """The register entry for a unit, or None when it is unknown or ambiguous."""
+@lru_cache(maxsize=1)
+def _provinces() -> dict[str, str]:
+    import underthesea.address as address
+
+    data = json.loads((Path(address.__file__).parent / "data" / "mapping.json").read_text(encoding="utf-8"))
+    return {words(v["short"]): clean(v["short"]) for v in data["old_province_names"].values()}
+
+
+def province_name(key: str) -> str | None:
+    """The register's written form of a province named in capitals ("LÀO CAI" → "Lào Cai")."""
+    return _provinces().get(words(key))
+
+
+def lookup(name: str | None, level: str | None, district: str | None = None, province: str | None = None,
+           text: str = "") -> dict | None:
+    """The register entry for a unit, or None when it is unknown or stays ambiguous.
+
+    Several communes share a name; the district or province the document names (in the
+    letterhead or anywhere in its text) picks the right one.
+    """
     if not name:
         return None
     candidates = [c for c in _register().get(words(name), []) if not level or c["level"] == level]
     if district:
         candidates = [c for c in candidates if c["district"] and words(c["district"]) == words(district)]
-    provinces = {c["province"] for c in candidates}
-    districts = {c["district"] for c in candidates}
-    if len(provinces) == 1 and len(districts) == 1:
+    if province:
+        candidates = [c for c in candidates if words(c["province"]) == words(province)]
+    if len({(c["district"], c["province"]) for c in candidates}) > 1 and text:
+        folded = f" {words(text)} "
+        named = [c for c in candidates if c["district"] and f" {words(c['district'])} " in folded]
+        if len({(c["district"], c["province"]) for c in named}) == 1:
+            candidates = named
+        else:
+            named = [c for c in (named or candidates) if f" {words(c['province'])} " in folded]
+            if named:
+                candidates = named
+    if len({(c["district"], c["province"]) for c in candidates}) == 1:
         return candidates[0]
     return None
 

@@ -1,0 +1,54 @@
+import zipfile
+
+import pytest
+from conftest import sample
+
+from extractor.model import Table
+from extractor.readers import ReadError, read_document
+from extractor.readers.txt_reader import decode
+
+
+def test_docx_body_order_and_multiline_cells():
+    doc = read_document(sample("BC ket qua TLHTSD ChanSon 2023.docx"))
+    tables = doc.tables()
+    week = tables[1]
+    assert week.rows[0].cells[1].text == "Nội dung hoạt động"
+    label_cell = week.rows[1].cells[1]
+    assert len(label_cell.lines) == 3 and label_cell.lines[1].text == "+ Cấp huyện:"
+    assert label_cell.lines[1].location == "table 2, row 2, cell 2, line 2"
+
+
+def test_pdf_tables_join_across_pages():
+    doc = read_document(sample("BC_DeAn1373_MDrak_2025.pdf"))
+    annex = [t for t in doc.tables() if "Nội dung chỉ tiêu" in t.rows[0].cells[1].text]
+    assert annex and annex[0].page == 2
+    assert doc.pages == 5
+
+
+def test_txt_cells_style():
+    doc = read_document(sample("BC_SoKet_HK1_DakSMar_2017.txt"))
+    assert any(isinstance(b, Table) and len(b.rows) > 3 for b in doc.blocks)
+
+
+def test_decode_encodings():
+    text = "Số liệu báo cáo"
+    assert decode(text.encode("utf-8"))[0] == text
+    assert decode(b"\xef\xbb\xbf" + text.encode("utf-8"))[0] == text
+    assert decode(text.encode("utf-16"))[0] == text
+    assert decode("Báo cáo hàng năm".encode("cp1258")) == ("Báo cáo hàng năm", "cp1258")
+
+
+def test_bad_inputs_fail_with_one_line_reason(tmp_path):
+    empty = tmp_path / "empty.docx"
+    empty.write_bytes(b"")
+    corrupt = tmp_path / "corrupt.docx"
+    corrupt.write_bytes(b"PK\x03\x04 this is not a zip")
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(bytes(range(256)) * 64)
+    notword = tmp_path / "other.docx"
+    with zipfile.ZipFile(notword, "w") as z:
+        z.writestr("hello.txt", "hi")
+    for path in (empty, corrupt, binary, notword):
+        with pytest.raises(ReadError) as err:
+            read_document(path)
+        assert "\n" not in str(err.value) and str(err.value)
