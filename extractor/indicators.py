@@ -23,6 +23,7 @@ from extractor.patterns import Catalogue, Indicator
 from extractor.values import Unclear, is_blank, numbers_in, parse_value
 
 _INLINE = re.compile(r"^(?P<label>[^:：]{3,}?)\s*[:：]\s*(?P<value>.*)$")
+_PART_SPLIT = re.compile(r";\s*|\s[*+•▪–-]\s+(?=[A-ZĐÀ-Ỹ])")
 _LABELISH = re.compile(r"^(so|tong|ti le|ty le|co |ve |cac |huyen|dan so|trong do|mien giam|dat ti le)")
 
 
@@ -173,8 +174,15 @@ class IndicatorExtractor:
         confidence = _min_confidence(lines)
         inline = _segments(label)
         if inline and all(is_blank(v) for _, v, _ in values):
-            for seg_label, seg_value in inline:
-                self._pair(seg_label, [("value", seg_value, location)], location, "inline", confidence=confidence)
+            for part in _parts(label):
+                match = _INLINE.match(part)
+                if not match:
+                    group = self.matcher.heading(part)
+                    if group:
+                        self.ctx.group, self.ctx.last_code = group, None
+                    continue
+                self._pair(match.group("label"), [("value", match.group("value").strip(), location)],
+                           location, "inline", confidence=confidence)
             return
         if not any(not is_blank(v) for _, v, _ in values):
             group = self.matcher.heading(label)
@@ -300,11 +308,17 @@ class IndicatorExtractor:
         self.found.observations.append(obs)
 
 
+def _parts(text: str) -> list[str]:
+    """Cut a line at ";" and at bullets inside it ("… HTSĐ + Cấp huyện: 00 * Số bài: 05"),
+    which is how flattened exports run a cell's paragraphs together."""
+    return [p.strip() for p in _PART_SPLIT.split(text) if p and p.strip()]
+
+
 def _segments(text: str) -> list[tuple[str, str]]:
     """Split "label: value; label: value" into pairs; [] when the text holds no such pair."""
     out = []
-    for part in re.split(r";\s*", text):
-        match = _INLINE.match(part.strip())
+    for part in _parts(text):
+        match = _INLINE.match(part)
         if match and not re.search(r"\d{1,2}/\d{1,2}/\d{4}$", match.group("label")):
             out.append((match.group("label"), match.group("value").strip()))
     return out

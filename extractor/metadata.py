@@ -56,7 +56,9 @@ def header_lines(document: Document, limit: int = 40) -> list[str]:
                 for cell in first.cells:
                     lines += [ln.text for ln in cell.lines if ln.text.strip()]
             continue
-        lines += [part for part in block.text.split("\t") if part.strip()]
+        # PDF lines can run the date, "V/v …" and "Kính gửi" together: split them again
+        parts = re.split(r"\t|\s(?=V/v\s)|\s(?=Kính gửi\b)", block.text)
+        lines += [part for part in parts if part.strip()]
         if fold(block.text).startswith("kinh gui") or len(lines) >= limit:
             break
     return [clean(ln) for ln in lines]
@@ -93,9 +95,12 @@ def detect(document: Document, catalogue: Catalogue) -> Metadata:
     return meta
 
 
-_ORG_START = re.compile(r"\b(?:ubnd|uy ban nhan dan|trung tam (?:htcd|hoc tap cong dong)|ban chi dao(?: [a-z]+){0,6}?"
-                        r"|hoi dong nhan dan)\s+(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)\s+")
-_NAME_END = re.compile(r"\b(?:so|cong hoa|doc lap|bao cao|ubnd|uy ban|trung tam|ban chi dao|v v|ngay|kinh gui)\b")
+# Letterhead words, compared with their diacritics ("tỉnh" is a level, "Tĩnh" a name; "phòng"
+# starts an office, "Phong" is a name). Unit names that follow a level word end at these.
+_LEVEL_PHRASES = ["thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường"]
+_STOP_PHRASES = ["số", "báo cáo", "ubnd", "ủy ban nhân dân", "uỷ ban nhân dân", "ủy ban", "uỷ ban", "trung tâm", "ban chỉ đạo", "phòng",
+                 "hội đồng", "hội khuyến học", "v/v", "ngày", "kính gửi", "#"]
+_MOTTO = re.compile(r"\bcong hoa xa hoi\b|\bchu nghia viet nam\b|\bdoc lap\b|^viet nam$|^chu nghia\b")
 
 
 def _title_index(keys: list[str]) -> int | None:
@@ -106,23 +111,57 @@ def _title_index(keys: list[str]) -> int | None:
     return None
 
 
-def _orgs(head: list[str]) -> list[tuple[str, str]]:
-    """(level, NAME as folded words) for each organisation of the letterhead, top down."""
-    keys = [" ".join(re.findall(r"[a-z']+", fold(line))) for line in head]
+def _letterhead(head: list[str]) -> list[str]:
+    """The letterhead's organisation lines as folded words, run together.
+
+    Letterheads wrap anywhere ("ỦY BAN NHÂN DÂN" / "HUYỆN BẠCH THÔNG", "… HUYỆN" / "NINH
+    PHƯỚC") and PDF readers interleave them with the motto, so the capital lines before the
+    title are joined into one stream; the motto and the date line are left out, and a phrase
+    like "xã hội học tập" is marked so that its "xã" is not taken for a unit.
+    """
     title = _title_index([fold(h) for h in head])
+    tokens: list[str] = []
+    for line in head[: title if title is not None else 12]:
+        letters = [ch for ch in line if ch.isalpha()]
+        if not letters or sum(ch.isupper() for ch in letters) < 0.7 * len(letters):
+            continue
+        key = clean(line).lower()
+        motto = _MOTTO.search(fold(key))
+        if motto:
+            key = key[: motto.start()]  # a rows-style line may carry the motto after the unit
+        key = re.sub(r"\bxã hội\b", "#", key)
+        tokens += re.findall(r"[\w'#/]+", key)
+    return tokens
+
+
+def _phrase_at(tokens: list[str], i: int, phrases: list[str]) -> str | None:
+    for phrase in phrases:
+        parts = phrase.split()
+        if tokens[i:i + len(parts)] == parts:
+            return phrase
+    return None
+
+
+def _orgs(head: list[str]) -> list[tuple[str, str]]:
+    """(level, NAME as folded words) for each unit the letterhead names, top down."""
+    tokens = _letterhead(head)
     out = []
-    for k, key in enumerate(keys[: title if title is not None else 12]):
-        for match in _ORG_START.finditer(key):
-            rest = key[match.end():]
-            end = _NAME_END.search(rest)
-            name = (rest[: end.start()] if end else rest).split()[:5]
-            # a PDF letterhead may wrap the name onto the next line ("... XÃ CHÂN" / "SƠN")
-            if not end and k + 1 < len(head) and head[k + 1].isupper() and len(head[k + 1].split()) <= 2:
-                nxt = keys[k + 1]
-                if not _NAME_END.search(nxt) and nxt not in ("viet nam",):
-                    name += nxt.split()
-            if name:
-                out.append((LEVELS[match.group(1)], " ".join(name)))
+    i = 0
+    while i < len(tokens):
+        level = _phrase_at(tokens, i, _LEVEL_PHRASES)
+        if not level:
+            i += 1
+            continue
+        j = i + len(level.split())
+        if j >= len(tokens) or _phrase_at(tokens, j, _STOP_PHRASES):
+            i = j
+            continue
+        # the name runs to the next unit or organisation word, after at least one word
+        k = j + 1
+        while k < len(tokens) and not _phrase_at(tokens, k, _STOP_PHRASES + _LEVEL_PHRASES):
+            k += 1
+        out.append((LEVELS[fold(level)], fold(" ".join(tokens[j:k][:5]))))
+        i = k
     return out
 
 
@@ -174,7 +213,9 @@ def _dates(meta: Metadata, head: list[str], text: str) -> None:
         day, month, year = place.groups()
         if day and 1 <= int(day) <= 31 and 1 <= int(month) <= 12:
             meta.issued_date = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
-    number = _NUMBER.search(joined)
+    title = _title_index([fold(h) for h in head])
+    # only the letterhead's "Số: …": the body cites other letters by number too
+    number = _NUMBER.search(" ".join(head[: title if title is not None else 12]))
     if number:
         meta.doc_number = f"{number.group(1)}/{number.group(2)}"
     _period(meta, head, place.group(3) if place else None, place.group(2) if place else None)

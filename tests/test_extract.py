@@ -71,3 +71,11 @@ def test_seeds_read_sensibly():
 @pytest.mark.parametrize("name", ["BC ket qua TLHTSD ChanSon 2022.pdf", "Bao cao tuan le hoc tap suot doi 2019 - ChanSon.txt"])
 def test_every_sample_extracts_without_error(name):
     assert extract_file(sample(name))["source"]["sha256"]
+
+
+def test_flattened_cell_with_bullets_inside_the_line():
+    """A txt export that runs a cell's paragraphs into one line ("… HTSĐ + Cấp huyện: 00 * Số …")."""
+    v = values(extract_file(sample("Bao cao tuan le hoc tap suot doi 2019 - ChanSon.txt")))
+    assert v[("tuanle.ke_hoach.cap_huyen", "actual")] == 0
+    assert v[("tuanle.lop.xoa_mu_chu.so_luot", "actual")] == 44
+    assert v[("tuanle.khen_thuong.kinh_phi", "actual")] == 4000000

@@ -122,7 +122,9 @@ def _cells_table(lines: list[str], i: int, location: str) -> tuple[Table, int]:
     while i < len(lines):
         line = lines[i]
         width = len(rows[0]) if rows else None  # the header row fixes the number of cells
-        complete = not current or (width is not None and len(current) >= width)
+        # A row is complete when it has the header's cells; the first row (a letterhead, or
+        # the header itself) is taken as complete once it has two cells.
+        complete = not current or len(current) >= (width or 2)
         if not line.strip() and not line.startswith("\t"):
             blanks += 1
             if current:
