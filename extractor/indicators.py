@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.matching import Match, Matcher, Miss
+from extractor.matching import Match, Matcher, Miss, value_shape
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
 from extractor.normalize import clean, fold, strip_bullet, words
 from extractor.patterns import Catalogue, Indicator
@@ -241,8 +241,9 @@ class IndicatorExtractor:
     def _pair(self, label: str, values: list, location: str, method: str, quiet: bool = False,
               confidence: float | None = None, review_value: bool = False) -> None:
         label = label.strip()
-        result = self.matcher.match(label, self.ctx.group, self.ctx.last_code)
         has_value = any(not is_blank(v) for _, v, _ in values)
+        shape = value_shape(next(v for _, v, _ in values if not is_blank(v))) if has_value and len(values) == 1 else None
+        result = self.matcher.match(label, self.ctx.group, self.ctx.last_code, shape)
         if isinstance(result, Miss):
             self.ctx.last_code = None
             group = self.matcher.heading(label) if not has_value else None

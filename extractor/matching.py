@@ -107,8 +107,11 @@ class Matcher:
         key = re.sub(r"^(?:[ivx]{1,4}|\d+(?: \d+)*|[a-e]) ", "", key)
         return any(p.search(key) for p in self.report.stop_headings)
 
-    def match(self, label: str, group: str | None = None, last_code: str | None = None) -> Match | Miss:
-        """Match one label. `group` and `last_code` are where the label stands in the document."""
+    def match(self, label: str, group: str | None = None, last_code: str | None = None,
+              value_shape: str | None = None) -> Match | Miss:
+        """Match one label. `group` and `last_code` are where the label stands in the document;
+        `value_shape` ("percent" or "count", see `value_shape`) rules out indicators whose values
+        cannot look like that, so "Số người biết chữ: 138.028 người" is not a literacy rate."""
         key = self.key(label)
         if len(key) < 3 or not re.search(r"[a-z]", key):
             return Miss("no label text")
@@ -117,6 +120,8 @@ class Matcher:
         best: dict[str, tuple[float, Variant]] = {}
         for variant in self.variants:
             if variant.contextual and not _in_context(variant, group, last_code):
+                continue
+            if value_shape and variant.indicator.value_type in _INCOMPATIBLE[value_shape]:
                 continue
             if variant.numbers != numbers and (variant.numbers or not _only_notes(numbers, key)):
                 continue
@@ -138,6 +143,21 @@ class Matcher:
             return Miss(f"ambiguous between {variant.indicator.code} and {other}",
                         variant.indicator.code, round(score, 1))
         return Match(variant.indicator.code, round(score, 1), variant.text, variant.indicator)
+
+
+_INCOMPATIBLE = {"percent": {"count", "money"}, "count": {"percent"}}
+_PEOPLE = re.compile(r"^\s*\d{1,3}(?:\.\d{3})+\s*(nguoi|hoc sinh|lop|hoc vien)?\s*[.;,]?\s*$|"
+                     r"^\s*\d+\s*(nguoi|hoc sinh|lop|hoc vien)\b")
+
+
+def value_shape(raw: str) -> str | None:
+    """"percent" for "97,29%", "count" for "1.234" or "36 người"; None when it could be either."""
+    folded = fold(raw)
+    if "%" in folded:
+        return "percent"
+    if _PEOPLE.search(folded):
+        return "count"
+    return None
 
 
 def similarity(key: str, tokens: str, variant: Variant) -> float:
@@ -183,4 +203,4 @@ def _word_tokens(text: str) -> str:
     return " ".join(fold(p).replace(" ", "_") for p in parts if p.strip())
 
 
-__all__ = ["Matcher", "Match", "Miss", "similarity", "fold"]
+__all__ = ["Matcher", "Match", "Miss", "similarity", "fold", "value_shape"]

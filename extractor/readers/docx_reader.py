@@ -33,6 +33,7 @@ def read(path: Path) -> Document:
         document.method = "converted"
     else:
         _convert_by_statistics(document)
+    _drop_soft_hyphens(document)  # what conversion did not turn into "ư" was a hyphenation hint
     return document
 
 
@@ -114,6 +115,9 @@ class _Reader:
                     text.append("\t")
                 elif node.tag in (qn("w:br"), qn("w:cr")):
                     text.append("\n")
+                elif node.tag == qn("w:softHyphen"):
+                    # LibreOffice writes TCVN3's "ư" (0xAD, the soft-hyphen byte) as this element
+                    text.append("\xad")
             chunk = "".join(text)
             if encoding and chunk.strip():
                 self.legacy_runs += 1
@@ -190,3 +194,15 @@ def _convert_by_statistics(document: Document) -> None:
                         line.text = clean(legacy.convert(line.text, encoding))
     document.notes.append(f"converted from {encoding} (detected from characters)")
     document.method = "converted"
+
+
+def _drop_soft_hyphens(document: Document) -> None:
+    """In Unicode text a soft hyphen is only a hyphenation hint: remove it."""
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            block.text = block.text.replace("\xad", "")
+        else:
+            for row in block.rows:
+                for cell in row.cells:
+                    for line in cell.lines:
+                        line.text = line.text.replace("\xad", "")
