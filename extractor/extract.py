@@ -46,8 +46,11 @@ def extract_document(document: Document, catalogue: Catalogue) -> dict:
     }
 
 
-def extract_file(path: str | Path, catalogue: Catalogue | None = None) -> dict:
-    """Read and extract one file; raises readers.ReadError with a one-line reason on bad input."""
+def extract_file(path: str | Path, catalogue: Catalogue | None = None, with_text: bool = False) -> dict:
+    """Read and extract one file; raises readers.ReadError with a one-line reason on bad input.
+
+    `with_text` adds the document's full text under "text" (the store keeps it for search).
+    """
     path = Path(path)
     catalogue = catalogue or default_catalogue()
     document = read_document(path)
@@ -55,7 +58,10 @@ def extract_file(path: str | Path, catalogue: Catalogue | None = None) -> dict:
     source = {"path": str(path), "sha256": sha256_of(path), "format": _format_of(document),
               "size": path.stat().st_size}
     versions = {"extractor": __version__, "patterns": catalogue_digest()}
-    return {"source": source, **result, "versions": versions}
+    out = {"source": source, **result, "versions": versions}
+    if with_text:
+        out["text"] = document.full_text()
+    return out
 
 
 def _format_of(document: Document) -> str:

@@ -256,11 +256,7 @@ def _period(meta: Metadata, head: list[str], issued_year: str | None, issued_mon
 @lru_cache(maxsize=1)
 def _register() -> dict:
     """Folded unit name → list of units; built once from underthesea's mapping file."""
-    try:
-        import underthesea.address as address
-    except ImportError:  # pragma: no cover - underthesea is a core dependency
-        return {}
-    data = json.loads((Path(address.__file__).parent / "data" / "mapping.json").read_text(encoding="utf-8"))
+    data = _mapping()
     index: dict[str, list[dict]] = {}
     provinces = {k: v["short"] for k, v in data["old_province_names"].items()}
     seen = set()
@@ -279,6 +275,38 @@ def _register() -> dict:
     return index
 
 
+@lru_cache(maxsize=1)
+def _mapping() -> dict:
+    import underthesea.address as address
+
+    return json.loads((Path(address.__file__).parent / "data" / "mapping.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _mergers() -> dict[tuple[str, str, str, str], tuple[str, str]]:
+    """(level, name, district, province) folded → (new unit, new province) from the 2025 merger."""
+    data = _mapping()
+    provinces = {k: v["short"] for k, v in data["old_province_names"].items()}
+    out = {}
+    for record in data["ward_mapping"]:
+        level, name = _split_level(record["old_ward"])
+        _, district = _split_level(record["old_district"])
+        province = provinces.get(record["old_province_key"], record["old_province"])
+        new_province = _split_level(record["new_province"])[1]
+        out[(level, words(name), words(district), words(province))] = (clean(record["new_ward"]), clean(new_province))
+    return out
+
+
+def merged_unit(name: str | None, level: str | None, district: str | None, province: str | None) -> tuple[str, str] | None:
+    """The commune-level unit a commune, ward or town became in the 2025 merger, with its province.
+
+    Districts were abolished then, so only communes have an answer; None when unknown.
+    """
+    if not (name and level and district and province):
+        return None
+    return _mergers().get((level, words(name), words(district), words(province)))
+
+
 def _split_level(full: str) -> tuple[str, str]:
     key = fold(full)
     for prefix in sorted(LEVELS, key=len, reverse=True):
@@ -289,9 +317,7 @@ def _split_level(full: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=1)
 def _provinces() -> dict[str, str]:
-    import underthesea.address as address
-
-    data = json.loads((Path(address.__file__).parent / "data" / "mapping.json").read_text(encoding="utf-8"))
+    data = _mapping()
     return {words(v["short"]): clean(v["short"]) for v in data["old_province_names"].values()}
 
 

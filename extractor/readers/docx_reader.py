@@ -48,6 +48,10 @@ def _check_zip(path: Path) -> None:
             total = sum(info.file_size for info in archive.infolist())
             if total > MAX_UNCOMPRESSED:
                 raise ReadError(f"refused: expands to {total // (1024 * 1024)} MiB (zip bomb?)")
+            with archive.open("word/document.xml") as fh:
+                head = fh.read(4096)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise ReadError("refused: Word XML declares a DTD or entities (entity expansion attack?)")
     except zipfile.BadZipFile as exc:
         raise ReadError(f"corrupt Word file: {exc}") from exc
 

@@ -42,7 +42,7 @@ def read(path: Path) -> Document:
         pdf = pdfplumber.open(str(path))
     except Exception as exc:
         message = str(exc) or type(exc).__name__
-        if "password" in message.lower() or "encrypt" in message.lower() or type(exc).__name__ == "PDFPasswordIncorrect":
+        if _is_password_error(exc):
             raise ReadError("encrypted PDF (password protected)") from exc
         raise ReadError(f"corrupt PDF: {message[:120]}") from exc
     with pdf:
@@ -57,6 +57,13 @@ def read(path: Path) -> Document:
         for number, page in enumerate(pdf.pages, 1):
             _read_page(page, number, blocks)
     return Document(path=str(path), format="pdf", blocks=_join_tables(blocks), pages=pages)
+
+
+def _is_password_error(exc: BaseException) -> bool:
+    """pdfplumber wraps pdfminer's PDFPasswordIncorrect; look through the chain and the args."""
+    seen = [exc, exc.__cause__, exc.__context__, *[a for a in exc.args if isinstance(a, BaseException)]]
+    return any(e is not None and ("password" in f"{type(e).__name__} {e}".lower() or "encrypt" in str(e).lower())
+               for e in seen)
 
 
 def _is_scan(pdf) -> bool:

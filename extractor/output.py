@@ -1,0 +1,115 @@
+"""Writing query results: terminal table, CSV, Excel, JSON, and the line chart of a comparison."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from extractor.query import Pivot
+
+FORMATS = ("table", "csv", "xlsx", "json")
+
+
+def render(columns: list[str], rows: list[list], fmt: str, output: str | Path | None = None,
+           title: str | None = None) -> str | None:
+    """Write rows in `fmt` to `output` (a file) or return the text to print (xlsx needs a file)."""
+    if fmt == "xlsx":
+        if not output:
+            raise ValueError("xlsx needs --output FILE")
+        _xlsx(columns, rows, Path(output), title)
+        return None
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        text = buffer.getvalue()
+    elif fmt == "json":
+        text = json.dumps([dict(zip(columns, row, strict=True)) for row in rows], ensure_ascii=False, indent=1) + "\n"
+    elif fmt == "table":
+        text = _table(columns, rows, title)
+    else:
+        raise ValueError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})")
+    if output:
+        Path(output).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        return None
+    return text
+
+
+def _table(columns: list[str], rows: list[list], title: str | None) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for k, column in enumerate(columns):
+        table.add_column(column, justify="left" if k == 0 else "right")
+    for row in rows:
+        table.add_row(*["" if v is None else _fmt(v) for v in row])
+    console = Console(file=io.StringIO(), width=200, record=True)
+    console.print(table)
+    return console.export_text()
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{int(value):,}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _xlsx(columns: list[str], rows: list[list], path: Path, title: str | None) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "xhht"
+    start = 1
+    if title:
+        sheet.cell(row=1, column=1, value=title).font = Font(bold=True)
+        start = 3
+    for k, column in enumerate(columns, 1):
+        sheet.cell(row=start, column=k, value=column).font = Font(bold=True)
+    for r, row in enumerate(rows, start + 1):
+        for k, value in enumerate(row, 1):
+            sheet.cell(row=r, column=k, value=value)
+    sheet.freeze_panes = sheet.cell(row=start + 1, column=2)
+    sheet.column_dimensions["A"].width = 40
+    book.save(path)
+
+
+def plot(pivot: Pivot, path: str | Path, width_px: int = 1200, height_px: int = 700) -> None:
+    """A line chart: one line per unit over the years (targets dashed); numbers only."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    dpi = 100
+    fig, ax = plt.subplots(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
+    drawn = 0
+    for name, values in pivot.rows:
+        for kind in pivot.kinds:
+            points = [(y, values.get((y, kind))) for y in pivot.years]
+            points = [(y, v) for y, v in points if isinstance(v, int | float)]
+            if not points:
+                continue
+            label = name if kind == "actual" else f"{name} (chỉ tiêu)"
+            ax.plot([p[0] for p in points], [p[1] for p in points], marker="o",
+                    linestyle="--" if kind == "target" else "-", label=label)
+            drawn += 1
+    if not drawn:
+        plt.close(fig)
+        raise ValueError(f"no numeric values of {pivot.code} to plot")
+    ax.set_title(f"{pivot.label} ({pivot.code})", fontsize=11)
+    ax.set_xlabel("Năm")
+    ax.set_ylabel(pivot.unit or "giá trị")
+    ax.set_xticks(pivot.years)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)

@@ -1,0 +1,179 @@
+"""Queries for the researcher: one indicator across units and years, catalogue and unit lists,
+export in the spot-check contract, read-only SQL.
+
+Everything here reads only current documents (not superseded by a newer version of their file).
+When a unit reported twice for one year, the latest issued document (then the latest imported)
+gives the value.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+
+from extractor.normalize import words
+
+
+class QueryError(Exception):
+    """A query that cannot be answered as asked; str() says why (and what might be meant)."""
+
+
+@dataclass
+class Pivot:
+    """Units × years of one indicator; `kinds` is ["actual"] or ["target", "actual"]."""
+
+    code: str
+    label: str
+    unit: str | None
+    kinds: list[str]
+    years: list[int]
+    rows: list[tuple[str, dict[tuple[int, str], object]]] = field(default_factory=list)
+
+    def header(self) -> list[str]:
+        names = {"target": "chỉ tiêu", "actual": "kết quả"}
+        if self.kinds == ["actual"]:
+            return ["Đơn vị", *[str(y) for y in self.years]]
+        return ["Đơn vị", *[f"{y} {names[k]}" for y in self.years for k in self.kinds]]
+
+    def table(self) -> list[list[object]]:
+        return [[name, *[values.get((y, k)) for y in self.years for k in self.kinds]] for name, values in self.rows]
+
+
+def compare(conn: sqlite3.Connection, code: str, unit: str | None = None, district: str | None = None,
+            province: str | None = None, year_from: int | None = None, year_to: int | None = None) -> Pivot:
+    """The pivot of one indicator; unit, district and province match without diacritics."""
+    conn.create_function("words", 1, words, deterministic=True)
+    info = conn.execute("SELECT label, unit, value_type FROM indicators WHERE code = ?", (code,)).fetchone()
+    if info is None:
+        codes = [r[0] for r in conn.execute("SELECT code FROM indicators")]
+        raise QueryError(f"unknown indicator code '{code}'{_suggest(code, codes)}")
+    sql = ["SELECT u.id, u.level, u.name, u.district, u.province, d.year, o.kind, o.value_num, o.value_text",
+           "FROM observations o JOIN documents d ON d.id = o.document_id AND d.superseded_by IS NULL",
+           "JOIN units u ON u.id = d.unit_id WHERE o.code = ? AND d.year IS NOT NULL"]
+    args: list[object] = [code]
+    for column, wanted in (("name", unit), ("district", district), ("province", province)):
+        if wanted:
+            _check_place(conn, column, wanted)
+            sql.append(f"AND words(u.{column}) = ?")
+            args.append(words(wanted))
+    if year_from is not None:
+        sql.append("AND d.year >= ?")
+        args.append(year_from)
+    if year_to is not None:
+        sql.append("AND d.year <= ?")
+        args.append(year_to)
+    sql.append("ORDER BY d.issued_date IS NULL, d.issued_date, d.id")  # later rows win below
+    cells: dict[tuple, dict[tuple[int, str], object]] = {}
+    for row in conn.execute(" ".join(sql), args):
+        unit_label = _unit_label(row)
+        value = row["value_num"] if row["value_num"] is not None else row["value_text"]
+        cells.setdefault((unit_label, row["id"]), {})[(row["year"], row["kind"])] = value
+    kinds = ["target", "actual"] if info["value_type"] == "percent_or_status" else ["actual"]
+    years = sorted({y for values in cells.values() for y, _ in values})
+    rows = [(label, values) for (label, _), values in sorted(cells.items(), key=lambda kv: words(kv[0][0]))]
+    return Pivot(code, info["label"], info["unit"], kinds, years, rows)
+
+
+def _unit_label(row: sqlite3.Row) -> str:
+    place = ", ".join(p for p in (row["district"], row["province"]) if p)
+    name = f"{row['level']} {row['name']}" if row["level"] else row["name"]
+    return f"{name} ({place})" if place else name
+
+
+def _check_place(conn: sqlite3.Connection, column: str, wanted: str) -> None:
+    known = [r[0] for r in conn.execute(f"SELECT DISTINCT {column} FROM units WHERE {column} IS NOT NULL")]
+    if words(wanted) not in {words(k) for k in known}:
+        label = {"name": "unit", "district": "district", "province": "province"}[column]
+        raise QueryError(f"no {label} named '{wanted}' in the database{_suggest(wanted, known)}")
+
+
+def _suggest(wanted: str, known: list[str]) -> str:
+    choices = {words(k): k for k in known}
+    found = process.extract(words(wanted), list(choices), limit=3, score_cutoff=60)
+    return f"; did you mean: {', '.join(choices[m[0]] for m in found)}?" if found else ""
+
+
+def indicators(conn: sqlite3.Connection) -> list[dict]:
+    """The catalogue with the number of stored observations of each code."""
+    sql = ("SELECT i.code, i.report_type, i.label, i.unit, COUNT(d.id) AS observations FROM indicators i "
+           "LEFT JOIN observations o ON o.code = i.code "
+           "LEFT JOIN documents d ON d.id = o.document_id AND d.superseded_by IS NULL "
+           "GROUP BY i.code ORDER BY i.report_type, i.code")
+    return [dict(r) for r in conn.execute(sql)]
+
+
+def units(conn: sqlite3.Connection) -> list[dict]:
+    """Every unit with the years its current documents cover."""
+    sql = ("SELECT u.id, u.level, u.name, u.district, u.province, u.merged_into, COUNT(d.id) AS documents, "
+           "GROUP_CONCAT(DISTINCT d.year) AS years FROM units u "
+           "LEFT JOIN documents d ON d.unit_id = u.id AND d.superseded_by IS NULL "
+           "GROUP BY u.id ORDER BY u.province, u.district, u.name")
+    out = []
+    for row in conn.execute(sql):
+        item = dict(row)
+        item["years"] = ", ".join(sorted((row["years"] or "").split(","))) if row["years"] else ""
+        out.append(item)
+    return out
+
+
+def export_documents(conn: sqlite3.Connection) -> Iterator[dict]:
+    """Every current document as the spot-check contract object, rebuilt from the tables."""
+    for doc in conn.execute("SELECT * FROM documents WHERE superseded_by IS NULL ORDER BY id").fetchall():
+        path = conn.execute("SELECT path FROM document_paths WHERE document_id = ? ORDER BY last_seen DESC LIMIT 1",
+                            (doc["id"],)).fetchone()
+        meta = {k: doc[k] for k in ("report_type", "unit_name", "unit_level", "district", "province", "year",
+                                    "period", "issued_date", "doc_number")}
+        yield {
+            "source": {"path": path[0] if path else None, "sha256": doc["sha256"], "format": doc["format"],
+                       "size": doc["size"]},
+            "document": meta,
+            "indicators": [_observation(r) for r in conn.execute(
+                "SELECT * FROM observations WHERE document_id = ? ORDER BY id", (doc["id"],))],
+            "activities": [{"name": r["name"], "participants": r["participants"], "host": r["host"],
+                            "partners": r["partners"], "location": r["location"],
+                            "raw_participants": r["raw_participants"]}
+                           for r in conn.execute("SELECT * FROM activities WHERE document_id = ? ORDER BY seq",
+                                                 (doc["id"],))],
+            "unmatched": [{"label": r["label"], "raw_value": r["raw_value"], "location": r["location"],
+                           "reason": r["reason"], "best": r["best_code"], "score": r["score"]}
+                          for r in conn.execute("SELECT * FROM review_items WHERE document_id = ? AND kind = 'unmatched' "
+                                                "ORDER BY id", (doc["id"],))],
+            "warnings": [r[0] for r in conn.execute(
+                "SELECT reason FROM review_items WHERE document_id = ? AND kind = 'warning' ORDER BY id", (doc["id"],))],
+            "reader": {"pages": doc["pages"], "notes": json.loads(doc["reader_notes"] or "[]"),
+                       "method": doc["reader_method"]},
+            "versions": {"extractor": doc["extractor_version"], "patterns": doc["patterns_version"]},
+        }
+
+
+def observation_rows(conn: sqlite3.Connection) -> Iterator[dict]:
+    """One flat row per current observation, with its unit, period and provenance (CSV export)."""
+    sql = ("SELECT v.*, (SELECT path FROM document_paths p WHERE p.document_id = v.document_id "
+           "ORDER BY last_seen DESC LIMIT 1) AS path FROM indicator_values v ORDER BY v.document_id, v.code, v.kind")
+    for row in conn.execute(sql):
+        yield dict(row)
+
+
+def _observation(row: sqlite3.Row) -> dict:
+    value = row["value_num"] if row["value_num"] is not None else row["value_text"]
+    if isinstance(value, float) and value.is_integer() and row["unit"] != "%":
+        value = int(value)
+    out = {"code": row["code"], "kind": row["kind"], "value": value, "unit": row["unit"], "label": row["raw_label"],
+           "raw_value": row["raw_value"], "score": row["score"], "location": row["location"], "method": row["method"]}
+    if row["ocr_confidence"] is not None:
+        out["ocr_confidence"] = row["ocr_confidence"]
+    return out
+
+
+def run_sql(conn: sqlite3.Connection, sql: str) -> tuple[list[str], list[tuple]]:
+    """Run one query on a read-only connection: (column names, rows)."""
+    try:
+        cursor = conn.execute(sql)
+    except sqlite3.Error as exc:
+        raise QueryError(f"SQL error: {exc}") from exc
+    columns = [d[0] for d in cursor.description or []]
+    return columns, [tuple(r) for r in cursor.fetchall()]

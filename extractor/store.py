@@ -1,0 +1,294 @@
+"""Storage: the SQLite archive (schema in db/migrations, applied in order, versioned by user_version).
+
+A document is identified by its content's sha256. Saving one extraction result is one
+transaction: the document, its unit, observations, activities, review items and path are all
+written or none is, so a crash or a kill at any moment leaves a consistent database and the
+next import simply does what is left. Nothing is ever deleted: a changed file at a known path
+becomes a new document and the old one is marked superseded by it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from extractor.metadata import merged_unit
+from extractor.normalize import words
+from extractor.patterns import Catalogue
+from extractor.resources import data_dir
+
+DEFAULT_DB = "xhht.db"
+DB_ENV = "XHHT_DB"
+
+
+def default_db_path() -> Path:
+    """The database used when no --db is given: $XHHT_DB, else ./xhht.db."""
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """(version, file) for every db/migrations/NNNN_name.sql, in order."""
+    found = []
+    for path in sorted((data_dir("db") / "migrations").glob("*.sql")):
+        match = re.match(r"^(\d+)_", path.name)
+        if match:
+            found.append((int(match.group(1)), path))
+    return found
+
+
+def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
+    """Open the archive. Read-only connections refuse writes at the SQLite level."""
+    path = Path(path)
+    if readonly:
+        if not path.exists():
+            raise FileNotFoundError(f"no database at {path}")
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn.execute("PRAGMA query_only = ON")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to the newest migration; returns the version reached."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for number, path in migrations():
+        if number <= version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= number:  # another process did it
+                conn.execute("COMMIT")
+                continue
+            for statement in _statements(path.read_text(encoding="utf-8")):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        version = number
+    _enable_fts(conn)
+    return version
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (sqlite3.complete_statement knows where they end)."""
+    out, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                out.append(current.strip())
+            current = ""
+    return out
+
+
+def _enable_fts(conn: sqlite3.Connection) -> None:
+    """Full-text search over document text and activity names, kept current by triggers."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn)
+    if not db["documents"].detect_fts():
+        db["documents"].enable_fts(["unit_name", "full_text"], create_triggers=True, tokenize="unicode61")
+    if not db["activities"].detect_fts():
+        db["activities"].enable_fts(["name", "host", "partners"], create_triggers=True, tokenize="unicode61")
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (or interrupt)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def sync_catalogue(conn: sqlite3.Connection, catalogue: Catalogue) -> None:
+    """Write the indicator catalogue of patterns/ into the `indicators` table."""
+    rows = [(ind.code, rtype, ind.group, ind.label, ind.unit, ind.value_type)
+            for rtype, report in catalogue.reports.items() for ind in report.indicators]
+    with transaction(conn):
+        conn.executemany(
+            "INSERT INTO indicators (code, report_type, grp, label, unit, value_type) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(code) DO UPDATE SET report_type=excluded.report_type, grp=excluded.grp, "
+            "label=excluded.label, unit=excluded.unit, value_type=excluded.value_type", rows)
+
+
+# ---- writing one document ---------------------------------------------------------------
+def document_id(conn: sqlite3.Connection, sha256: str) -> int | None:
+    row = conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+    return row[0] if row else None
+
+
+def record_path(conn: sqlite3.Connection, doc_id: int, path: str) -> None:
+    """Note that this document's content was (still) found at `path`."""
+    stamp = now()
+    conn.execute("INSERT INTO document_paths (document_id, path, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+                 "ON CONFLICT(document_id, path) DO UPDATE SET last_seen = excluded.last_seen",
+                 (doc_id, path, stamp, stamp))
+
+
+def save(conn: sqlite3.Connection, result: dict, path: str) -> tuple[str, int]:
+    """Store one extraction result; returns ("imported" | "unchanged", document id).
+
+    One transaction. A document already stored (same sha256) only gains the path; a new
+    content at a path that held another document supersedes that document.
+    """
+    source = result["source"]
+    with transaction(conn):
+        existing = document_id(conn, source["sha256"])
+        if existing is not None:
+            record_path(conn, existing, path)
+            return "unchanged", existing
+        doc_id = _insert_document(conn, result)
+        _insert_children(conn, doc_id, result)
+        previous = [r[0] for r in conn.execute(
+            "SELECT d.id FROM documents d JOIN document_paths p ON p.document_id = d.id "
+            "WHERE p.path = ? AND d.id != ? AND d.superseded_by IS NULL", (path, doc_id))]
+        for old in previous:
+            conn.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (doc_id, old))
+        record_path(conn, doc_id, path)
+        conn.execute("DELETE FROM import_errors WHERE path = ?", (path,))
+    return "imported", doc_id
+
+
+def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> list[dict]:
+    """Re-extraction of a stored document: swap what was read, keep a history of changes."""
+    with transaction(conn):
+        old_row = conn.execute("SELECT extractor_version, patterns_version FROM documents WHERE id = ?",
+                               (doc_id,)).fetchone()
+        before = _values(conn, doc_id)
+        for table in ("observations", "activities", "review_items"):
+            conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
+        meta = result["document"]
+        unit_id = _unit_id(conn, meta)
+        conn.execute(
+            "UPDATE documents SET extracted_at=?, report_type=?, unit_id=?, unit_name=?, unit_level=?, district=?, "
+            "province=?, year=?, period=?, issued_date=?, doc_number=?, extractor_version=?, patterns_version=? "
+            "WHERE id = ?",
+            (now(), meta["report_type"], unit_id, meta["unit_name"], meta["unit_level"], meta["district"],
+             meta["province"], meta["year"], meta["period"], meta["issued_date"], meta["doc_number"],
+             result["versions"]["extractor"], result["versions"]["patterns"], doc_id))
+        _insert_children(conn, doc_id, result)
+        after = _values(conn, doc_id)
+        changes = [{"code": code, "kind": kind, "old": before.get((code, kind)), "new": after.get((code, kind))}
+                   for code, kind in sorted(set(before) | set(after)) if before.get((code, kind)) != after.get((code, kind))]
+        conn.execute(
+            "INSERT INTO extraction_history (document_id, extracted_at, old_extractor, old_patterns, new_extractor, "
+            "new_patterns, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, now(), old_row[0], old_row[1], result["versions"]["extractor"], result["versions"]["patterns"],
+             json.dumps(changes, ensure_ascii=False)))
+    return changes
+
+
+def record_error(conn: sqlite3.Connection, path: str, sha256: str | None, error: str) -> None:
+    """One row per (path, content) that failed, with how many times it was tried."""
+    stamp = now()
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO import_errors (path, sha256, error, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(path, sha256) DO UPDATE SET error = excluded.error, last_seen = excluded.last_seen, "
+            "attempts = attempts + 1", (path, sha256 or "", error, stamp, stamp))
+
+
+def _values(conn: sqlite3.Connection, doc_id: int) -> dict:
+    return {(r[0], r[1]): (r[2] if r[2] is not None else r[3]) for r in conn.execute(
+        "SELECT code, kind, value_num, value_text FROM observations WHERE document_id = ?", (doc_id,))}
+
+
+def _insert_document(conn: sqlite3.Connection, result: dict) -> int:
+    source, meta, reader = result["source"], result["document"], result.get("reader", {})
+    stamp = now()
+    cursor = conn.execute(
+        "INSERT INTO documents (sha256, format, size, pages, imported_at, extracted_at, report_type, unit_id, "
+        "unit_name, unit_level, district, province, year, period, issued_date, doc_number, reader_method, "
+        "reader_notes, extractor_version, patterns_version, full_text) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (source["sha256"], source["format"], source["size"], reader.get("pages"), stamp, stamp,
+         meta["report_type"], _unit_id(conn, meta), meta["unit_name"], meta["unit_level"], meta["district"],
+         meta["province"], meta["year"], meta["period"], meta["issued_date"], meta["doc_number"],
+         reader.get("method"), json.dumps(reader.get("notes", []), ensure_ascii=False),
+         result["versions"]["extractor"], result["versions"]["patterns"], result.get("text")))
+    return cursor.lastrowid
+
+
+def _insert_children(conn: sqlite3.Connection, doc_id: int, result: dict) -> None:
+    conn.executemany(
+        "INSERT INTO observations (document_id, code, kind, value_num, value_text, unit, raw_label, raw_value, "
+        "location, score, method, ocr_confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(doc_id, o["code"], o["kind"], o["value"] if not isinstance(o["value"], str) else None,
+          o["value"] if isinstance(o["value"], str) else None, o.get("unit"), o.get("label"), o.get("raw_value"),
+          o.get("location"), o.get("score"), o.get("method"), o.get("ocr_confidence"))
+         for o in result["indicators"]])
+    conn.executemany(
+        "INSERT INTO activities (document_id, seq, name, participants, raw_participants, host, partners, location) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(doc_id, k, a["name"], a.get("participants"), a.get("raw_participants"), a.get("host"), a.get("partners"),
+          a.get("location")) for k, a in enumerate(result["activities"], 1)])
+    review = [(doc_id, "unmatched", u.get("label"), u.get("raw_value"), u.get("location"), u["reason"],
+               u.get("best"), u.get("score")) for u in result["unmatched"]]
+    review += [(doc_id, "warning", None, None, _warning_location(w), w, None, None) for w in result["warnings"]]
+    conn.executemany(
+        "INSERT INTO review_items (document_id, kind, label, raw_value, location, reason, best_code, score) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", review)
+
+
+def _warning_location(warning: str) -> str | None:
+    head = warning.split(":", 1)[0]
+    return head if re.match(r"^(table|paragraph|line|page)\b", head) else None
+
+
+def unit_key(level: str | None, name: str, district: str | None, province: str | None) -> str:
+    return "|".join(words(part or "") for part in (level, name, district, province))
+
+
+def _unit_id(conn: sqlite3.Connection, meta: dict) -> int | None:
+    """The one identity of a reporting unit across documents and years.
+
+    A report that leaves out its district or province is joined to the one stored unit of that
+    level and name it is compatible with; when there are several, it gets a unit of its own.
+    """
+    name = meta.get("unit_name")
+    if not name:
+        return None
+    level, district, province = meta.get("unit_level"), meta.get("district"), meta.get("province")
+    key = unit_key(level, name, district, province)
+    row = conn.execute("SELECT id FROM units WHERE key = ?", (key,)).fetchone()
+    if row:
+        return row[0]
+    prefix = unit_key(level, name, None, None).rsplit("||", 1)[0] + "|"
+    compatible = [r for r in conn.execute("SELECT id, district, province FROM units WHERE key LIKE ? || '%'",
+                                          (prefix,))
+                  if _fits(r[1], district) and _fits(r[2], province)]
+    if len(compatible) == 1 and (district is None or province is None):
+        return compatible[0][0]
+    merged = merged_unit(name, level, district, province)
+    cursor = conn.execute(
+        "INSERT INTO units (key, level, name, district, province, merged_into, merged_province) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (key, level, name, district, province, merged[0] if merged else None, merged[1] if merged else None))
+    return cursor.lastrowid
+
+
+def _fits(stored: str | None, given: str | None) -> bool:
+    return stored is None or given is None or words(stored) == words(given)

@@ -1,0 +1,222 @@
+"""The archive: idempotent import, versions, bad input, kills at any moment."""
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+from conftest import SAMPLES, sample
+
+from extractor import store
+from extractor.importer import import_paths, reextract
+from extractor.query import export_documents
+
+SMALL = ["BC ket qua TLHTSD ChanSon 2021.docx", "BC ket qua TLHTSD ChanSon 2023.docx",
+         "Bao cao tuan le hoc tap suot doi 2019 - ChanSon.txt", "BC_DeAn1373_BachThong_2023.docx",
+         "BC_SoKet_HK1_DakSMar_2017.txt", "TongKet_XDXHHT_BacHa_2017.docx"]
+
+
+@pytest.fixture
+def folder(tmp_path):
+    src = tmp_path / "reports"
+    src.mkdir()
+    for name in SMALL:
+        shutil.copy(sample(name), src / name)
+    return src
+
+
+def snapshot(db) -> dict:
+    """Everything that matters in a database, independent of row ids and timestamps."""
+    conn = sqlite3.connect(db)
+    docs = {r[0]: r[1:] for r in conn.execute(
+        "SELECT id, sha256, report_type, unit_name, year, superseded_by IS NULL FROM documents")}
+    out = {
+        "documents": sorted(docs.values()),
+        "paths": sorted((docs[d][0], p) for d, p in conn.execute("SELECT document_id, path FROM document_paths")),
+        "observations": sorted((docs[r[0]][0], *r[1:]) for r in conn.execute(
+            "SELECT document_id, code, kind, value_num, value_text, location FROM observations")),
+        "activities": sorted((docs[r[0]][0], *r[1:]) for r in conn.execute(
+            "SELECT document_id, seq, name, participants FROM activities")),
+        "review": sorted((docs[r[0]][0], *r[1:]) for r in conn.execute(
+            "SELECT document_id, kind, reason FROM review_items")),
+        "units": sorted(conn.execute("SELECT key FROM units").fetchall()),
+    }
+    conn.close()
+    return out
+
+
+def test_import_then_reimport_is_a_no_op(folder, tmp_path):
+    db = tmp_path / "a.db"
+    first = import_paths(db, [folder], workers=1)
+    assert (first.imported, first.unchanged, first.failed) == (len(SMALL), 0, [])
+    before = snapshot(db)
+    again = import_paths(db, [folder], workers=2)
+    assert (again.imported, again.unchanged) == (0, len(SMALL))
+    assert snapshot(db) == before
+    conn = store.connect(db, readonly=True)
+    assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == len(SMALL)
+    assert conn.execute("SELECT COUNT(*) FROM observations").fetchone()[0] > 50
+    # provenance of every value: file, sha256, location, raw label, raw value, score
+    row = conn.execute("SELECT p.path, d.sha256, o.location, o.raw_label, o.raw_value, o.score FROM observations o "
+                       "JOIN documents d ON d.id = o.document_id JOIN document_paths p ON p.document_id = d.id "
+                       "LIMIT 1").fetchone()
+    assert all(row)
+
+
+def test_same_file_new_path_and_changed_file_supersedes(folder, tmp_path):
+    db = tmp_path / "a.db"
+    import_paths(db, [folder], workers=1)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(folder / SMALL[0], copy / "renamed.docx")
+    result = import_paths(db, [copy], workers=1)
+    assert (result.imported, result.unchanged) == (0, 1)
+    conn = store.connect(db, readonly=True)
+    assert conn.execute("SELECT COUNT(*) FROM document_paths").fetchone()[0] == len(SMALL) + 1
+    # the file at a known path changes: a new version, the old one kept and marked superseded
+    edited = folder / SMALL[2]
+    old_sha = store_sha(conn, edited)
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nGhi chú: bản sửa.\n", encoding="utf-8")
+    result = import_paths(db, [edited], workers=1)
+    assert result.imported == 1
+    new_id, = conn.execute("SELECT id FROM documents WHERE superseded_by IS NULL AND id = "
+                           "(SELECT MAX(id) FROM documents)").fetchone()
+    assert conn.execute("SELECT superseded_by FROM documents WHERE sha256 = ?", (old_sha,)).fetchone()[0] == new_id
+    assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == len(SMALL) + 1
+    current = conn.execute("SELECT COUNT(*) FROM documents WHERE superseded_by IS NULL").fetchone()[0]
+    assert current == len(SMALL)
+
+
+def store_sha(conn, path):
+    return conn.execute("SELECT d.sha256 FROM documents d JOIN document_paths p ON p.document_id = d.id "
+                        "WHERE p.path = ?", (str(path.resolve()),)).fetchone()[0]
+
+
+def test_export_is_the_extract_contract(folder, tmp_path):
+    from extractor.extract import extract_file
+
+    db = tmp_path / "a.db"
+    import_paths(db, [folder], workers=1)
+    exported = {d["source"]["sha256"]: d for d in export_documents(store.connect(db, readonly=True))}
+    for name in SMALL:
+        direct = extract_file(folder / name)
+        stored = exported[direct["source"]["sha256"]]
+        assert stored["document"] == direct["document"]
+        assert [(i["code"], i["kind"], i["value"]) for i in stored["indicators"]] == \
+               [(i["code"], i["kind"], i["value"]) for i in direct["indicators"]]
+        assert [(a["name"], a["participants"]) for a in stored["activities"]] == \
+               [(a["name"], a["participants"]) for a in direct["activities"]]
+        assert len(stored["unmatched"]) == len(direct["unmatched"])
+
+
+def test_reextract_keeps_history(folder, tmp_path):
+    db = tmp_path / "a.db"
+    import_paths(db, [folder], workers=1)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE documents SET patterns_version = 'old'")
+        conn.execute("UPDATE observations SET value_num = value_num + 1 WHERE id = 1")
+    summary = reextract(db, workers=1)
+    assert summary.reextracted == len(SMALL)
+    changes = conn.execute("SELECT changes FROM extraction_history WHERE changes != '[]'").fetchall()
+    assert len(changes) == 1 and '"code"' in changes[0][0]
+    assert reextract(db, workers=1).reextracted == 0  # nothing stale any more
+
+
+def bad_inputs(folder):
+    """The bad-input set: every kind of broken file an archive holds."""
+    (folder / "empty.docx").write_bytes(b"")
+    (folder / "corrupt.docx").write_bytes(b"PK\x03\x04" + os.urandom(2000))
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 200)
+    shutil.copy(sample("BC_DeAn1373_MDrak_2025.pdf"), folder / "pdf_named.docx")  # wrong extension: still read
+    (folder / "really_zip.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(500))
+    with zipfile.ZipFile(folder / "bomb.docx", "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"<w:document/>")
+        with z.open("word/media/big.bin", "w", force_zip64=True) as big:
+            for _ in range(320):
+                big.write(bytes(1024 * 1024))
+    entities = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">'
+                '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;">]><w:document xmlns:w="http://schemas.openxmlformats.org/'
+                'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&lol3;</w:t></w:r></w:p></w:body></w:document>')
+    with zipfile.ZipFile(folder / "entities.docx", "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"/>')
+        z.writestr("word/document.xml", entities)
+    _encrypted_pdf(folder / "encrypted.pdf")
+    (folder / "notes.xlsx").write_bytes(b"not ours")  # unsupported: skipped, not an error
+
+
+def _encrypted_pdf(path):
+    pypdf = pytest.importorskip("pypdf")
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.encrypt(user_password="secret", owner_password="owner")
+    with path.open("wb") as fh:
+        writer.write(fh)
+
+
+def test_bad_inputs_each_get_one_error_row_and_the_batch_completes(folder, tmp_path):
+    bad_inputs(folder)
+    db = tmp_path / "a.db"
+    summary = import_paths(db, [folder], workers=2)
+    failed = dict(summary.failed)
+    names = {os.path.basename(p) for p in failed}
+    assert names == {"empty.docx", "corrupt.docx", "binary.txt", "really_zip.pdf", "bomb.docx", "entities.docx",
+                     "encrypted.pdf"}
+    for reason in failed.values():
+        assert reason and "\n" not in reason
+    assert "encrypted" in failed[str((folder / "encrypted.pdf").resolve())]
+    assert "zip bomb" in failed[str((folder / "bomb.docx").resolve())]
+    assert summary.imported == len(SMALL) + 1  # the PDF named .docx is read as what it is
+    assert [os.path.basename(p) for p in summary.skipped] == ["notes.xlsx"]
+    conn = store.connect(db, readonly=True)
+    assert conn.execute("SELECT COUNT(*) FROM import_errors").fetchone()[0] == 7
+    # a second run tries the broken files again, without duplicating their error rows
+    import_paths(db, [folder], workers=1)
+    assert tuple(conn.execute("SELECT COUNT(*), MAX(attempts) FROM import_errors").fetchone()) == (7, 2)
+
+
+def _import_process(db, folder):
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "extractor", "import", str(folder), "--db", str(db), "--workers", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+
+
+def _documents(db) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.parametrize("kill_after", [0, 1, 3, 5])
+def test_sigkill_at_any_point_then_rerun_gives_the_uninterrupted_database(folder, tmp_path, kill_after):
+    reference = tmp_path / "reference.db"
+    import_paths(reference, [folder], workers=1)
+    db = tmp_path / "killed.db"
+    process = _import_process(db, folder)
+    deadline = time.time() + 60
+    while _documents(db) < kill_after and process.poll() is None and time.time() < deadline:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    stored = _documents(db)
+    assert stored < len(SMALL) or kill_after >= len(SMALL) - 1  # it really stopped mid-run
+    rerun = subprocess.run([sys.executable, "-m", "extractor", "import", str(folder), "--db", str(db)],
+                           capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert snapshot(db) == snapshot(reference)
+
+
+def test_samples_folder_imports_cleanly(tmp_path):
+    summary = import_paths(tmp_path / "s.db", [SAMPLES], workers=2)
+    assert summary.failed == [] and summary.imported == len(list(SAMPLES.iterdir()))
