@@ -42,10 +42,22 @@ def extract_activities(document: Document, catalogue: Catalogue) -> tuple[list[d
             continue
         roles = found
         for row in table.rows[start:]:
+            if header_roles(catalogue, row) or _looks_like_header(catalogue, row, roles):
+                continue  # a header repeated on the next page (maybe misread by OCR)
             record = _record(row, roles, warnings)
             if record:
                 activities.append(record)
     return activities, warnings
+
+
+def _looks_like_header(catalogue: Catalogue, row: Row, roles: dict[int, str]) -> bool:
+    """The name cell words an activity column header ("Tên chuyên đề …") and no cell holds a number."""
+    name_col = next((col for col, role in roles.items() if role == "name"), None)
+    cell = next((c for c in row.cells if c.col == name_col), None)
+    if cell is None or any(re.search(r"\d", c.text) for c in row.cells):
+        return False
+    pattern = next((p for r, p in catalogue.activity_roles if r == "name"), None)
+    return bool(pattern and pattern.search(words(cell.text)))
 
 
 def _table_roles(catalogue: Catalogue, table: Table) -> tuple[dict[int, str] | None, int]:

@@ -100,7 +100,7 @@ def detect(document: Document, catalogue: Catalogue) -> Metadata:
 _LEVEL_PHRASES = ["thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường"]
 _STOP_PHRASES = ["số", "báo cáo", "ubnd", "ủy ban nhân dân", "uỷ ban nhân dân", "ủy ban", "uỷ ban", "trung tâm", "ban chỉ đạo", "phòng",
                  "hội đồng", "hội khuyến học", "v/v", "ngày", "kính gửi", "#"]
-_MOTTO = re.compile(r"\bcong hoa xa hoi\b|\bchu nghia viet nam\b|\bdoc lap\b|^viet nam$|^chu nghia\b")
+_MOTTO = re.compile(r"\bcong hoa xa hoi\b|\bchu nghia viet nam\b|\bdoc lap\b|\bviet nam$|^chu nghia\b")
 
 
 def _title_index(keys: list[str]) -> int | None:
@@ -160,7 +160,10 @@ def _orgs(head: list[str]) -> list[tuple[str, str]]:
         k = j + 1
         while k < len(tokens) and not _phrase_at(tokens, k, _STOP_PHRASES + _LEVEL_PHRASES):
             k += 1
-        out.append((LEVELS[fold(level)], fold(" ".join(tokens[j:k][:5]))))
+        name = tokens[j:k][:5]
+        while len(name) > 1 and len(name[-1]) == 1:
+            name.pop()  # OCR debris after the name ("THƯỢNG NINH N")
+        out.append((LEVELS[fold(level)], fold(" ".join(name))))
         i = k
     return out
 

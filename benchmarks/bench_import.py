@@ -1,0 +1,149 @@
+"""Benchmark: batch import of generated reports with 1 and 2 workers, and `compare` on a large database.
+
+Usage: python benchmarks/bench_import.py [--docs 1000] [--observations 1000000] [--keep DIR]
+
+The reports are made from the real-layout samples in corpus_samples/ (a Word report and a text
+export of the Lifelong Learning Week) with their figures redrawn at random, so every file has its
+own content and goes through the whole pipeline. The large database for `compare` is filled
+directly with synthetic rows (units × years × indicators).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ["BC ket qua TLHTSD ChanSon 2023.docx", "Bao cao tuan le hoc tap suot doi 2019 - ChanSon.txt",
+           "BC_DeAn1373_BachThong_2023.docx", "TongKet_XDXHHT_BacHa_2017.docx"]
+
+
+def _redraw(text: str, rng: random.Random) -> str:
+    """Replace each stand-alone 1-3 digit figure with another of the same width."""
+    return re.sub(r"(?<![\d/.,])\d{1,3}(?![\d/.,])", lambda m: str(rng.randrange(10 ** len(m.group()))).zfill(len(m.group())), text)
+
+
+def make_reports(folder: Path, count: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for k in range(count):
+        source = ROOT / "corpus_samples" / SOURCES[k % len(SOURCES)]
+        target = folder / f"{k:05d}{source.suffix}"
+        if source.suffix == ".txt":
+            target.write_text(_redraw(source.read_text(encoding="utf-8"), rng), encoding="utf-8")
+            continue
+        with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "word/document.xml":
+                    data = re.sub(r"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)",
+                                  lambda m: m.group(1) + _redraw(m.group(2), rng) + m.group(3),
+                                  data.decode("utf-8")).encode("utf-8")
+                out.writestr(item, data)
+
+
+def timed_import(folder: Path, db: Path, workers: int) -> tuple[float, float]:
+    """(seconds, peak resident memory in MiB of the import and its workers)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "extractor", "import", str(folder), "--db", str(db), "--workers", str(workers)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return elapsed, peak
+
+
+def big_database(db: Path, observations: int) -> int:
+    """Fill a database with synthetic units × years × codes rows; returns the observation count."""
+    from extractor import store
+    from extractor.patterns import default_catalogue
+
+    conn = store.connect(db)
+    store.sync_catalogue(conn, default_catalogue())
+    codes = [r[0] for r in conn.execute("SELECT code FROM indicators WHERE report_type = 'tuanle'")]
+    years = list(range(2012, 2026))
+    units = observations // (len(codes) * len(years)) + 1
+    rng = random.Random(7)
+    written = 0
+    with store.transaction(conn):
+        for u in range(units):
+            unit_id = conn.execute("INSERT INTO units (key, level, name, district, province) VALUES (?, 'xã', ?, ?, ?)",
+                                   (f"xa|don vi {u}||", f"Đơn vị {u}", f"Huyện {u // 20}", f"Tỉnh {u // 400}")).lastrowid
+            for year in years:
+                doc_id = conn.execute(
+                    "INSERT INTO documents (sha256, format, size, imported_at, extracted_at, report_type, unit_id, "
+                    "unit_name, unit_level, year, period, issued_date, extractor_version, patterns_version) "
+                    "VALUES (?, 'docx', 1, '', '', 'tuanle', ?, ?, 'xã', ?, ?, ?, 'bench', 'bench')",
+                    (f"{u}-{year}", unit_id, f"Đơn vị {u}", year, str(year), f"{year}-10-10")).lastrowid
+                conn.executemany(
+                    "INSERT INTO observations (document_id, code, kind, value_num, unit, raw_label, raw_value, location, "
+                    "score, method) VALUES (?, ?, 'actual', ?, '', '', '', 'table 2', 100, 'table')",
+                    [(doc_id, code, rng.randrange(500)) for code in codes])
+                written += len(codes)
+    conn.close()
+    return written
+
+
+def bench_compare(db: Path, repeats: int = 5) -> tuple[float, float]:
+    """(ms for all units, ms for one province) of one indicator's pivot."""
+    from extractor import store
+    from extractor.query import compare
+
+    conn = store.connect(db, readonly=True)
+    code = "tuanle.lop.xoa_mu_chu.so_luot"
+    timings = []
+    for kwargs in ({}, {"province": "Tỉnh 1"}):
+        best = float("inf")
+        for _ in range(repeats):
+            start = time.perf_counter()
+            compare(conn, code, **kwargs)
+            best = min(best, time.perf_counter() - start)
+        timings.append(best * 1000)
+    return timings[0], timings[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--observations", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="xhht-bench-"))
+    try:
+        reports = work / "reports"
+        start = time.perf_counter()
+        make_reports(reports, args.docs)
+        print(f"generated {args.docs} reports in {time.perf_counter() - start:.1f}s")
+        base = None
+        for workers in (1, 2):
+            db = work / f"import-{workers}.db"
+            db.unlink(missing_ok=True)
+            elapsed, peak = timed_import(reports, db, workers)
+            base = base or elapsed
+            print(f"import, {workers} worker(s): {args.docs} docs in {elapsed:.1f}s = {args.docs / elapsed:.1f} docs/s, "
+                  f"speed-up {base / elapsed:.2f}x, peak memory {peak:.0f} MiB (largest process)")
+        elapsed, _ = timed_import(reports, work / "import-2.db", 2)
+        print(f"re-import (all unchanged): {elapsed:.1f}s")
+        big = work / "big.db"
+        big.unlink(missing_ok=True)
+        start = time.perf_counter()
+        written = big_database(big, args.observations)
+        print(f"large database: {written:,} observations written in {time.perf_counter() - start:.1f}s")
+        every, one = bench_compare(big)
+        print(f"compare on {written:,} observations: all units {every:.0f} ms, one province {one:.0f} ms")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
