@@ -8,6 +8,7 @@ roles are read from the header wording, so moved or added columns do not shift t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extractor.model import Document, Row, Table
 from extractor.normalize import words
@@ -20,13 +21,20 @@ def header_roles(catalogue: Catalogue, row: Row) -> dict[int, str] | None:
     roles: dict[int, str] = {}
     for cell in row.cells:
         key = words(cell.text)
-        role = next((r for r, p in catalogue.activity_roles if p.search(key)), None) if key else None
+        role = next((r for r, p in catalogue.activity_roles if p.search(key) or _spaceless(p).search(key)),
+                    None) if key else None
         if role and role not in roles.values():
             roles[cell.col] = role
     found = set(roles.values())
     if "name" in found and ({"host", "partners"} & found):
         return roles
     return None
+
+
+@lru_cache(maxsize=64)
+def _spaceless(pattern: re.Pattern) -> re.Pattern:
+    """The pattern with its spaces optional: OCR often runs header words together ("Đơnvị chủtrì")."""
+    return re.compile(pattern.pattern.replace(" ", r"\s*"))
 
 
 def extract_activities(document: Document, catalogue: Catalogue) -> tuple[list[dict], list[str]]:

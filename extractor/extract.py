@@ -41,7 +41,7 @@ def extract_document(document: Document, catalogue: Catalogue) -> dict:
         "indicators": [o.as_dict() for o in findings.observations],
         "activities": activities,
         "unmatched": findings.unmatched,
-        "warnings": findings.warnings + activity_warnings,
+        "warnings": meta.warnings + findings.warnings + activity_warnings,
         "reader": {"pages": document.pages, "notes": document.notes, "method": document.method},
     }
 

@@ -164,14 +164,14 @@ class IndicatorExtractor:
         if len([ln for ln in items if ln.text.strip()]) <= 1:
             label = label_cell.text.strip()
             values = [(r, c.text.strip(), c.location) for r, c in value_cells]
-            self._single(label, values, label_cell.location, label_cell.lines)
+            value_lines = [ln for _, c in value_cells for ln in c.lines if ln.text.strip()]
+            self._single(label, values, label_cell.location, label_cell.lines, value_lines)
         else:
             self._multi(label_cell, value_cells, row.location)
 
-    def _single(self, label: str, values: list, location: str, lines: list[Line]) -> None:
+    def _single(self, label: str, values: list, location: str, lines: list[Line], value_lines: list[Line]) -> None:
         if not label:
             return
-        confidence = _min_confidence(lines)
         inline = _segments(label)
         if inline and all(is_blank(v) for _, v, _ in values):
             for part in _parts(label):
@@ -182,14 +182,14 @@ class IndicatorExtractor:
                         self.ctx.group, self.ctx.last_code = group, None
                     continue
                 self._pair(match.group("label"), [("value", match.group("value").strip(), location)],
-                           location, "inline", confidence=confidence)
+                           location, "inline", confidence=_min_confidence(lines))
             return
         if not any(not is_blank(v) for _, v, _ in values):
             group = self.matcher.heading(label)
             if group:
                 self.ctx.group, self.ctx.last_code = group, None
                 return
-        self._pair(label, values, location, "table", confidence=confidence)
+        self._pair(label, values, location, "table", confidence=_min_confidence(value_lines))
 
     def _multi(self, label_cell: Cell, value_cells: list, row_location: str) -> None:
         """Several labels as paragraphs of one cell: align them with the value cell's lines."""
@@ -234,8 +234,7 @@ class IndicatorExtractor:
                 continue
             value = pairs.get(id(ln))
             values = [("value", value.text, value.location)] if value is not None else []
-            confidence = min((c for c in (ln.confidence, value.confidence if value else None) if c is not None), default=None)
-            self._pair(ln.text, values, ln.location, "table", confidence=confidence)
+            self._pair(ln.text, values, ln.location, "table", confidence=value.confidence if value is not None else None)
 
     # ---- matching and storing ---------------------------------------------------------
     def _pair(self, label: str, values: list, location: str, method: str, quiet: bool = False,

@@ -64,6 +64,11 @@ class Matcher:
         self.report = catalogue.reports.get(report_type)
         self.settings = catalogue.matching
         self._abbrev = _abbreviation_regex(tuple(sorted(catalogue.abbreviations, key=len, reverse=True)))
+        self._one_off: dict[str, set[str]] = {}  # "HTC?" → spellings of the long abbreviations it could be
+        for short, spelled in catalogue.abbreviations.items():
+            if len(short) >= 4:
+                for i in range(len(short)):
+                    self._one_off.setdefault(short[:i] + "?" + short[i + 1:], set()).add(spelled)
         self.variants: list[Variant] = []
         for ind in self.report.indicators if self.report else ():
             for text, contextual in [(t, False) for t in ind.labels] + [(t, True) for t in ind.context_labels]:
@@ -74,7 +79,19 @@ class Matcher:
         """Spell out the abbreviations of settings.yaml (whole words, case as written)."""
         if not self._abbrev:
             return text
-        return self._abbrev.sub(lambda m: self.catalogue.abbreviations[m.group(0)], text)
+        text = self._abbrev.sub(lambda m: self.catalogue.abbreviations[m.group(0)], text)
+        return _CAPS_WORD.sub(lambda m: self._near_abbreviation(m.group(0)), text)
+
+    def _near_abbreviation(self, word: str) -> str:
+        """An unknown word in capitals one letter away from exactly one long abbreviation is that one.
+
+        OCR misreads a letter of an abbreviation ("HTCĐ" as "HTCP"); the word is spelled out only
+        when no other abbreviation is as close, so "HTSĐ" and "HTCĐ" are never confused.
+        """
+        if word in self.catalogue.abbreviations:
+            return word
+        near = set().union(*(self._one_off.get(word[:i] + "?" + word[i + 1:], set()) for i in range(len(word))))
+        return near.pop() if len(near) == 1 else word
 
     def key(self, label: str) -> str:
         """The comparison key of a label: expanded, no bullet, no dated note, folded words."""
@@ -186,6 +203,9 @@ def _numbers(key: str) -> frozenset[str]:
 def _only_notes(numbers: frozenset[str], key: str) -> bool:
     """A label may carry numbers a wording lacks only if they are not ages or levels."""
     return not numbers or not re.search(r"(tuoi|muc do|tu|den) \d", key)
+
+
+_CAPS_WORD = re.compile(r"(?<![\w-])[A-ZĐ]{4,}(?![\w-])")
 
 
 @lru_cache(maxsize=4)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,9 +39,12 @@ class Metadata:
     period: str | None = None
     issued_date: str | None = None
     doc_number: str | None = None
+    warnings: list[str] = field(default_factory=list)  # for review; not part of the contract's document
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        del out["warnings"]
+        return out
 
 
 def header_lines(document: Document, limit: int = 40) -> list[str]:
@@ -195,6 +198,24 @@ def _unit(meta: Metadata, head: list[str], text: str) -> None:
             meta.district = entry["district"]
     if level in DISTRICT or level == "tỉnh":
         meta.district = None
+    if not entry and not written:
+        names = {c["name"] for c in _register().get(words(name_key), []) if c["level"] == level}
+        if len(names) == 1:  # every unit of that name writes it alike: its diacritics are known
+            meta.unit_name = names.pop()
+    _note_ambiguity(meta, name_key, level)
+
+
+def _note_ambiguity(meta: Metadata, name_key: str, level: str) -> None:
+    """Say so when the register knows several units of this name and nothing in the text settles it."""
+    if meta.province and (meta.district or level not in COMMUNE):
+        return
+    places = sorted({f"{c['district']}, {c['province']}" if c["district"] else c["province"]
+                     for c in _register().get(words(name_key), []) if c["level"] == level})
+    if len(places) > 1:
+        shown = "; ".join(places[:6]) + ("; …" if len(places) > 6 else "")
+        meta.warnings.append(f"metadata: {level} {meta.unit_name} is one of {len(places)} units of that name "
+                             f"in the register ({shown}) and the document names neither district nor province; "
+                             "left empty for review")
 
 
 def _written_form(name_key: str, text: str) -> str | None:

@@ -34,3 +34,20 @@ def test_headings(catalogue):
     m = Matcher(catalogue, "tongket_xhht")
     assert m.heading("4.1.1. Đối với những người trong độ tuổi 15-60:") == "xmc_15_60"
     assert m.is_stop("B. PHƯƠNG HƯỚNG VÀ GIẢI PHÁP THỰC HIỆN TRONG GIAI ĐOẠN TỚI:")
+
+
+def test_an_abbreviation_misread_by_one_letter_is_still_spelled_out(catalogue):
+    m = Matcher(catalogue, "tuanle")
+    assert m.expand("Số Trung tâm HTCP trên địa bàn") == "Số Trung tâm học tập cộng đồng trên địa bàn"
+    assert m.heading("Số Trung tâm HTCP trên địa bàn đã thực hiện theo quy định:") == "tthtcd"
+    assert m.expand("UBND huyện") == "UBND huyện"  # no abbreviation is one letter away
+    assert m.expand("HTSĐ") == "học tập suốt đời"  # a known one is never "corrected"
+
+
+def test_activity_header_words_run_together_by_ocr(catalogue):
+    from extractor.activities import header_roles
+    from extractor.model import Cell, Line, Row
+
+    texts = ["Stt", "Tên chuyên đề và tổ chức các hoạt động", "Số người tham gia", "Đơnvị chủtrì", "Đơn vị phốihợp"]
+    row = Row([Cell([Line(t, f"cell {k}")], f"cell {k}", k) for k, t in enumerate(texts)], "row 1")
+    assert header_roles(catalogue, row) == {0: "number", 1: "name", 2: "participants", 3: "host", 4: "partners"}

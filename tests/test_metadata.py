@@ -55,3 +55,14 @@ def test_commune_report_gets_district_and_province():
     doc_ = extract_file(sample("Bao cao tuan le hoc tap suot doi 2019 - ChanSon.txt"))["document"]
     assert (doc_["unit_name"], doc_["district"], doc_["province"], doc_["period"]) == (
         "Chân Sơn", "Yên Sơn", "Tuyên Quang", "2019")
+
+
+def test_a_commune_the_register_cannot_place_is_left_empty_and_sent_to_review(catalogue):
+    head = ("UBND XÃ MINH TÂN", "TRUNG TÂM HỌC TẬP CỘNG ĐỒNG", "Số: 12/BC-TTHTCĐ", "BÁO CÁO",
+            "Sơ kết học kỳ I năm học 2019-2020")
+    meta = detect(doc(*head), catalogue)
+    assert (meta.unit_name, meta.district, meta.province) == ("Minh Tân", None, None)
+    assert len(meta.warnings) == 1 and "units of that name" in meta.warnings[0]
+    assert "warnings" not in meta.as_dict()
+    placed = detect(doc("UBND HUYỆN VỤ BẢN", *head), catalogue)  # the letterhead names the district
+    assert (placed.district, placed.province, placed.warnings) == ("Vụ Bản", "Nam Định", [])

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -33,7 +35,10 @@ OCR_SETTINGS = {"dpi": 300, "lang": "vie", "psm": 4}
 RULE_MIN_FRACTION = 0.12  # a horizontal rule spans at least this share of the page width
 RULE_MIN_VERTICAL = 90    # pixels (at 300 dpi, ~7.5 mm): shorter dark runs are letters, not rules
 MAX_RULE_GAP = 60         # pixels: a rule broken by a faded stretch this long is still one rule
-CACHE_VERSION = 3
+CACHE_VERSION = 8
+REREAD = {"max_chars": 4, "below": 85.0, "psm": 7, "max_words": 80}  # second read of short, weak words
+REREAD_ACCEPT = 90.0      # a second read this sure of a clean number replaces the first
+MAX_SKEW = 3.0            # degrees: a page is straightened when its text lines lean up to this much
 
 
 @dataclass
@@ -45,6 +50,8 @@ class _Word:
     bottom: int
     conf: float
     line: str = ""  # Tesseract's block.paragraph.line: words it read as one line
+    second: str | None = None  # the word read again on its own (see _reread)
+    second_conf: float | None = None
 
     @property
     def cx(self) -> float:
@@ -62,7 +69,7 @@ def read(path: Path, pages: int) -> Document:
     blocks: list = []
     tables = 0
     for number, page in enumerate(ocr, 1):
-        words = [_Word(*w) for w in page["words"]]
+        words = [_settled(_Word(*w)) for w in page["words"]]
         page_blocks, tables = _layout(words, page["rules"], number, tables)
         blocks += page_blocks
     from extractor.readers.pdf_reader import _join_tables
@@ -80,7 +87,7 @@ def cache_dir() -> Path:
 
 def _cached_ocr(path: Path) -> list[dict]:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    settings = hashlib.sha256(json.dumps([OCR_SETTINGS, RULE_MIN_FRACTION, RULE_MIN_VERTICAL, CACHE_VERSION])
+    settings = hashlib.sha256(json.dumps([OCR_SETTINGS, REREAD, RULE_MIN_FRACTION, RULE_MIN_VERTICAL, MAX_SKEW, CACHE_VERSION])
                               .encode()).hexdigest()[:12]
     cached = cache_dir() / f"{digest}-{settings}.json"
     if cached.is_file():
@@ -114,11 +121,19 @@ def _ocr_pdf(path: Path) -> list[dict]:
 
 
 def _ocr_page(image: Path, number: int) -> dict:
+    """Words and ruling lines of one page, both in the frame of the straightened page.
+
+    Tesseract reads the page as scanned (it copes with a slight lean, and on a straightened page
+    it tends to drop narrow ruled columns); the page is straightened only to find its rules and
+    to put every word where it would be on a straight page.
+    """
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # pages run in parallel: one thread each
     out = subprocess.run(["tesseract", str(image), "-", "-l", OCR_SETTINGS["lang"], "--psm", str(OCR_SETTINGS["psm"]),
                           "tsv"], capture_output=True, timeout=600, check=False, text=True, env=env)
     if out.returncode != 0:
         raise ReadError(f"tesseract failed on page {number}: {out.stderr.strip()[:120]}")
+    straight, angle = _straightened(image)
+    centre = (straight.shape[1] / 2, straight.shape[0] / 2)
     words = []
     for row in out.stdout.splitlines()[1:]:
         parts = row.split("\t")
@@ -128,18 +143,131 @@ def _ocr_page(image: Path, number: int) -> dict:
         if not text or set(text) <= set("|¦_-—~¡!'\".,"):
             continue  # a ruling line read as a glyph
         left, top, width, height = (int(parts[i]) for i in (6, 7, 8, 9))
-        words.append([text, left, top, left + width, top + height, float(parts[10]), ".".join(parts[2:5])])
-    return {"words": words, "rules": _rules(image)}
+        dx, dy = _moved(left + width / 2, top + height / 2, angle, centre)
+        words.append([text, round(left + dx), round(top + dy), round(left + width + dx), round(top + height + dy),
+                      float(parts[10]), ".".join(parts[2:5])])
+    rules = _rules(straight)
+    _reread(words, straight, rules, image.parent / f"reread-{number}", env)
+    return {"words": words, "rules": rules, "skew": angle}
 
 
-# ---- ruling lines -------------------------------------------------------------------------------
-def _rules(image: Path) -> dict:
-    """Horizontal rules (y, x0, x1) and vertical rules (x, y0, y1) found in the page image."""
+def _reread(words: list[list], page, rules: dict, folder: Path, env: dict) -> None:
+    """Read short, uncertain words again, each cut out on its own, and keep the second reading.
+
+    On a whole page Tesseract often misreads a lone figure in a table cell ("01" as “, "10" as
+    TỦ) and says so with a low confidence. Cut out with a margin, inside its cell's vertical
+    rules, and read as a single line, the same figure is usually read right and surely. All cut-outs
+    of a page go to one Tesseract run (an image list), so this costs one process per page. Whether
+    the second reading is used is decided when the page is laid out (`_settled`).
+    """
+    from PIL import Image
+
+    _join_pieces(words)
+    weak = [w for w in words if _doubtful(w)][:REREAD["max_words"]]
+    if not weak:
+        return
+    folder.mkdir()
+    image = Image.fromarray(page)
+    listing = []
+    for k, (_, left, top, right, bottom, *_rest) in enumerate(weak):
+        margin = bottom - top
+        x0, x1 = _cell_edges(left, right, (top + bottom) / 2, rules["v"])
+        box = (max(left - margin, x0), max(top - margin // 3, 0), min(right + margin, x1), bottom + margin // 3)
+        path = folder / f"w{k:03d}.png"
+        image.crop(box).save(path)
+        listing.append(str(path))
+    (folder / "list.txt").write_text("\n".join(listing) + "\n", encoding="utf-8")
+    out = subprocess.run(["tesseract", str(folder / "list.txt"), "-", "-l", OCR_SETTINGS["lang"], "--psm",
+                          str(REREAD["psm"]), "tsv"], capture_output=True, timeout=300, check=False, text=True, env=env)
+    readings: dict[int, list[tuple[str, float]]] = {}
+    for row in out.stdout.splitlines()[1:]:
+        parts = row.split("\t")
+        if len(parts) >= 12 and parts[0] == "5" and parts[11].strip():
+            readings.setdefault(int(parts[1]) - 1, []).append((parts[11].strip(), float(parts[10])))
+    for k, word in enumerate(weak):
+        found = readings.get(k, [])
+        word += ["".join(t for t, _ in found), min((c for _, c in found), default=0.0)] if found else ["", 0.0]
+
+
+def _doubtful(word: list) -> bool:
+    """A short word read with low confidence, or one with no letter or digit at all (“, :)."""
+    text, conf = word[0], word[5]
+    return len(text) <= REREAD["max_chars"] and (conf < REREAD["below"] or not any(ch.isalnum() for ch in text))
+
+
+def _join_pieces(words: list[list]) -> None:
+    """Doubtful neighbours level with each other, closer than half a letter height, become one word.
+
+    A figure read as two marks ("01" as ": :") is one thing to read again, not two.
+    """
+    k = 0
+    while k < len(words) - 1:
+        a, b = words[k], words[k + 1]
+        gap = b[1] - a[3]
+        height = a[4] - a[2]
+        level = abs((a[2] + a[4]) - (b[2] + b[4])) / 2 < 0.5 * height
+        if level and _doubtful(a) and _doubtful(b) and 0 <= gap < 0.5 * height:
+            words[k] = [a[0] + b[0], a[1], min(a[2], b[2]), b[3], max(a[4], b[4]), min(a[5], b[5]), a[6]]
+            del words[k + 1]
+        else:
+            k += 1
+
+
+def _cell_edges(left: int, right: int, y: float, vertical: list[list[int]]) -> tuple[int, int]:
+    """The vertical rules either side of a word (a cut-out must not take in a rule or the next cell)."""
+    here = [x for x, y0, y1 in vertical if y0 <= y <= y1]
+    x0 = max((x for x in here if x < left), default=-10**6) + 8
+    x1 = min((x for x in here if x > right), default=10**6) - 8
+    return x0, x1
+
+
+def _straightened(image: Path):
+    """The page as a grey array, turned by the angle that makes its lines level, and that angle.
+
+    A 0.7° lean moves a line 30 pixels across an A4 page at 300 dpi, more than half a text line:
+    words of one line would be grouped into two, and a ruling line would break into pieces. The
+    angle is the one whose row profile of dark pixels is sharpest (text lines and rules then fall
+    on as few pixel rows as possible), searched on a third-size copy, coarse then fine.
+    """
     import numpy as np
     from PIL import Image
 
     with Image.open(image) as img:
-        dark = np.asarray(img.convert("L")) < 140
+        page = img.convert("L")
+    small = page.reduce(3).point(lambda v: 255 if v < 140 else 0)
+    angle = _sharpest(small, [a / 2 for a in range(int(-2 * MAX_SKEW), int(2 * MAX_SKEW) + 1)])
+    angle = _sharpest(small, [round(angle + a / 10, 1) for a in range(-4, 5)])
+    if angle:
+        page = page.rotate(angle, resample=Image.BILINEAR, fillcolor=255)
+    return np.asarray(page), angle
+
+
+def _sharpest(dark_image, angles: list[float]) -> float:
+    """The angle among `angles` whose row profile of dark pixels changes most from row to row."""
+    import numpy as np
+    from PIL import Image
+
+    def sharpness(angle: float) -> float:
+        turned = dark_image.rotate(angle, resample=Image.NEAREST, fillcolor=0)
+        profile = np.asarray(turned, dtype=bool).sum(axis=1).astype(np.int64)
+        return float((np.diff(profile) ** 2).sum())
+
+    return max(angles, key=lambda a: (sharpness(a), -abs(a)))
+
+
+def _moved(x: float, y: float, angle: float, centre: tuple[float, float]) -> tuple[float, float]:
+    """How far a point moves when the page turns by `angle` degrees about its centre (as PIL turns it)."""
+    t = math.radians(angle)
+    cx, cy = centre
+    nx = cx + (x - cx) * math.cos(t) + (y - cy) * math.sin(t)
+    ny = cy - (x - cx) * math.sin(t) + (y - cy) * math.cos(t)
+    return nx - x, ny - y
+
+
+# ---- ruling lines -------------------------------------------------------------------------------
+def _rules(page) -> dict:
+    """Horizontal rules (y, x0, x1) and vertical rules (x, y0, y1) found in the page image."""
+    dark = page < 140
     height, width = dark.shape
     horizontal = _runs(dark, int(width * RULE_MIN_FRACTION))
     vertical = _runs(dark.T, RULE_MIN_VERTICAL)
@@ -205,7 +333,7 @@ def _grids(rules: dict) -> list[dict]:
     grids: list[dict] = []
     current: list[list[int]] = []
     for rule in horizontal:
-        if current and _linked(current[-1], rule, vertical):
+        if current and _linked(current, rule, vertical):
             current.append(rule)
             continue
         if len(current) >= 2:
@@ -227,9 +355,16 @@ def _unify(rules: list[list[int]], tolerance: int = 12) -> list[list[int]]:
     return out
 
 
-def _linked(upper: list[int], lower: list[int], vertical: list[list[int]]) -> bool:
-    """Two rules belong to one table when at least two vertical rules run from one to the other."""
-    return sum(1 for rule in vertical if _spans(rule, upper[0], lower[0]) and upper[1] - 8 <= rule[0] <= upper[2] + 8) >= 2
+def _linked(table: list[list[int]], lower: list[int], vertical: list[list[int]]) -> bool:
+    """A rule belongs to the table above when at least two vertical rules run down to it.
+
+    Rules are counted across the table's whole width: a faded rule may survive only in part
+    (under the label column, say), and it still closes the row above.
+    """
+    upper = table[-1]
+    left = min(r[1] for r in table + [lower]) - 8
+    right = max(r[2] for r in table + [lower]) + 8
+    return sum(1 for rule in vertical if _spans(rule, upper[0], lower[0]) and left <= rule[0] <= right) >= 2
 
 
 def _spans(rule: list[int], top: int, bottom: int) -> bool:
@@ -278,67 +413,92 @@ def _table(grid: dict, words: list[_Word], page: int, location: str) -> tuple[Ta
 
 
 def _row_cells(cells_words: list[list[_Word]], spans: list[tuple[int, int]], where: str) -> list[Cell]:
-    """Cells of one row, their lines aligned with the label column's items.
+    """Cells of one row, their lines aligned with the label column's items where the page allows.
 
     The label column (the one with the most text) is cut into items: a line that starts with a
-    bullet, a digit or a capital opens an item, a lowercase line continues the one above (a
-    wrapped label). Every line of the other cells goes to the item nearest its height, so each
-    cell gets one line per item and a value sits beside its label, as in a Word cell.
+    bullet, a digit or a capital opens an item; a lowercase line, or one after a line ending in
+    "-" or ",", continues the one above (a wrapped label). When every line of another cell sits
+    level with an item, the cell gets one line per item, so a value sits beside its
+    label as in a Word cell. When the values drift off their labels (a line level with no item),
+    the cell keeps its lines in order and nothing more: the extractor then pairs
+    them by count or sends the cell to review, as it does for a Word cell.
     """
     lines_by_cell = [_group_lines(ws) for ws in cells_words]
     label = max(range(len(lines_by_cell)), key=lambda c: sum(len(w.text) for _, ws in lines_by_cell[c] for w in ws))
     items: list[list] = []  # [top y, bottom y, words]
     for y, ws in lines_by_cell[label]:
-        if items and ws[0].text[:1].islower():
+        if items and (ws[0].text[:1].islower() or items[-1][2][-1].text.endswith(("-", ","))):
             items[-1][1] = y
             items[-1][2] = items[-1][2] + ws
         else:
             items.append([y, y, list(ws)])
+    heights = sorted(w.bottom - w.top for ws in cells_words for w in ws) or [0]
+    tolerance = 0.5 * heights[len(heights) // 2]
     columns: list[list[list[_Word]]] = []
     for c, lines in enumerate(lines_by_cell):
         if c == label:
             columns.append([item[2] for item in items])
-            continue
-        column: list[list[_Word]] = [[] for _ in items]
-        for y, ws in lines:
-            if not items:
-                break
-            k = min(range(len(items)), key=lambda i: max(items[i][0] - y, y - items[i][1], 0))
-            column[k] = column[k] + ws
-        columns.append(column)
+        else:
+            columns.append(_aligned(lines, items, tolerance) or [ws for _, ws in lines])
     cells = []
     for c, column in enumerate(columns):
         location = f"{where}, cell {c + 1}"
         lines = [Line(clean(" ".join(w.text for w in ws)), f"{location}, line {k}",
-                      min(w.conf for w in ws) if ws else None) for k, ws in enumerate(column, 1)]
+                      _confidence(ws)) for k, ws in enumerate(column, 1)]
         cells.append(Cell(lines, location, c))
     return cells
 
 
-def _group_lines(words: list[_Word]) -> list[tuple[float, list[_Word]]]:
-    """Words → text lines (y, words) by their vertical centres.
+def _aligned(lines: list[tuple[float, list[_Word]]], items: list[list], tolerance: float) -> list[list[_Word]] | None:
+    """One entry per item, each line put at the item level with it; None when a line sits level with none."""
+    column: list[list[_Word]] = [[] for _ in items]
+    for y, ws in lines:
+        if not items:
+            return None
+        gaps = [max(item[0] - y, y - item[1], 0) for item in items]
+        k = min(range(len(items)), key=gaps.__getitem__)
+        if gaps[k] > tolerance:
+            return None
+        column[k] = column[k] + ws  # a cell wrapped over several lines beside one item
+    return column
 
-    Accents make word boxes uneven, so a word joins a line when its centre is within 40% of
-    the typical word height of the line's first word; Tesseract's own line ids are not used,
-    as in tables they often run two visual lines together.
+
+def _group_lines(words: list[_Word]) -> list[tuple[float, list[_Word]]]:
+    """Words → text lines (y, words) by how much their boxes overlap vertically.
+
+    A word joins a line when at least half of it (or of the line, if smaller) overlaps the line's
+    core band (median top to median bottom of its words). Accents, descenders and a raised "*"
+    make boxes uneven, so neither a word's centre nor the first word of a line is a safe guide.
+    Tesseract's own line ids are not used, as in tables they often run two visual lines together.
     """
-    if not words:
-        return []
-    heights = sorted(w.bottom - w.top for w in words)
-    tolerance = 0.4 * heights[len(heights) // 2]
-    lines: list[tuple[float, list[_Word]]] = []
+    lines: list[list[_Word]] = []
     for word in sorted(words, key=lambda w: w.cy):
-        if lines and word.cy - lines[-1][0] <= tolerance:
-            lines[-1][1].append(word)
+        home = next((ws for ws in reversed(lines[-3:]) if _overlaps(word, ws)), None)
+        if home is not None:
+            home.append(word)
         else:
-            lines.append((word.cy, [word]))
-    return [(sum(w.cy for w in ws) / len(ws), sorted(ws, key=lambda w: w.left)) for _, ws in lines]
+            lines.append([word])
+    return sorted(((sum(w.cy for w in ws) / len(ws), sorted(ws, key=lambda w: w.left)) for ws in lines),
+                  key=lambda line: line[0])
+
+
+def _overlaps(word: _Word, line: list[_Word]) -> bool:
+    tops = sorted(w.top for w in line)
+    bottoms = sorted(w.bottom for w in line)
+    top, bottom = tops[len(tops) // 2], bottoms[len(bottoms) // 2]
+    shared = min(bottom, word.bottom) - max(top, word.top)
+    return shared >= 0.5 * min(bottom - top, word.bottom - word.top)
 
 
 def _text_lines(words: list[_Word]) -> list[tuple[float, str, float | None]]:
-    """Words outside tables → (y, text, confidence) lines; a wide gap splits the letterhead columns."""
+    """Words outside tables → (y, text, confidence) lines.
+
+    A wide gap splits a line into separate lines, left first: the letterhead's two columns
+    ("TRUNG TÂM HTCĐ XÃ CHÂN" … "Độc lập - Tự do") must not run into one another. Specks and the
+    short rule under the letterhead are read as stray marks; they are dropped.
+    """
     out = []
-    for y, ws in _group_lines(words):
+    for y, ws in _group_lines([w for w in words if not _speck(w)]):
         ws.sort(key=lambda w: w.left)
         parts: list[list[_Word]] = [[ws[0]]]
         for word in ws[1:]:
@@ -346,5 +506,46 @@ def _text_lines(words: list[_Word]) -> list[tuple[float, str, float | None]]:
                 parts.append([word])
             else:
                 parts[-1].append(word)
-        out.append((y, "\t".join(" ".join(w.text for w in p) for p in parts), min(w.conf for w in ws)))
+        out += [(y, " ".join(w.text for w in p), _confidence(p)) for p in parts]
     return out
+
+
+def _confidence(words: list[_Word]) -> float | None:
+    """How sure the OCR is of a line's figures: the lowest confidence among its words with a digit.
+
+    A bullet glyph ("»", "•") is often read with a low confidence that says nothing about the
+    number beside it; a line without digits (a status word, a misread number) keeps the lowest
+    confidence of all its words.
+    """
+    if not words:
+        return None
+    figures = [w.conf for w in words if any(ch.isdigit() for ch in w.text)]
+    return min(figures or [w.conf for w in words])
+
+
+def _settled(word: _Word) -> _Word:
+    """The word with its second reading taken into account.
+
+    Two readings that agree make the word as sure as the surer one. A second reading that is a
+    clean number read with confidence at least REREAD_ACCEPT replaces the first. Otherwise the
+    first reading stands with its low confidence, so a figure taken from it goes to review.
+    """
+    if word.second is None or word.second_conf is None:
+        return word
+    if word.second == word.text:
+        word.conf = max(word.conf, word.second_conf)
+    elif _CLEAN_NUMBER.fullmatch(word.second) and word.second_conf >= REREAD_ACCEPT:
+        word.text, word.conf = word.second, word.second_conf
+    return word
+
+
+_CLEAN_NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
+
+
+def _speck(word: _Word) -> bool:
+    """A one-character 'word' that is no bullet, or a faint letter: dirt or a rule, not text."""
+    if len(word.text) > 1:
+        return False
+    ch = word.text
+    letter_or_digit = ch.isdigit() or ch.lower() != ch.upper()  # "ˆ" and "`" are neither
+    return ch not in "-+•*·–" and (not letter_or_digit or word.conf < 60)
