@@ -15,6 +15,7 @@ from extractor.activities import extract_activities
 from extractor.indicators import extract_indicators
 from extractor.metadata import detect
 from extractor.model import Document
+from extractor.normalize import normalize_document
 from extractor.patterns import Catalogue, catalogue_digest, default_catalogue
 from extractor.readers import SUPPORTED, read_document
 
@@ -28,7 +29,12 @@ def sha256_of(path: Path) -> str:
 
 
 def extract_document(document: Document, catalogue: Catalogue) -> dict:
-    """Extract everything from an already read document (no file access)."""
+    """Extract everything from an already read document (no file access).
+
+    The document is normalised here, in place: whatever reader made it, and whatever a test or
+    the robustness harness did to it since, extraction only ever sees canonical text.
+    """
+    normalize_document(document)
     meta = detect(document, catalogue)
     findings = extract_indicators(document, catalogue, meta.report_type)
     activities, activity_warnings = ([], [])

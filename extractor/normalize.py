@@ -1,10 +1,12 @@
 """Text normalisation: one canonical Unicode form, and a diacritic-folded form for matching.
 
-Reports arrive as NFC or NFD Unicode, with non-breaking and zero-width spaces, with the old
-("hoà", "thuỷ") or new ("hòa", "thủy") tone placement, and sometimes typed without accents.
-`clean` makes text canonical for storage and display; `fold` makes a key that compares equal
-across all of those variants. `fold` maps character for character, so a position found in the
-folded text is the same position in the cleaned text (used to cut raw values out of prose).
+Reports arrive as NFC or NFD Unicode, with non-breaking, zero-width and soft-hyphen characters
+inside words, with either tone placement ("hoà"/"hòa", "thuỷ"/"thủy", "qúy"/"quý"), and
+sometimes typed without accents. `clean` makes text canonical for storage and display, and
+`normalize_document` applies it to every piece of a read document: it is the one path every
+reader's output goes through before extraction. `fold` makes a key that compares equal across
+all of those variants; it maps character for character, so a position found in the folded text
+is the same position in the cleaned text (used to cut raw values out of prose).
 """
 
 from __future__ import annotations
@@ -13,42 +15,92 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-# Vowel clusters whose tone mark moved between the old and new orthography (oà/òa, uỷ/ủy, oẻ/ỏe).
-_OLD_TONE = re.compile(r"[oóòỏõọ][aàáảãạeèéẻẽẹ]|[uúùủũụ][yýỳỷỹỵ]", re.IGNORECASE)
+from extractor.model import Document, Paragraph
+
+# Zero-width characters, the soft hyphen, word joiners and BOMs: invisible, never meaningful.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\u2061\u2062\u2063\ufeff\u180e"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _BULLET = re.compile(r"^\s*(?:[-+*•·●○◦▪■□➢➤►✓–—…]+|\(?[0-9]{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])\s*")
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]{1,4}\.|[A-Z]\.)\s+")
 
+# ---- tone placement -------------------------------------------------------------------------
+# The five tone marks as combining characters; vowel letters with their quality marks (â, ơ…)
+# stay precomposed once a tone is lifted off with NFD + recomposition.
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_VOWELS = set("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
+_MARKED = set("ăâêôơưĂÂÊÔƠƯ")
+# A word has a misplaced tone only if its tone sits in a cluster of two or more vowels.
+_TONE_IN_CLUSTER = re.compile(
+    "[aăâeêioôơuưy][àằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ]"
+    "|[àằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ][aăâeêioôơuưy]",
+    re.IGNORECASE)
+
 
 def clean(text: str) -> str:
-    """NFC, no invisible characters, one space between words, old tone placement modernised."""
+    """NFC, no invisible characters, one space between words, tones placed as the register writes them."""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     text = _SPACES.sub(" ", text).strip()
-    if _OLD_TONE.search(text):
-        text = " ".join(_fix_tone(word) for word in text.split(" "))
+    if _TONE_IN_CLUSTER.search(text):
+        text = re.sub(r"\w+", lambda m: place_tone(m.group(0)), text)
     return text
 
 
-@lru_cache(maxsize=8192)
-def _fix_tone(word: str) -> str:
-    """Move a tone mark to its modern place with underthesea, one word at a time.
+@lru_cache(maxsize=16384)
+def place_tone(word: str) -> str:
+    """Put the tone mark of one Vietnamese word on the vowel the modern spelling uses.
 
-    underthesea's `text_normalize` re-tokenises whole sentences (it spaces out punctuation),
-    so it is applied to the letters of single words only and the punctuation is kept as is.
+    Rules (the ones the register of administrative units follows: "Hòa", "Thủy", "Quý"):
+    a vowel with a quality mark (â ê ô ơ ư ă) takes the tone, the last one if several ("ườ");
+    otherwise, with a final consonant the last vowel takes it ("hoàng"); at the end of the word
+    the middle of three vowels ("hoài") or the first of two ("hòa", "thủy", "mùa"). The "u" of
+    "qu" and the "i" of "gi" before a vowel are consonants. A word that is not shaped like a
+    Vietnamese syllable is returned unchanged.
     """
-    if not _OLD_TONE.search(word):
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = [ch for ch in decomposed if ch in _TONES]
+    if len(tones) != 1:
         return word
-    match = re.match(r"^(\W*)(\w+)(\W*)$", word)
-    if not match:
+    bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
+    start = next((i for i, ch in enumerate(bare) if ch in _VOWELS), None)
+    if start is None:
         return word
-    from underthesea import text_normalize  # heavy import: paid only when a word needs it
+    end = start
+    while end < len(bare) and bare[end] in _VOWELS:
+        end += 1
+    if any(ch in _VOWELS for ch in bare[end:]) or not bare[:start].isalpha() and start:
+        return word  # two vowel groups or digits: not one syllable
+    onset = bare[:start].lower()
+    if end - start > 1 and ((onset == "q" and bare[start] in "uU") or (onset == "g" and bare[start] in "iI")):
+        start += 1
+    cluster = range(start, end)
+    marked = [i for i in cluster if bare[i] in _MARKED]
+    if marked:
+        target = marked[-1]
+    elif end < len(bare):
+        target = end - 1
+    elif end - start == 3:
+        target = start + 1
+    else:
+        target = start
+    fixed = bare[: target + 1] + tones[0] + bare[target + 1:]
+    return unicodedata.normalize("NFC", fixed)
 
-    head, core, tail = match.groups()
-    fixed = text_normalize(core)
-    if " " in fixed or fold(fixed) != fold(core):
-        return word
-    return head + fixed + tail
+
+def normalize_document(document: Document) -> Document:
+    """Clean every paragraph, cell line and location of a read document, in place; returns it.
+
+    Readers hand over text as the file holds it; this is the single place where it becomes
+    canonical, so a variant spelling can never reach one reader's output and not another's.
+    """
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            block.text = clean(block.text)
+            continue
+        for row in block.rows:
+            for cell in row.cells:
+                for line in cell.lines:
+                    line.text = clean(line.text)
+    return document
 
 
 @lru_cache(maxsize=65536)

@@ -18,7 +18,6 @@ import tempfile
 from pathlib import Path
 
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
-from extractor.normalize import clean
 from extractor.readers import ReadError
 
 RUN_TOGETHER_MIN_CHARS = 60  # shorter paragraphs are not checked for a lost table
@@ -132,7 +131,7 @@ def _table_in_stream(text: str, stream: str, location: str) -> Table | None:
     table_rows = []
     for r, cells in enumerate(rows, 1):
         where = f"{name}, row {r}"
-        table_rows.append(Row([Cell([Line(clean(t), f"{where}, cell {c}, line {n}") for n, t in
+        table_rows.append(Row([Cell([Line(t, f"{where}, cell {c}, line {n}") for n, t in
                                      enumerate(cell.split("\r"), 1)], f"{where}, cell {c}", c - 1)
                                for c, cell in enumerate(cells, 1)], where))
     return Table(table_rows, name)

@@ -16,7 +16,6 @@ from docx.oxml.ns import qn
 
 from extractor import legacy
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
-from extractor.normalize import clean
 from extractor.readers import ReadError
 
 MAX_UNCOMPRESSED = 300 * 1024 * 1024  # a zip bomb expands far beyond this
@@ -71,7 +70,7 @@ class _Reader:
                 for i, text in enumerate(self.paragraph_lines(child)):
                     if text.strip():
                         suffix = f".{i + 1}" if i else ""
-                        self.blocks.append(Paragraph(clean(text), f"paragraph {self.paragraphs}{suffix}",
+                        self.blocks.append(Paragraph(text, f"paragraph {self.paragraphs}{suffix}",
                                                      style=self._style(child)))
             elif child.tag == qn("w:tbl"):
                 self.tables += 1
@@ -93,7 +92,7 @@ class _Reader:
                 if not _is_merge_continuation(tc):
                     for child in tc.iterchildren():
                         if child.tag == qn("w:p"):
-                            lines += [Line(clean(t), f"{where}, line {len(lines) + 1}")
+                            lines += [Line(t, f"{where}, line {len(lines) + 1}")
                                       for t in self.paragraph_lines(child)]
                         elif child.tag == qn("w:tbl"):
                             nested.append(child)
@@ -190,12 +189,12 @@ def _convert_by_statistics(document: Document) -> None:
         return
     for block in document.blocks:
         if isinstance(block, Paragraph):
-            block.text = clean(legacy.convert(block.text, encoding))
+            block.text = legacy.convert(block.text, encoding)
         else:
             for row in block.rows:
                 for cell in row.cells:
                     for line in cell.lines:
-                        line.text = clean(legacy.convert(line.text, encoding))
+                        line.text = legacy.convert(line.text, encoding)
     document.notes.append(f"converted from {encoding} (detected from characters)")
     document.method = "converted"
 

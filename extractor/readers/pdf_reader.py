@@ -18,7 +18,7 @@ from pathlib import Path
 import pdfplumber
 
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
-from extractor.normalize import clean, has_bullet, words
+from extractor.normalize import has_bullet, words
 from extractor.readers import ReadError
 
 # pdfplumber table settings, as plain data (see pdfplumber's `table_settings`).
@@ -80,7 +80,7 @@ def _read_page(page, number: int, blocks: list) -> None:
     items: list[tuple[float, object]] = []
     right_margin = max((w.x1 for w in outside), default=page.width)
     for k, text in enumerate(_paragraphs(_lines(outside), right_margin), 1):
-        items.append((text[1], Paragraph(clean(text[0]), f"page {number}, line {k}")))
+        items.append((text[1], Paragraph(text[0], f"page {number}, line {k}")))
     for t, table in enumerate(tables, 1):
         items.append((table.bbox[1], _table(table, words, f"page {number}, table {t}", number)))
     items.sort(key=lambda item: item[0])
@@ -159,7 +159,7 @@ def _table(table, words: list[_Word], location: str, page: int) -> Table:
                 continue
             inner = [w for w in words if _inside(w, box)]
             texts = _cell_lines(_lines(inner), box[2] - 2)
-            cells.append(Cell([Line(clean(t), f"{where}, line {k}") for k, t in enumerate(texts, 1)], where, c - 1))
+            cells.append(Cell([Line(t, f"{where}, line {k}") for k, t in enumerate(texts, 1)], where, c - 1))
         rows.append(Row(cells, f"{location}, row {r}"))
     return Table(rows, location, page)
 

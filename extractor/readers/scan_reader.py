@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
-from extractor.normalize import clean
 from extractor.readers import ReadError
 
 # OCR settings, as plain data; the cache key includes them.
@@ -321,7 +320,7 @@ def _layout(words: list[_Word], rules: dict, page: int, tables: int) -> tuple[li
             blocks.append((grid["top"], table))
     rest = [w for k, w in enumerate(words) if k not in used]
     for k, (y, text, confidence) in enumerate(_text_lines(rest), 1):
-        blocks.append((y, Paragraph(clean(text), f"page {page}, line {k}", confidence)))
+        blocks.append((y, Paragraph(text, f"page {page}, line {k}", confidence)))
     blocks.sort(key=lambda item: item[0])
     return [b for _, b in blocks], tables
 
@@ -443,7 +442,7 @@ def _row_cells(cells_words: list[list[_Word]], spans: list[tuple[int, int]], whe
     cells = []
     for c, column in enumerate(columns):
         location = f"{where}, cell {c + 1}"
-        lines = [Line(clean(" ".join(w.text for w in ws)), f"{location}, line {k}",
+        lines = [Line(" ".join(w.text for w in ws), f"{location}, line {k}",
                       _confidence(ws)) for k, ws in enumerate(column, 1)]
         cells.append(Cell(lines, location, c))
     return cells

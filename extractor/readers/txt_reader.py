@@ -19,7 +19,6 @@ from pathlib import Path
 
 from extractor import legacy
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
-from extractor.normalize import clean
 from extractor.readers import ReadError
 
 _TAG_BREAK = re.compile(r"<\s*(?:br|/p|/li|/div|/tr)\s*/?>|<\s*li[^>]*>", re.IGNORECASE)
@@ -33,9 +32,10 @@ def decode(data: bytes) -> tuple[str, str]:
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
-    if len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2] != b"\x00\x00":
-        return data.decode("utf-16-le", errors="replace"), "utf-16-le"
     sample = data[:65536]
+    bom_less = _utf16_without_bom(sample)
+    if bom_less:
+        return data.decode(bom_less, errors="replace"), bom_less
     if sample.count(b"\x00") > len(sample) // 100:
         raise ReadError("binary data, not text")
     try:
@@ -47,6 +47,24 @@ def decode(data: bytes) -> tuple[str, str]:
     if control > len(text[:65536]) // 50:
         raise ReadError("binary data, not text")
     return text, "cp1258"
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when the zero bytes fall on one side of the byte pairs.
+
+    Vietnamese text in UTF-16 has a zero high byte for every ASCII letter, digit and space and
+    0x1E for most accented letters, so one half of the pairs is mostly zero and the other almost
+    never is; in any 8-bit text zero bytes are rare on both sides.
+    """
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 0.3 * half and even < 0.02 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.02 * half:
+        return "utf-16-be"
+    return None
 
 
 def read(path: Path) -> Document:
@@ -79,7 +97,7 @@ def parse(lines: list[str]) -> list:
         else:
             for part in _strip_html(line).split("\n"):
                 if part.strip():
-                    blocks.append(Paragraph(clean(part.strip().strip("*#").strip()), f"line {i + 1}"))
+                    blocks.append(Paragraph(part.strip().strip("*#").strip(), f"line {i + 1}"))
             i += 1
     return blocks
 
@@ -99,7 +117,7 @@ def _is_md_row(line: str) -> bool:
 
 def _cell(text: str, where: str, col: int) -> Cell:
     parts = _strip_html(text).split("\n")
-    return Cell([Line(clean(p), f"{where}, line {k}") for k, p in enumerate(parts, 1)], where, col)
+    return Cell([Line(p, f"{where}, line {k}") for k, p in enumerate(parts, 1)], where, col)
 
 
 def _rows_table(lines: list[str], i: int, location: str) -> tuple[Table, int]:
