@@ -212,7 +212,12 @@ def _row_heading(row, found: list[dict]) -> str | None:
 def _row_sentence(found: list[dict]) -> str:
     targets = {o["code"]: o for o in found if o["kind"] == "target"}
     clauses, previous = [], None
+    actuals = {o["code"] for o in found if o["kind"] == "actual"}
     for obs in found:
+        if obs["kind"] == "target" and obs["code"] not in actuals:
+            label = re.sub(r"^[\s\-+*•·]+", "", obs["label"]).rstrip(":. ")
+            clauses.append(f"Chỉ tiêu {label} theo kế hoạch là {obs['raw_value']}")
+            continue
         if obs["kind"] == "target":
             continue
         if obs["code"] in targets:
@@ -220,8 +225,11 @@ def _row_sentence(found: list[dict]) -> str:
             clauses.append(f"Chỉ tiêu {label} theo kế hoạch là {targets[obs['code']]['raw_value']}, "
                            f"kết quả thực hiện đạt {obs['raw_value']}")
             continue
-        follows = previous is not None and obs["code"].rsplit(".", 1)[0] == previous.rsplit(".", 1)[0]
-        clauses.append(_sentence(obs["label"], obs["raw_value"], follows, _seed(obs["label"])))
+        follows = previous is not None and obs["code"].endswith(".so_luot") and previous.endswith(".so_lop")
+        raw = obs["raw_value"]
+        if obs["unit"] == "%" and "%" not in raw and not re.match(r"^(Đạt|Chưa)", raw):
+            raw += "%"  # the value came from a "Tỉ lệ (%)" column: the sentence must say it
+        clauses.append(_sentence(obs["label"], raw, follows, _seed(obs["label"])))
         previous = obs["code"]
     text = ""
     for clause in clauses:

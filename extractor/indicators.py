@@ -20,6 +20,7 @@ from extractor.matching import Match, Matcher, Miss, value_shape
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
 from extractor.normalize import clean, fold, strip_bullet, words
 from extractor.patterns import Catalogue, Indicator
+from extractor.sentences import Mention, default_vocabulary, mentions, split_label_value
 from extractor.values import Unclear, is_blank, numbers_in, parse_value
 
 _INLINE = re.compile(r"^(?P<label>[^:：]{3,}?)\s*[:：]\s*(?P<value>.*)$")
@@ -73,8 +74,10 @@ class IndicatorExtractor:
         self.min_ocr_confidence = min_ocr_confidence
         self.found = Findings()
         self.ctx = _Context()
-        self._seen: dict[tuple[str, str], Observation] = {}
-        self._conflicts: set[tuple[str, str]] = set()
+        self.vocab = default_vocabulary()
+        # (code, kind, tier) → first observation; tier "sentence" yields to every other shape
+        self._seen: dict[tuple[str, str, str], Observation] = {}
+        self._conflicts: set[tuple[str, str, str]] = set()
 
     def run(self, document: Document) -> Findings:
         if not self.report:
@@ -85,8 +88,32 @@ class IndicatorExtractor:
                 self._paragraph(block)
             else:
                 header_roles = self._table(block, header_roles)
-        self.found.observations = [o for o in self.found.observations if (o.code, o.kind) not in self._conflicts]
+        self.found.observations = self._settled()
         return self.found
+
+    def _settled(self) -> list[Observation]:
+        """Observations without conflicts; a sentence's value only where no table or line gave one.
+
+        A table cell or a "label: value" line is explicit about what its number is; a sentence is
+        read by rules. Where both speak of one code they should agree; when they do not, the
+        explicit value stays and the sentence's is left for review.
+        """
+        explicit = {(o.code, o.kind): o for o in self.found.observations
+                    if _tier(o.method) == "explicit" and (o.code, o.kind, "explicit") not in self._conflicts}
+        out = []
+        for obs in self.found.observations:
+            tier = _tier(obs.method)
+            if (obs.code, obs.kind, tier) in self._conflicts:
+                continue
+            if tier == "sentence" and (obs.code, obs.kind) in explicit:
+                other = explicit[(obs.code, obs.kind)]
+                if other.value != obs.value:
+                    self.found.warnings.append(
+                        f"{obs.location}: a sentence gives {obs.code} ({obs.kind}) = {obs.raw_value}, the "
+                        f"{other.method} at {other.location} gives {other.raw_value}; the {other.method} value is kept")
+                continue
+            out.append(obs)
+        return out
 
     # ---- paragraphs -------------------------------------------------------------------
     def _paragraph(self, para: Paragraph) -> None:
@@ -101,12 +128,49 @@ class IndicatorExtractor:
         if group:
             self.ctx.group, self.ctx.last_code = group, None
             return
-        if not self.report.narrative:
-            return
-        prose_hits = self._prose(text, para.location, para.confidence)
-        for label, value in _segments(text):
-            self._pair(label, [("value", value, para.location)], para.location, "narrative",
-                       quiet=bool(prose_hits), confidence=para.confidence)
+        if self.report.narrative:
+            prose_hits = self._prose(text, para.location, para.confidence)
+            for label, value in _segments(text):
+                self._pair(label, [("value", value, para.location)], para.location, "narrative",
+                           quiet=bool(prose_hits), confidence=para.confidence)
+        self._sentences(text, para.location, para.confidence)
+
+    def _sentences(self, text: str, location: str, confidence: float | None) -> None:
+        """Values written inside sentences (see sentences.py): each number with its candidate labels."""
+        previous: Indicator | None = None
+        for mention in mentions(text, self.vocab):
+            result = self._best_label(mention)
+            if result is None and mention.role == "actual" and previous is not None:
+                ind, score, label = previous, 100.0, mention.labels[0]  # "…, kết quả đạt 65%" follows its target
+            elif result is None:
+                continue
+            else:
+                ind, score, label = result.indicator, result.score, result.variant
+                self.ctx.last_code, self.ctx.group = ind.code, ind.group
+            previous = ind
+            kind = "actual"
+            if mention.role == "target":
+                if ind.value_type != "percent_or_status":
+                    continue  # a plan stated in a results report is not a result
+                kind = "target"
+            self._store(ind, kind, mention.raw, label, score, f"{location}, at {mention.start + 1}",
+                        "sentence", confidence)
+
+    def _best_label(self, mention: Mention) -> Match | None:
+        """The catalogue code the mention's label wordings name, if they agree on one clearly."""
+        best: dict[str, Match] = {}
+        shape = value_shape(mention.raw)
+        for label in mention.labels:
+            for wording in {label, _without_role_words(label, self.vocab)}:
+                result = self.matcher.match(wording, self.ctx.group, self.ctx.last_code, shape)
+                if isinstance(result, Match) and (result.code not in best or result.score > best[result.code].score):
+                    best[result.code] = result
+        if not best:
+            return None
+        ranked = sorted(best.values(), key=lambda m: m.score, reverse=True)
+        if len(ranked) > 1 and ranked[0].score - ranked[1].score < self.matcher.settings["margin"]:
+            return None
+        return ranked[0]
 
     def _prose(self, text: str, location: str, confidence: float | None) -> int:
         """Apply the catalogue's prose patterns to one paragraph; returns how many matched."""
@@ -175,14 +239,14 @@ class IndicatorExtractor:
         inline = _segments(label)
         if inline and all(is_blank(v) for _, v, _ in values):
             for part in _parts(label):
-                match = _INLINE.match(part)
-                if not match:
+                pair = _split(part)
+                if not pair:
                     group = self.matcher.heading(part)
                     if group:
                         self.ctx.group, self.ctx.last_code = group, None
                     continue
-                self._pair(match.group("label"), [("value", match.group("value").strip(), location)],
-                           location, "inline", confidence=_min_confidence(lines))
+                self._pair(pair[0], [("value", pair[1], location)], location, "inline",
+                           confidence=_min_confidence(lines))
             return
         if not any(not is_blank(v) for _, v, _ in values):
             group = self.matcher.heading(label)
@@ -294,7 +358,7 @@ class IndicatorExtractor:
                                          "reason": f"OCR confidence {confidence:.0f} below {self.min_ocr_confidence:.0f}",
                                          "best": ind.code})
             return
-        key = (ind.code, kind)
+        key = (ind.code, kind, _tier(method))
         if key in self._seen:
             if self._seen[key].value != parsed.value:
                 self._conflicts.add(key)
@@ -308,20 +372,39 @@ class IndicatorExtractor:
         self.found.observations.append(obs)
 
 
+def _tier(method: str) -> str:
+    return "sentence" if method == "sentence" else "explicit"
+
+
+def _without_role_words(label: str, vocab) -> str:
+    """The label without plan and result words ("Chỉ tiêu Công dân học tập theo kế hoạch" → …)."""
+    folded = fold(label)
+    keep = [True] * len(label)
+    for pattern in (vocab.plan, vocab.actual):
+        for m in pattern.finditer(folded):
+            keep[m.start():m.end()] = [False] * (m.end() - m.start())
+    return re.sub(r"\s+", " ", "".join(ch for ch, k in zip(label, keep, strict=True) if k)).strip(" ,:")
+
+
 def _parts(text: str) -> list[str]:
     """Cut a line at ";" and at bullets inside it ("… HTSĐ + Cấp huyện: 00 * Số bài: 05"),
     which is how flattened exports run a cell's paragraphs together."""
     return [p.strip() for p in _PART_SPLIT.split(text) if p and p.strip()]
 
 
+def _split(part: str) -> tuple[str, str] | None:
+    """One "label: value" or "label là value" (any connector of sentences.yaml) as (label, value)."""
+    match = _INLINE.match(part)
+    if match:
+        if re.search(r"\d{1,2}/\d{1,2}/\d{4}$", match.group("label")):
+            return None
+        return match.group("label"), match.group("value").strip()
+    return split_label_value(part)
+
+
 def _segments(text: str) -> list[tuple[str, str]]:
-    """Split "label: value; label: value" into pairs; [] when the text holds no such pair."""
-    out = []
-    for part in _parts(text):
-        match = _INLINE.match(part)
-        if match and not re.search(r"\d{1,2}/\d{1,2}/\d{4}$", match.group("label")):
-            out.append((match.group("label"), match.group("value").strip()))
-    return out
+    """Split "label: value; label là value" into pairs; [] when the text holds no such pair."""
+    return [pair for part in _parts(text) if (pair := _split(part))]
 
 
 def _inline_value(text: str) -> bool:
