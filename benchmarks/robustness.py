@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from extractor import register  # noqa: E402
 from extractor.extract import _format_of, extract_document  # noqa: E402
 from extractor.model import Document, Paragraph, Table  # noqa: E402
 from extractor.normalize import fold, words  # noqa: E402
@@ -124,7 +125,8 @@ def map_text(fn: Callable[[str], str]) -> Callable[[Document], Document]:
 # ---- structural transforms ----------------------------------------------------------------
 def _title_index(doc: Document) -> int | None:
     for i, block in enumerate(doc.blocks):
-        if isinstance(block, Paragraph) and re.match(r"^\s*(bao cao|ke hoach|cong van|v/v)\b", fold(block.text)):
+        key = fold(block.text).strip() if isinstance(block, Paragraph) else ""
+        if re.match(r"^(bao cao|ke hoach|cong van|v/v)\b", key) or key.endswith(" bao cao"):
             return i
     return None
 
@@ -274,10 +276,15 @@ def adjust_gold(name: str, gold: dict, doc: Document) -> tuple[dict, list[str]]:
     meta, notes = gold["document"], []
     text = words(doc.full_text())
     if name == "no_letterhead":
-        for f in ("doc_number", "issued_date"):
-            if meta.get(f):
-                meta[f] = None
-                notes.append(f"{f}: was in the letterhead")
+        folded = fold(doc.full_text())
+        if meta.get("doc_number") and words(meta["doc_number"]) not in text:
+            meta["doc_number"] = None
+            notes.append("doc_number: was in the letterhead")
+        if meta.get("issued_date"):
+            year, month, day = (int(x) for x in meta["issued_date"].split("-"))
+            if not re.search(rf"ngay 0?{day} thang 0?{month} nam {year}", folded):
+                meta["issued_date"] = None
+                notes.append("issued_date: was in the letterhead")
         unit = meta.get("unit_name")
         if unit and f" {words(unit)} " not in f" {text} ":
             for f in ("unit_name", "unit_level", "district", "province"):
@@ -285,7 +292,23 @@ def adjust_gold(name: str, gold: dict, doc: Document) -> tuple[dict, list[str]]:
             notes.append("unit: the body never names it")
     if name == "no_diacritics" and meta.get("doc_number"):
         meta["doc_number"] = no_diacritics(meta["doc_number"])
+    if name == "no_diacritics" and meta.get("unit_name") and not register.spelling(meta["unit_name"], meta["unit_level"]):
+        parent = meta.get("district") or meta.get("province")
+        if not parent or f" {words(parent)} " not in f" {text} ":
+            meta["unit_name"] = meta["unit_level"] = None
+            notes.append("unit: the register spells the name in several ways and no parent is named")
     if name == "unit_suffix" and meta.get("unit_name"):
+        lines = [ln for b in doc.blocks[: _title_index(doc) or 12]
+                 for ln in (b.text.split("\n") if isinstance(b, Paragraph) else
+                            [ln.text for c in (b.rows[0].cells if b.rows else []) for ln in c.lines])]
+        if not any((meta["unit_name"] + " A").upper() in ln for ln in lines):  # in the letterhead's capitals
+            notes.append("unit_name: wrapped over two lines in the letterhead, left without the suffix")
+            return gold, notes
+        if meta.get("district") and words(meta["district"]) == words(meta["unit_name"]):
+            meta["district"] += " A"  # a town named like its district: the transform renamed both
+            if not re.search(rf"\b(huyen|quan|thi xa|thanh pho) {words(meta['district'])}\b", text):
+                meta["district"] = None
+                notes.append("district: renamed with the unit, and only the register knew it")
         meta["unit_name"] += " A"
         for f in ("district", "province"):
             if meta.get(f) and f" {words(meta[f])} " not in f" {text} ":

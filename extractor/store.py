@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from extractor.metadata import merged_unit
 from extractor.normalize import words
 from extractor.patterns import Catalogue
+from extractor.register import merged_unit
 from extractor.resources import data_dir
 
 DEFAULT_DB = "xhht.db"
