@@ -116,10 +116,13 @@ def detect(document: Document, catalogue: Catalogue) -> Metadata:
     text = document.full_text()
     accents = _has_diacritics(text)
     orgs = _orgs(head, accents)
-    if not orgs:
-        orgs = _body_orgs(document, accents)
-    if orgs:
-        _unit(meta, orgs, text)
+    if _school(head):
+        _school_unit(meta, orgs, text)
+    else:
+        if not orgs or not (orgs[-1].known or _clean_name(orgs[-1])):
+            orgs = _body_orgs(document, accents) or orgs
+        if orgs:
+            _unit(meta, orgs, text)
     _dates(meta, head)
     return meta
 
@@ -146,10 +149,15 @@ def _has_diacritics(text: str) -> bool:
     return not letters or len(_ACCENTED.findall(sample)) > 0.02 * letters
 
 
+_DOC_TYPES = re.compile(r"^(ke hoach|huong dan|quyet dinh|cong van|thong bao|to trinh|chi thi|mau bao cao)$")
+
+
 def _title_index(keys: list[str]) -> int | None:
-    """Index of the line that carries the word BÁO CÁO (or V/v) as the document's title."""
+    """Index of the line that carries the word BÁO CÁO (or V/v, or alone KẾ HOẠCH, HƯỚNG DẪN …)
+    as the document's title: the letterhead is what stands above it."""
     for i, key in enumerate(keys):
-        if re.match(r"^(bao cao|v/v)\b", key) or re.search(r"\bbao cao$", key):
+        key = key.strip(" :.")
+        if re.match(r"^(bao cao|v/v)\b", key) or re.search(r"\bbao cao$", key) or _DOC_TYPES.match(key):
             return i
     return None
 
@@ -262,6 +270,7 @@ _LEVEL_WORDS = r"(thanh pho|thi xa|thi tran|tinh|huyen|quan|xa|phuong)"
 _VERBS = r"(?:da |xin |tran trong )?(?:bao cao|tong ket|so ket|huong dan|ban hanh|danh gia|thong bao|xay dung ke hoach)\b"
 _SUBJECT = re.compile(rf"(?:^|[\s,(])(?:{_ORG_WORDS})\s+{_LEVEL_WORDS}\s+(?=\S)")
 _ANNEX = re.compile(rf"kem theo (?:bao cao|cong van|ke hoach)[^()]{{0,60}}?\bcua\s+(?:{_ORG_WORDS})\s+{_LEVEL_WORDS}\s+(?=\S)")
+_SIGNATURE = re.compile(rf"^(?:tm\.?|kt\.?|q\.?)?\s*(?:pho )?(?:chu tich|giam doc|truong ban|truong phong)\s+(?:{_ORG_WORDS}\s+)?{_LEVEL_WORDS}\s+(?=\S)")
 _AREA = re.compile(rf"\btren dia ban (?:toan )?{_LEVEL_WORDS}\s+(?=\S)")
 _VERB_NEXT = re.compile(rf"^\s*,?\s*{_VERBS}")
 
@@ -271,10 +280,11 @@ def _body_orgs(document: Document, accents: bool) -> list[Org]:
 
     In order of trust: "<organisation> <level> <Name> báo cáo …" (the subject of the report),
     "(Kèm theo Báo cáo số … của UBND huyện <Name>)" (an annex names its report's issuer), and
-    "trên địa bàn huyện <Name>" when the body names one such unit only.
+    the signature ("Chủ tịch UBND xã <Name>"), and "trên địa bàn huyện <Name>" when the body
+    names one such unit only (never a province: reports cite other provinces' work).
     """
-    paragraphs = [clean(b.text) for b in document.blocks[:80] if isinstance(b, Paragraph)]
-    paragraphs.append(" ".join(paragraphs))  # a PDF wraps a sentence over several lines
+    every = [clean(b.text) for b in document.blocks if isinstance(b, Paragraph)]
+    paragraphs = every[:80] + [" ".join(every[:80])]  # a PDF wraps a sentence over several lines
     for pattern, needs_verb in ((_SUBJECT, True), (_ANNEX, False)):
         for text in paragraphs:
             folded = re.sub(r"\bxa hoi\b", "xx xxx", fold(text))  # the "xã" of "xã hội" is no level
@@ -282,12 +292,17 @@ def _body_orgs(document: Document, accents: bool) -> list[Org]:
                 org, end = _named_at(text, match, accents)
                 if org and (_VERB_NEXT.match(folded[end:]) if needs_verb else org.known):
                     return [org]
+    for text in every[-30:]:
+        match = _SIGNATURE.match(fold(text))
+        org = _named_at(text, match, accents)[0] if match else None
+        if org and org.known:
+            return [org]
     areas = {}
     for text in paragraphs:
         folded = re.sub(r"\bxa hoi\b", "xx xxx", fold(text))
         for match in _AREA.finditer(folded):
             org, _ = _named_at(text, match, accents)
-            if org and org.known:
+            if org and org.known and not register.is_province_level(org.key, org.level):
                 areas[(org.level, org.key)] = org
     return list(areas.values()) if len(areas) == 1 else []
 
@@ -320,6 +335,33 @@ def _title_words(raw: str) -> list[str]:
 
 
 # ---- settling the unit --------------------------------------------------------------------
+_SCHOOL = re.compile(r"^truong (mam non|mau giao|tieu hoc|trung hoc|thcs|thpt|th |ptdt|pt |tieu hoc va|lien cap|dai hoc|cao dang|trung cap)")
+
+
+def _school(head: list[str]) -> bool:
+    """True when the letterhead's last organisation line is a school ("TRƯỜNG THCS CHÂN SƠN")."""
+    title = _title_index([fold(h) for h in head])
+    lines = [fold(h) for h in head[: title if title is not None else 12] if h.isupper()]
+    lines = [ln for ln in lines if not _MOTTO.search(ln) and not ln.startswith(("so", "doc lap"))]
+    return bool(lines) and bool(_SCHOOL.match(lines[-1]))
+
+
+def _school_unit(meta: Metadata, orgs: list[Org], text: str) -> None:
+    """A school reports: its level is "trường", its district and province those above it.
+
+    How a school's name is to be stored (with or without its type, abbreviated or not) is not
+    settled by the spec, so the name is left for review rather than guessed.
+    """
+    meta.unit_level = "trường"
+    district = next((o for o in reversed(orgs) if o.level in DISTRICT), None)
+    if district:
+        entry = lookup(district.key, district.level, text=text)
+        meta.district = (entry or {}).get("name") or _written(district, text)
+        meta.province = (entry or {}).get("province")
+    meta.warnings.append("metadata: the reporting unit is a school; its name is left for review")
+
+
+
 def _unit(meta: Metadata, orgs: list[Org], text: str) -> None:
     unit = orgs[-1]
     level, name_key = unit.level, unit.key
@@ -509,7 +551,7 @@ def _period(meta: Metadata, head: list[str], issued_year: str | None, issued_mon
             meta.period = f"{first}-{second}"
         return
     span = re.search(r"giai doan\s+(\d{4})\s*[-–]\s*(\d{4})", title)
-    year = re.search(r"nam\s+(\d{4})\b", title)
+    year = re.search(r"nam\s+(\d{4})\b", title) or re.search(r"(?<![\d/.-])((?:19|20)\d\d)(?!\s*[-–/]\s*\d)\b", title)
     if year:
         meta.year = int(year.group(1))
         meta.period = year.group(1)

@@ -138,6 +138,8 @@ def mentions(text: str, vocab: Vocabulary | None = None) -> list[Mention]:
                 noun = text[end:noun_end].strip()
                 labels = tuple(dict.fromkeys(lb for rest in sorted(rests, key=len) for lb in
                                              _counted_labels(noun, rest, left, vocab)))
+                if not _ends_with_link(left_folded, vocab):  # "… là 218.672 người, đạt tỉ lệ …"
+                    labels += _connector_labels(left, vocab)
                 out.append(Mention(match.group(1), labels, "counted", role, start))
                 left_edge = max(right_end, noun_end)
                 continue
@@ -250,6 +252,8 @@ def _connector_labels(left: str, vocab: Vocabulary) -> tuple[str, ...]:
     """The clause before a number, without its connector; also from where a label word starts."""
     label = left.strip(" \t-–—=:,")
     folded = fold(label)
+    if re.fullmatch(r"(dat )?t[iy] le( la| dat)?", folded):
+        return (label,)  # "…, đạt tỉ lệ 98,75 %": the rate of the count just read (a context label)
     for connector in vocab.connectors:
         if folded.endswith(" " + connector) or folded == connector:
             label = label[: len(label) - len(connector)].rstrip(" \t-–—=:,")
