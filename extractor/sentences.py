@@ -238,13 +238,17 @@ def _clause_end(folded: str, position: int, vocab: Vocabulary, soft: bool = Fals
 def _counted_labels(noun: str, rest: str, left: str, vocab: Vocabulary) -> tuple[str, ...]:
     """"Số <noun> <rest>", with equivalent nouns, and with the verb before the number appended."""
     nouns = [noun] + [n for n in vocab.equivalents.get(fold(noun), ())]
+    rests = [rest] + [rest[:m.start()] + other + rest[m.end():]
+                      for m in re.finditer(r"[^\W\d_]+(?: [^\W\d_]+)?", rest)
+                      for other in vocab.equivalents.get(fold(m.group(0)), ())][:3]
     verb = " ".join(left.split()[-3:])
     labels = []
     for n in nouns:
-        base = f"Số {n} {rest}".strip()
-        labels.append(base)
-        if verb:
-            labels.append(f"{base} {verb}")
+        for r in rests:
+            base = f"Số {n} {r}".strip()
+            labels.append(base)
+            if verb:
+                labels.append(f"{base} {verb}")
     return tuple(labels)
 
 

@@ -52,3 +52,15 @@ def test_bad_inputs_fail_with_one_line_reason(tmp_path):
         with pytest.raises(ReadError) as err:
             read_document(path)
         assert "\n" not in str(err.value) and str(err.value)
+
+
+def test_decode_utf16_without_bom_either_byte_order_and_cp1258():
+    text = "Ủy ban nhân dân xã Chân Sơn: 12 người"
+    assert decode(text.encode("utf-16-le")) == (text, "utf-16-le")
+    assert decode(text.encode("utf-16-be")) == (text, "utf-16-be")
+    assert decode(text.encode("utf-16"))[0] == text
+    # cp1258 writes tones as combining marks after the base letter; normalisation recomposes them
+    from extractor.normalize import clean
+
+    raw = "Hiê\u0300n Ha\u0300o, ngươ\u0300i".encode("cp1258")
+    assert clean(decode(raw)[0]) == "Hiền Hào, người"

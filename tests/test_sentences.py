@@ -1,0 +1,89 @@
+"""Values in sentences and after connectors other than a colon (sentences.py and its use)."""
+
+import pytest
+
+from extractor.indicators import extract_indicators
+from extractor.model import Document, Paragraph
+from extractor.normalize import clean, normalize_document
+from extractor.sentences import load_vocabulary, mentions, split_label_value
+
+
+def values(report_type: str, *paragraphs: str, catalogue=None) -> dict:
+    from extractor.patterns import default_catalogue
+
+    doc = normalize_document(Document("x.txt", "txt", [Paragraph(t, f"line {i}") for i, t in enumerate(paragraphs, 1)]))
+    found = extract_indicators(doc, catalogue or default_catalogue(), report_type)
+    return {(o.code, o.kind): o.value for o in found.observations}
+
+
+def test_a_count_and_its_participants_in_one_sentence():
+    got = values("tuanle", "Trong dịp này, Trung tâm đã mở 03 lớp xóa mù chữ, thu hút 41 lượt học viên tham gia.",
+                 "Ngoài ra tổ chức 2 lớp kỹ năng sống với 95 lượt người tham gia.")
+    assert got == {("tuanle.lop.xoa_mu_chu.so_lop", "actual"): 3, ("tuanle.lop.xoa_mu_chu.so_luot", "actual"): 41,
+                   ("tuanle.lop.ky_nang_song.so_lop", "actual"): 2, ("tuanle.lop.ky_nang_song.so_luot", "actual"): 95}
+
+
+def test_counted_noun_with_the_verb_before_it_and_thousands():
+    got = values("tuanle", "Toàn xã đã phát hành 2.300 tờ rơi; có 5 cơ sở giáo dục có thư viện.")
+    assert got == {("tuanle.tuyen_truyen.to_roi", "actual"): 2300, ("tuanle.thu_vien.co_thu_vien", "actual"): 5}
+
+
+@pytest.mark.parametrize("line", [
+    "Số bài viết trên các báo là 7", "Số bài viết trên các báo: 7", "Số bài viết trên các báo - 7",
+    "Số bài viết trên các báo 7", "Số bài viết trên các báo được 7 bài",
+])
+def test_connectors_between_label_and_value(line):
+    assert values("tuanle", line) == {("tuanle.thong_tin.bai_bao", "actual"): 7}
+
+
+def test_literacy_lines_with_la_and_dat_under_their_heading():
+    got = values("tongket_xhht", "4.1.2. Đối với những người trong độ tuổi 15-35:",
+                 "- Số người còn mù chữ độ tuổi 15-35 là 37 người",
+                 "- Tỷ lệ người biết chữ đạt 99,4 %")
+    assert got == {("xmc.15_35.con_mu_chu", "actual"): 37, ("xmc.15_35.ty_le_biet_chu", "actual"): 99.4}
+
+
+def test_a_plan_is_never_read_as_a_result():
+    assert values("tongket_xhht", "4.1.1. Đối với những người trong độ tuổi 15-60:",
+                  "- Phấn đấu năm tới đạt 99,7% người trong độ tuổi 15 - 60 biết chữ.") == {}
+
+
+def test_target_and_result_of_a_scheme_indicator_in_one_sentence():
+    got = values("dean_1373", "Chỉ tiêu Gia đình học tập theo kế hoạch là 70%, kết quả thực hiện đạt 72,5%.")
+    assert got == {("dean.mo_hinh.gia_dinh_hoc_tap", "target"): 70, ("dean.mo_hinh.gia_dinh_hoc_tap", "actual"): 72.5}
+
+
+def test_a_table_value_outranks_a_sentence_that_disagrees():
+    from extractor.model import Cell, Line, Row, Table
+    from extractor.patterns import default_catalogue
+
+    table = Table([Row([Cell([Line("Nội dung", "h1")], "h1", 0), Cell([Line("Số lượng", "h2")], "h2", 1)], "row 1"),
+                   Row([Cell([Line("Số lớp xóa mù chữ", "l")], "c1", 0), Cell([Line("04", "v")], "c2", 1)], "row 2")],
+                  "table 1")
+    doc = normalize_document(Document("x", "txt", [Paragraph("Xã đã mở 3 lớp xóa mù chữ.", "p1"), table]))
+    found = extract_indicators(doc, default_catalogue(), "tuanle")
+    assert [(o.code, o.value, o.method) for o in found.observations] == [("tuanle.lop.xoa_mu_chu.so_lop", 4, "table")]
+    assert any("sentence gives" in w for w in found.warnings)
+
+
+@pytest.mark.parametrize("text", [
+    "Thực hiện Công văn số 2869/BCĐ ngày 25/9/2023 của Ban chỉ đạo",
+    "Tổ chức cho trẻ em 5 tuổi trong độ tuổi 15-35 năm 2023",
+    "giai đoạn 2021-2030, mức độ 2",
+])
+def test_dates_ranges_names_and_levels_are_not_values(text):
+    assert mentions(clean(text)) == []
+
+
+def test_split_label_value_refuses_numbers_that_belong_to_the_label():
+    assert split_label_value("Tổng dân số độ tuổi từ 15-60") is None
+    assert split_label_value("Đạt chuẩn xóa mù chữ mức độ 2") is None
+    assert split_label_value("Số người biết chữ là 1.234 người") == ("Số người biết chữ", "1.234 người")
+
+
+def test_vocabulary_is_validated_on_load(tmp_path):
+    from extractor.patterns import PatternError
+
+    (tmp_path / "sentences.yaml").write_text("connectors: []\n", encoding="utf-8")
+    with pytest.raises(PatternError, match="sentences.yaml: 'connectors'"):
+        load_vocabulary(tmp_path)
