@@ -77,10 +77,11 @@ def header_lines(document: Document, limit: int = 40) -> list[str]:
         if isinstance(block, Table):
             if len(lines) > 6:
                 break
-            first = block.rows[0] if block.rows else None
-            if first and len(block.rows) <= 3:
-                for cell in first.cells:
-                    lines += [ln.text for ln in cell.lines if ln.text.strip()]
+            if 0 < len(block.rows) <= 4:  # a letterhead table: the issuer's column first, then the motto's
+                columns = max(len(row.cells) for row in block.rows)
+                for c in range(columns):
+                    lines += [ln.text for row in block.rows if c < len(row.cells)
+                              for ln in row.cells[c].lines if ln.text.strip()]
             continue
         # PDF lines can run the date, "V/v …" and "Kính gửi" together: split them again
         parts = re.split(r"\t|\s*\|\s*|<[^>]{1,80}>|\s(?=V/v\s)|\s(?=Kính gửi\b)", block.text)

@@ -99,11 +99,14 @@ class Mention:
     start: int                   # where the value stands in the text
 
 
-_VALUE = re.compile(rf"(?<![\w/.,])({NUMBER})(\s*%)?(?![\w/]|[.,]\d)|(?<![\w])(chưa đạt|đạt)(?![\w])(?=\s*[,;.)]|\s*$)",
+_VALUE = re.compile(rf"(?<![\w/.,])({NUMBER})(\s*%)?(?![\w/]|[.,]\d)|(?<![\w])(chưa đạt|đạt|không)(?![\w])(?=\s*[,;.)]|\s*$)",
                     re.IGNORECASE)
+_ZERO_AFTER = re.compile(r"(?:\bla|:)\s*$")  # "… là Không": a word for zero only right after a connector
 _SENTENCE_END = re.compile(r"[;!?]|\.(?!\d)")
 _FULL_STOP = re.compile(r"[!?]|\.(?!\d)")
 _SOFT_END = re.compile(r"[,(:)]")
+# "… tại các tuyến đường", "… ở thôn Đông": where, not what. Matched with accents (tài/tại differ).
+_LOCATIVE = re.compile(r"\s(?:tại|ở)\s")
 _RANGE = re.compile(r"\d\s*[-–—]\s*$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
@@ -119,6 +122,8 @@ def mentions(text: str, vocab: Vocabulary | None = None) -> list[Mention]:
         status = match.group(3)
         if not status and _not_a_value(match, folded, text, vocab):
             continue
+        if status and fold(status) == "khong" and not _ZERO_AFTER.search(folded[:start]):
+            continue
         clause_start = _clause_start(folded, left_edge, start, vocab)
         left = text[clause_start:start]
         left_folded = folded[clause_start:start]
@@ -133,7 +138,8 @@ def mentions(text: str, vocab: Vocabulary | None = None) -> list[Mention]:
         right_end = _clause_end(folded, end, vocab, soft=True)
         if counted:
             noun_end = end + counted.end()
-            rests = {text[noun_end:right_end].strip(" ,"), text[noun_end:_clause_end(folded, end, vocab)].strip(" ,")}
+            longest = text[noun_end:_clause_end(folded, end, vocab)].strip(" ,")
+            rests = {text[noun_end:right_end].strip(" ,"), longest, _LOCATIVE.split(longest, 1)[0].strip(" ,")}
             if any(rests) or not left.strip() or _ends_with_link(left_folded, vocab):
                 noun = text[end:noun_end].strip()
                 labels = tuple(dict.fromkeys(lb for rest in sorted(rests, key=len) for lb in

@@ -64,3 +64,11 @@ def test_decode_utf16_without_bom_either_byte_order_and_cp1258():
 
     raw = "Hiê\u0300n Ha\u0300o, ngươ\u0300i".encode("cp1258")
     assert clean(decode(raw)[0]) == "Hiền Hào, người"
+
+
+def test_pdf_words_broken_in_narrow_cells_are_joined_again():
+    doc = read_document(sample("BC_SoKet_HK1_AnBinh_2023_cot_hep.pdf"))
+    table = doc.tables()[0]
+    cells = [c.text for row in table.rows for c in row.cells]
+    assert "TTHTCĐ, Hội Phụ nữ xã" in cells  # written "TTHTC" / "Đ, Hội …" in the too-narrow column
+    assert "Trạm Khuyến nông huyện" in cells  # two words on two lines stay two words

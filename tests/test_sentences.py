@@ -87,3 +87,23 @@ def test_vocabulary_is_validated_on_load(tmp_path):
     (tmp_path / "sentences.yaml").write_text("connectors: []\n", encoding="utf-8")
     with pytest.raises(PatternError, match="sentences.yaml: 'connectors'"):
         load_vocabulary(tmp_path)
+
+
+def test_a_report_written_entirely_in_sentences():
+    from conftest import sample
+
+    from extractor.extract import extract_file
+
+    out = extract_file(sample("BC_TuanLe_2023_XaTanLap_van_xuoi.txt"))
+    got = {o["code"]: o["value"] for o in out["indicators"]}
+    assert got == {
+        "tuanle.thong_tin.bai_bao": 2, "tuanle.thong_tin.phat_thanh": 15, "tuanle.tuyen_truyen.to_roi": 600,
+        "tuanle.tuyen_truyen.bang_ron": 12, "tuanle.hoi_thao.so_lan": 2, "tuanle.hoi_thao.so_nguoi": 140,
+        "tuanle.lop.xoa_mu_chu.so_lop": 1, "tuanle.lop.xoa_mu_chu.so_luot": 18,
+        "tuanle.lop.ky_nang_song.so_lop": 3, "tuanle.lop.ky_nang_song.so_luot": 96,
+        "tuanle.lop.day_nghe.so_lop": 2, "tuanle.lop.day_nghe.so_luot": 65,
+        "tuanle.thu_vien.co_thu_vien": 4, "tuanle.thu_vien.hoat_dong_huong_dan": 6,
+        "tuanle.khen_thuong.ca_nhan": 9, "tuanle.khen_thuong.kinh_phi": 4500000,
+    }
+    assert all(o["method"] in ("sentence", "narrative") and o["location"] for o in out["indicators"])
+    assert (out["document"]["unit_name"], out["document"]["district"]) == ("Tân Lập", "Đan Phượng")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pdfplumber
 
+from extractor.lexicon import belong_together
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
 from extractor.normalize import has_bullet, words
 from extractor.readers import ReadError
@@ -165,14 +166,30 @@ def _table(table, words: list[_Word], location: str, page: int) -> Table:
 
 
 def _cell_lines(lines: list[list[_Word]], right: float) -> list[str]:
+    """A cell's text lines, wrapped lines joined; a word the writer broke because it did not fit
+    the narrow cell ("TTHTC" / "Đ, Hội …", "Trung tâ" / "m") is joined again without a space."""
     out: list[str] = []
     previous = None
     for line in lines:
+        line = _mend(line)
         if previous is not None and _wrapped(previous, line, right):
-            out[-1] += " " + _text(line)
+            broken = belong_together(previous[-1].text, line[0].text)
+            out[-1] += ("" if broken else " ") + _text(line)
         else:
             out.append(_text(line))
         previous = line
+    return out
+
+
+def _mend(line: list[_Word]) -> list[_Word]:
+    """Join fragments of one word that letter spacing split on a line ("Trung tâ m" → "Trung tâm")."""
+    out = [line[0]]
+    for word in line[1:]:
+        last = out[-1]
+        if word.x0 - last.x1 < 2 * (last.x1 - last.x0) / max(1, len(last.text)) and belong_together(last.text, word.text):
+            out[-1] = _Word(last.text + word.text, last.x0, word.x1, last.top, max(last.bottom, word.bottom))
+        else:
+            out.append(word)
     return out
 
 
