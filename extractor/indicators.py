@@ -163,7 +163,9 @@ class IndicatorExtractor:
         for label in mention.labels:
             for wording in {label, _without_role_words(label, self.vocab)}:
                 result = self.matcher.match(wording, self.ctx.group, self.ctx.last_code, shape)
-                if isinstance(result, Match) and (result.code not in best or result.score > best[result.code].score):
+                if not isinstance(result, Match) or not mention.counts(result.indicator.unit, self.vocab):
+                    continue
+                if result.code not in best or result.score > best[result.code].score:
                     best[result.code] = result
         if not best:
             return None

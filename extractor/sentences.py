@@ -41,6 +41,7 @@ class Vocabulary:
     connectors: tuple[str, ...]
     counted: re.Pattern          # a counted noun at the start of the text after a number
     equivalents: dict[str, tuple[str, ...]]
+    kinds: dict[str, str]        # folded counted noun → what it counts (people, classes, …)
     links: re.Pattern            # a word where another clause begins
     label_start: re.Pattern
     plan: re.Pattern
@@ -69,11 +70,17 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
             raise PatternError(f"{path.name}: noun_equivalents[{i}] must list two or more nouns")
         for noun in group:
             equivalents[fold(noun)] = tuple(n for n in group if n != noun)
+    kinds: dict[str, str] = {}
+    for kind, nouns in (data.get("noun_kinds") or {}).items():
+        if not isinstance(nouns, list) or not all(isinstance(n, str) and n for n in nouns):
+            raise PatternError(f"{path.name}: noun_kinds.{kind} must be a list of nouns")
+        kinds.update({fold(n): kind for n in nouns})
     word = r"(?<![\w])(?:{})(?![\w])"
     return Vocabulary(
         connectors=tuple(sorted((fold(c) for c in lists["connectors"]), key=len, reverse=True)),
         counted=re.compile(r"^\s*(" + _alternation(lists["counted_nouns"]) + r")(?![\w])"),
         equivalents=equivalents,
+        kinds=kinds,
         links=re.compile(word.format(_alternation(lists["links"]))),
         label_start=re.compile(word.format(_alternation(lists["label_starts"]))),
         plan=re.compile(word.format(_alternation(lists["plan_words"]))),
@@ -97,6 +104,12 @@ class Mention:
     reading: str                 # "connector" or "counted"
     role: str                    # "value", or in a target-and-result sentence "target" / "actual"
     start: int                   # where the value stands in the text
+    noun: str = ""               # the counted noun after the number ("lớp" in "1 lớp"), if any
+
+    def counts(self, unit: str, vocab: Vocabulary) -> bool:
+        """Whether an indicator counted in `unit` can take this number: "1 lớp" is no count of people."""
+        mine, theirs = vocab.kinds.get(fold(self.noun)), vocab.kinds.get(fold(unit))
+        return not (mine and theirs and mine != theirs)
 
 
 _VALUE = re.compile(rf"(?<![\w/.,])({NUMBER})(\s*%)?(?![\w/]|[.,]\d)|(?<![\w])(chưa đạt|đạt|không)(?![\w])(?=\s*[,;.)]|\s*$)",
@@ -146,7 +159,7 @@ def mentions(text: str, vocab: Vocabulary | None = None) -> list[Mention]:
                                              _counted_labels(noun, rest, left, vocab)))
                 if not _ends_with_link(left_folded, vocab):  # "… là 218.672 người, đạt tỉ lệ …"
                     labels += _connector_labels(left, vocab)
-                out.append(Mention(match.group(1), labels, "counted", role, start))
+                out.append(Mention(match.group(1), labels, "counted", role, start, noun))
                 left_edge = max(right_end, noun_end)
                 continue
             raw = text[start:noun_end]  # "241.026 người": the noun is the value's unit
@@ -155,7 +168,8 @@ def mentions(text: str, vocab: Vocabulary | None = None) -> list[Mention]:
         wider = text[max(left_edge, _sentence_start(folded, start)):start]
         labels = _connector_labels(left, vocab) + (_connector_labels(wider, vocab) if wider != left else ())
         if labels and not _ends_with_link(left_folded, vocab):
-            out.append(Mention(raw.strip(), labels, "connector", role, start))
+            noun = text[end:end + counted.end()].strip() if counted else ""
+            out.append(Mention(raw.strip(), labels, "connector", role, start, noun))
         left_edge = end if not counted else end + counted.end()
     return out
 

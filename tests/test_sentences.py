@@ -107,3 +107,10 @@ def test_a_report_written_entirely_in_sentences():
     }
     assert all(o["method"] in ("sentence", "narrative") and o["location"] for o in out["indicators"])
     assert (out["document"]["unit_name"], out["document"]["district"]) == ("Tân Lập", "Đan Phượng")
+
+
+def test_a_number_of_classes_never_fills_a_count_of_people():
+    got = values("tongket_xhht", "Trong năm, các xã đã huy động 512 người học xóa mù chữ, hoàn thành hết chương trình "
+                 "2 lớp là 301 người.")
+    assert got.get(("xmc.hoan_thanh_chuong_trinh", "actual")) in (None, 301)
+    assert 2 not in got.values()

@@ -26,6 +26,7 @@ from extractor.readers import ReadError
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
                   "snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
 COLUMN_GAP = 24.0  # points: a wider gap between words splits a line into columns
+ALIGN_TOLERANCE = 2.0  # points: a value line this close to a label line's top sits beside that label
 MIN_CHARS_PER_PAGE = 20  # fewer characters than this: the page is a scan
 
 
@@ -152,33 +153,66 @@ def _paragraphs(lines: list[list[_Word]], right: float) -> list[tuple[str, float
 def _table(table, words: list[_Word], location: str, page: int) -> Table:
     rows: list[Row] = []
     for r, row in enumerate(table.rows, 1):
+        columns: list[list[tuple[str, float]]] = []
+        for box in row.cells:
+            inner = [w for w in words if _inside(w, box)] if box is not None else []
+            columns.append(_cell_lines(_lines(inner), box[2] - 2) if box is not None else [])
+        _align_with_labels(columns, row.bbox)
         cells = []
-        for c, box in enumerate(row.cells, 1):
-            where = f"{location}, row {r}, cell {c}"
-            if box is None:  # covered by a merged cell: read once, where it starts
-                cells.append(Cell([], where, c - 1))
-                continue
-            inner = [w for w in words if _inside(w, box)]
-            texts = _cell_lines(_lines(inner), box[2] - 2)
-            cells.append(Cell([Line(t, f"{where}, line {k}") for k, t in enumerate(texts, 1)], where, c - 1))
+        for c, lines in enumerate(columns, 1):
+            where = f"{location}, row {r}, cell {c}"  # a covered (merged) cell stays empty: read once
+            cells.append(Cell([Line(t, f"{where}, line {k}") for k, (t, _) in enumerate(lines, 1)], where, c - 1))
         rows.append(Row(cells, f"{location}, row {r}"))
     return Table(rows, location, page)
 
 
-def _cell_lines(lines: list[list[_Word]], right: float) -> list[str]:
-    """A cell's text lines, wrapped lines joined; a word the writer broke because it did not fit
-    the narrow cell ("TTHTC" / "Đ, Hội …", "Trung tâ" / "m") is joined again without a space."""
-    out: list[str] = []
+def _align_with_labels(columns: list[list[tuple[str, float]]], box: tuple) -> None:
+    """Give a value cell a blank line where its label cell has an item with no value beside it.
+
+    A Word cell keeps blank paragraphs that put each value level with its label; the PDF drops
+    them. Each line still sits on the baseline of its label, so a cell with fewer lines than the
+    label cell (the one with the most text) is laid out on the label's lines — only when every
+    line sits on one (within ALIGN_TOLERANCE points), in order, and the cell is not a single line
+    centred in its row (a centred value sits level with the middle label by chance).
+    """
+    label = max(range(len(columns)), key=lambda c: sum(len(t) for t, _ in columns[c]), default=0)
+    tops = [top for _, top in columns[label]] if columns else []
+    middle = (box[1] + box[3]) / 2
+    for c, lines in enumerate(columns):
+        if c == label or not lines or len(lines) >= len(tops):
+            continue
+        if len(lines) == 1 and len(tops) >= 3 and abs(lines[0][1] + ALIGN_TOLERANCE * 3 - middle) < 2 * ALIGN_TOLERANCE:
+            continue
+        slots = [min(range(len(tops)), key=lambda k, top=top: abs(tops[k] - top)) for _, top in lines]
+        if (any(abs(tops[k] - top) > ALIGN_TOLERANCE for k, (_, top) in zip(slots, lines, strict=True))
+                or slots != sorted(set(slots))):
+            continue
+        laid = [("", top) for top in tops]
+        for k, line in zip(slots, lines, strict=True):
+            laid[k] = line
+        columns[c] = laid[: max(slots) + 1]
+
+
+def _cell_lines(lines: list[list[_Word]], right: float) -> list[tuple[str, float]]:
+    """A cell's text lines with their tops, wrapped lines joined; a word the writer broke because it
+    did not fit the narrow cell ("TTHTC" / "Đ, Hội …", "Trung tâ" / "m") is joined without a space."""
+    out: list[tuple[str, float]] = []
     previous = None
     for line in lines:
         line = _mend(line)
-        if previous is not None and _wrapped(previous, line, right):
+        if previous is not None and (_wrapped(previous, line, right) or _continues_label(previous, line)):
             broken = belong_together(previous[-1].text, line[0].text)
-            out[-1] += ("" if broken else " ") + _text(line)
+            out[-1] = (out[-1][0] + ("" if broken else " ") + _text(line), out[-1][1])
         else:
-            out.append(_text(line))
+            out.append((_text(line), min(w.top for w in line)))
         previous = line
     return out
+
+
+def _continues_label(previous: list[_Word], line: list[_Word]) -> bool:
+    """A line in lower case after one that does not close its item ("…, số bài viết liên" /
+    "quan chuyển đổi số …") is the rest of that item, wherever the first line stopped."""
+    return line[0].text[:1].islower() and not re.search(r"[:;.!?]$", previous[-1].text)
 
 
 def _mend(line: list[_Word]) -> list[_Word]:
