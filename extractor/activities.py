@@ -69,11 +69,32 @@ def _looks_like_header(catalogue: Catalogue, row: Row, roles: dict[int, str]) ->
 
 
 def _table_roles(catalogue: Catalogue, table: Table) -> tuple[dict[int, str] | None, int]:
+    """The header's roles and the first data row: a one-row header, or a two-row one whose upper
+    cells span the lower ("Đơn vị" over "Chủ trì | Phối hợp")."""
     for index, row in enumerate(table.rows[:2]):
         roles = header_roles(catalogue, row)
         if roles:
             return roles, index + 1
+        if index + 1 < len(table.rows):
+            roles = header_roles(catalogue, _stacked(row, table.rows[index + 1]))
+            if roles:
+                return roles, index + 2
     return None, 0
+
+
+def _stacked(upper: Row, lower: Row) -> Row:
+    """One header row from two: each grid column's upper text (from the cell spanning it) and lower text."""
+    from extractor.model import Cell, Line
+
+    starts = sorted(upper.cells, key=lambda c: c.col)
+    below = {c.col: c.text.strip() for c in lower.cells if c.text.strip()}
+    width = max([c.col for c in upper.cells + lower.cells], default=-1) + 1
+    cells = []
+    for col in range(width):
+        above = next((c.text.strip() for c in reversed(starts) if c.col <= col), "")
+        text = f"{above} {below[col]}".strip() if col in below else above
+        cells.append(Cell([Line(text, upper.location)], upper.location, col))
+    return Row(cells, upper.location)
 
 
 def _same_width(table: Table, roles: dict[int, str]) -> bool:

@@ -20,6 +20,8 @@ from extractor.model import Document, Paragraph
 # Zero-width characters, the soft hyphen, word joiners and BOMs: invisible, never meaningful.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\u2061\u2062\u2063\ufeff\u180e"), None)
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# "TTHTCĐ , Đoàn": a PDF's glyph spacing sets a mark apart; no Vietnamese text spaces before one
+_SPACE_BEFORE_MARK = re.compile(r"(?<=\w) ([,;!?)])")
 _BULLET = re.compile(r"^\s*(?:[-+*•·●○◦▪■□➢➤►✓–—…]+|\(?[0-9]{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])\s*")
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]{1,4}\.|[A-Z]\.)\s+")
 
@@ -40,6 +42,7 @@ def clean(text: str) -> str:
     """NFC, no invisible characters, one space between words, tones placed as the register writes them."""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     text = _SPACES.sub(" ", text).strip()
+    text = _SPACE_BEFORE_MARK.sub(r"\1", text)
     if _TONE_IN_CLUSTER.search(text):
         text = re.sub(r"\w+", lambda m: place_tone(m.group(0)), text)
     return text

@@ -194,15 +194,12 @@ def _align_with_labels(columns: list[list[tuple[str, float]]], box: tuple) -> No
 
 
 def _cell_lines(lines: list[list[_Word]], right: float) -> list[tuple[str, float]]:
-    """A cell's text lines with their tops, wrapped lines joined; a word the writer broke because it
-    did not fit the narrow cell ("TTHTC" / "Đ, Hội …", "Trung tâ" / "m") is joined without a space."""
+    """A cell's text lines with their tops, wrapped lines joined, broken words mended (`_mend`)."""
     out: list[tuple[str, float]] = []
     previous = None
-    for line in lines:
-        line = _mend(line)
+    for line in _mend(lines):
         if previous is not None and (_wrapped(previous, line, right) or _continues_label(previous, line)):
-            broken = belong_together(previous[-1].text, line[0].text)
-            out[-1] = (out[-1][0] + ("" if broken else " ") + _text(line), out[-1][1])
+            out[-1] = (out[-1][0] + " " + _text(line), out[-1][1])
         else:
             out.append((_text(line), min(w.top for w in line)))
         previous = line
@@ -215,16 +212,31 @@ def _continues_label(previous: list[_Word], line: list[_Word]) -> bool:
     return line[0].text[:1].islower() and not re.search(r"[:;.!?]$", previous[-1].text)
 
 
-def _mend(line: list[_Word]) -> list[_Word]:
-    """Join fragments of one word that letter spacing split on a line ("Trung tâ m" → "Trung tâm")."""
-    out = [line[0]]
-    for word in line[1:]:
-        last = out[-1]
-        if word.x0 - last.x1 < 2 * (last.x1 - last.x0) / max(1, len(last.text)) and belong_together(last.text, word.text):
-            out[-1] = _Word(last.text + word.text, last.x0, word.x1, last.top, max(last.bottom, word.bottom))
-        else:
-            out.append(word)
-    return out
+def _mend(lines: list[list[_Word]]) -> list[list[_Word]]:
+    """Join the pieces of words a narrow cell broke, until none is left.
+
+    A word too long for its column is cut at the line's end ("TTHTC" / "Đ", "TH&" / "THC" / "S,")
+    and letter spacing can split one on a line ("Trung tâ m"); the lexicon says which neighbours
+    are halves of one word. A piece joined across a line break moves up to the line it continues.
+    """
+    lines = [list(line) for line in lines]
+    joined = True
+    while joined:
+        joined = False
+        flat = [(i, j) for i, line in enumerate(lines) for j in range(len(line))]
+        for k in range(len(flat) - 1):
+            (i, j), (i2, j2) = flat[k], flat[k + 1]
+            a, b = lines[i][j], lines[i2][j2]
+            following = lines[flat[k + 2][0]][flat[k + 2][1]].text if k + 2 < len(flat) else ""
+            if i == i2 and b.x0 - a.x1 >= a.bottom - a.top:
+                continue  # a real space on the line
+            if belong_together(a.text, b.text, following):
+                lines[i][j] = _Word(a.text + b.text, a.x0, max(a.x1, b.x1) if i == i2 else a.x1, a.top, a.bottom)
+                del lines[i2][j2]
+                lines = [line for line in lines if line]
+                joined = True
+                break
+    return lines
 
 
 def _header_key(row: Row) -> str:
@@ -234,10 +246,13 @@ def _header_key(row: Row) -> str:
 def _join_tables(blocks: list) -> list:
     """Join a table continued on the next page (header repeated or not) into the one before."""
     out: list = []
+    reaches: dict[int, int] = {}  # id of a joined table → the last page it runs on
     for block in blocks:
         previous = out[-1] if out else None
-        if (isinstance(block, Table) and isinstance(previous, Table) and block.page and previous.page
-                and block.page == previous.page + 1 and len(block.rows[0].cells) == len(previous.rows[0].cells)):
+        last_page = reaches.get(id(previous), getattr(previous, "page", None))
+        if (isinstance(block, Table) and isinstance(previous, Table) and block.page and last_page
+                and block.page == last_page + 1 and len(block.rows[0].cells) == len(previous.rows[0].cells)):
+            reaches[id(previous)] = block.page
             rows = list(block.rows)
             if rows and _header_key(rows[0]) == _header_key(previous.rows[0]):
                 rows = rows[1:]
@@ -254,8 +269,8 @@ def _continues(last: Row, first: Row) -> bool:
     if not first.cells or first.cells[0].text.strip():
         return False
     texts = [c.text.strip() for c in first.cells[1:] if c.text.strip()]
-    if not texts:
-        return True
+    if not texts or (len(first.cells) > 2 and not first.cells[1].text.strip()):
+        return True  # neither number nor label: the rest of the row above
     head = texts[0]
     last_label = last.cells[1].text.strip() if len(last.cells) > 1 else ""
     if head[:1].islower():
@@ -265,7 +280,13 @@ def _continues(last: Row, first: Row) -> bool:
 
 def _merge_row(target: Row, extra: Row) -> None:
     for cell, more in zip(target.cells, extra.cells, strict=False):
-        if cell.lines and more.lines and more.lines[0].text[:1].islower():
+        more.lines = [ln for ln in more.lines if ln.text.strip()]
+        last = cell.lines[-1].text.split() if cell.lines else []
+        first = more.lines[0].text.split(" ", 1) if more.lines else []
+        if last and first and belong_together(last[-1], first[0], first[1] if len(first) > 1 else ""):
+            cell.lines[-1].text += more.lines[0].text  # a word cut by the page break
+            cell.lines.extend(more.lines[1:])
+        elif cell.lines and more.lines and more.lines[0].text[:1].islower():
             cell.lines[-1].text += " " + more.lines[0].text
             cell.lines.extend(more.lines[1:])
         else:
