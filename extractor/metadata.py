@@ -27,7 +27,7 @@ from extractor.patterns import Catalogue
 from extractor.register import COMMUNE, DISTRICT, LEVELS, lookup, province_name
 
 _NUMBER = re.compile(r"\bso\s*:?\s*(\d+[^\s/]*)\s*/\s*([\w.&đ]+(?:\s*-\s*[\w.&đ]+)*(?:\s*-)?)")
-_DATE = re.compile(r"ngay\s+(\d{0,2})\s*thang\s+(\d{1,2})\s*nam\s+(\d{4})")
+_DATE = re.compile(r"ngay\s+(\d{0,2})\s*thang\s+(\d{1,2})\s*nam\s+(\d{4})|ngay\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
 # Words that make a date or a number someone else's: a citation, not the document's own.
 _CITATION = re.compile(r"\b(thuc hien|can cu|cong van|quyet dinh|ke hoach|thong tu|nghi quyet|chi thi|kem theo|"
                        r"ban hanh|cua|ve viec|theo|luat|huong dan so|bao cao so)\b")
@@ -512,13 +512,26 @@ def _issue_date(head: list[str]) -> tuple[str | None, str | None, str | None]:
             if match.start() >= len(line):
                 break
             before = joined[max(0, match.start() - 80):match.start()]
-            if _CITATION.search(before):
+            if _CITATION.search(before) or not _place_line(line, match, joined):
                 continue
-            day, month, year = match.groups()
+            day, month, year = match.groups()[:3] if match.group(3) else match.groups()[3:]
             if day and 1 <= int(day) <= 31 and 1 <= int(month) <= 12:
                 return f"{int(year):04d}-{int(month):02d}-{int(day):02d}", year, month
             return None, year, month
     return None, None, None
+
+
+_PLACE = re.compile(r"(?:^|[\s-])(?:[A-ZĐÀ-Ỹ][\w'’.-]*\s+){0,5}[A-ZĐÀ-Ỹ0-9][\w'’.-]*\s*,\s*$")
+
+
+def _place_line(line: str, match: re.Match, joined: str) -> bool:
+    """The date stands where a document dates itself: after "<Place>," or alone on its line
+    ("… từ ngày 01/10/2023" in a sentence is another date)."""
+    before = re.sub(r"^\s*số\s*:?\s*\S*", "", line[: match.start()], flags=re.IGNORECASE)
+    if _PLACE.search(before):
+        return True
+    after = joined[match.end():].strip()
+    return not before.strip() and (not after[:40] or bool(re.match(r"(v/v|bao cao)\b", after)))
 
 
 def _doc_number(lines: list[str]) -> str | None:

@@ -136,6 +136,13 @@ def test_number_split_over_lines_with_spaces_inside():
     assert meta.doc_number == "31/BC-BCĐ-XHHT"
 
 
+def test_a_numeric_place_date_and_the_motto_column_first():
+    meta = meta_of("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "UBND HUYỆN ĐẠI TỪ",
+                   "Số: 77/BC-UBND", "Đại Từ, ngày 15/12/2021", "BÁO CÁO",
+                   "Tổng kết công tác xây dựng xã hội học tập năm 2021")
+    assert fields(meta) == ("tongket_xhht", "huyện", "Đại Từ", None, "Thái Nguyên", 2021, "2021-12-15", "77/BC-UBND")
+
+
 def test_the_year_in_the_title_beats_the_issue_date():
     meta = meta_of("UBND HUYỆN BẮC HÀ", "Số: 12/BC-UBND", "Bắc Hà, ngày 05 tháng 01 năm 2024", "BÁO CÁO",
                    "Tổng kết công tác xây dựng xã hội học tập năm 2023")
