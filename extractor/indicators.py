@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.matching import Match, Matcher, Miss, value_shape
+from extractor.matching import Match, Miss, matcher_for, value_shape
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
 from extractor.normalize import clean, fold, strip_bullet, words
 from extractor.patterns import Catalogue, Indicator
@@ -69,7 +69,7 @@ class IndicatorExtractor:
 
     def __init__(self, catalogue: Catalogue, report_type: str, min_ocr_confidence: float = 80.0):
         self.catalogue = catalogue
-        self.matcher = Matcher(catalogue, report_type)
+        self.matcher = matcher_for(catalogue, report_type)
         self.report = catalogue.reports.get(report_type)
         self.min_ocr_confidence = min_ocr_confidence
         self.found = Findings()

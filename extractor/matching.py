@@ -223,4 +223,16 @@ def _word_tokens(text: str) -> str:
     return " ".join(fold(p).replace(" ", "_") for p in parts if p.strip())
 
 
-__all__ = ["Matcher", "Match", "Miss", "similarity", "fold", "value_shape"]
+_MATCHERS: dict[tuple[int, str], tuple[Catalogue, Matcher]] = {}
+
+
+def matcher_for(catalogue: Catalogue, report_type: str) -> Matcher:
+    """One Matcher per catalogue and report type: building one keys every wording (~10 ms), and a
+    Matcher keeps no state between documents. The catalogue is held so its id is never reused."""
+    key = (id(catalogue), report_type)
+    if key not in _MATCHERS:
+        _MATCHERS[key] = (catalogue, Matcher(catalogue, report_type))
+    return _MATCHERS[key][1]
+
+
+__all__ = ["Matcher", "Match", "Miss", "matcher_for", "similarity", "fold", "value_shape"]

@@ -362,7 +362,6 @@ def _school_unit(meta: Metadata, orgs: list[Org], text: str) -> None:
     meta.warnings.append("metadata: the reporting unit is a school; its name is left for review")
 
 
-
 def _unit(meta: Metadata, orgs: list[Org], text: str) -> None:
     unit = orgs[-1]
     level, name_key = unit.level, unit.key

@@ -31,11 +31,11 @@ _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]{1,4}\.|[A-Z]\.)\s+")
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _VOWELS = set("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
 _MARKED = set("ăâêôơưĂÂÊÔƠƯ")
-# A word has a misplaced tone only if its tone sits in a cluster of two or more vowels.
-_TONE_IN_CLUSTER = re.compile(
-    "[aăâeêioôơuưy][àằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ]"
-    "|[àằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ][aăâeêioôơuưy]",
-    re.IGNORECASE)
+# The places where the two spellings differ: the tone on the a/e of a final oa/oe or the y of a
+# final uy ("hoà", "khoẻ", "thuỷ"), on the u of qu ("qúy"), on the i of gi ("gìa"). Only a word
+# with one of these is re-placed, so canonical text is left untouched at no cost.
+_MISPLACED = re.compile(r"\w*(?:o[àáảãạèéẻẽẹ]|u[ỳýỷỹỵ])(?!\w)|\w*(?:q[ùúủũụ]|(?<!\w)g[ìíỉĩị])[aeiouy]\w*",
+                        re.IGNORECASE)
 
 
 def clean(text: str) -> str:
@@ -43,9 +43,7 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     text = _SPACES.sub(" ", text).strip()
     text = _SPACE_BEFORE_MARK.sub(r"\1", text)
-    if _TONE_IN_CLUSTER.search(text):
-        text = re.sub(r"\w+", lambda m: place_tone(m.group(0)), text)
-    return text
+    return _MISPLACED.sub(lambda m: place_tone(m.group(0)), text)
 
 
 @lru_cache(maxsize=16384)
@@ -106,7 +104,6 @@ def normalize_document(document: Document) -> Document:
     return document
 
 
-@lru_cache(maxsize=65536)
 def _fold_char(ch: str) -> str:
     if ch in "đĐ":
         return "d"
@@ -114,9 +111,14 @@ def _fold_char(ch: str) -> str:
     return base.lower() if len(base.lower()) == 1 else ch
 
 
+# Every Latin letter a report can hold (ASCII, Latin-1, Latin Extended, Vietnamese) → its folded
+# letter; one character for one, so `fold` keeps positions.
+_FOLD = {code: _fold_char(chr(code)) for code in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]}
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics, same length as `text` (for NFC input)."""
-    return "".join(_fold_char(ch) for ch in text)
+    return text.translate(_FOLD)
 
 
 def strip_bullet(text: str) -> str:
