@@ -54,6 +54,32 @@ def walk(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
     return files, skipped
 
 
+WATCH_INTERVAL = 0.5  # seconds between a worker's checks that its importer is still alive
+
+
+def _watch_importer(importer: int) -> None:
+    """Worker initializer: end this worker when the importing process is gone.
+
+    A pool's workers wait on their task queue forever if the importer is killed outright
+    (kill -9, OOM killer): nothing tells them. A daemon thread checks the importer's pid and
+    leaves the process the moment it no longer exists.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_INTERVAL)
+            try:
+                os.kill(importer, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid now belongs to another user's process: ours is gone
+                os._exit(1)
+
+    threading.Thread(target=watch, name="xhht-importer-watch", daemon=True).start()
+
+
 def _extract_job(path: str) -> tuple[str, dict | None, str | None]:
     """Runs in a worker: (path, result, None) or (path, None, one-line reason)."""
     try:
@@ -171,7 +197,7 @@ def _run(paths: list[str], workers: int | None):
         return
     pending: set[Future] = set()
     queue = iter(paths)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_watch_importer, initargs=(os.getpid(),)) as pool:
         try:
             for path in queue:
                 pending.add(pool.submit(_extract_job, path))

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLES, sample
@@ -220,3 +221,52 @@ def test_sigkill_at_any_point_then_rerun_gives_the_uninterrupted_database(folder
 def test_samples_folder_imports_cleanly(tmp_path):
     summary = import_paths(tmp_path / "s.db", [SAMPLES], workers=2)
     assert summary.failed == [] and summary.imported == len(list(SAMPLES.iterdir()))
+
+
+def _children(pid: int) -> set[int]:
+    """Live processes whose parent is `pid` (read from /proc)."""
+    out = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.add(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+def test_workers_end_when_the_importer_is_killed(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    import docx
+
+    for k in range(60):  # distinct content, so every file is real work
+        report = docx.Document(str(sample("BC_TuanLe_HTSD_2023_LiemPhu.docx")))
+        report.add_paragraph(f"Bản sao {k}")
+        report.save(str(folder / f"r{k:03d}.docx"))
+    process = subprocess.Popen([sys.executable, "-m", "extractor", "import", str(folder), "--db", str(tmp_path / "k.db"),
+                                "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    workers: set[int] = set()
+    while len(workers) < 2 and time.time() < deadline and process.poll() is None:
+        workers = _children(process.pid)
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the import never started its workers"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.time() + 5
+    while any(_alive(pid) for pid in workers) and time.time() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)], "workers outlived the importer"
