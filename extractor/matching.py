@@ -2,7 +2,7 @@
 
 A label is reduced to a key (abbreviations expanded, bullets, dated notes and accents removed)
 and scored against every wording of every code with rapidfuzz: whole-string similarity,
-word-order-free similarity over underthesea word tokens, and containment for labels that add a
+word-order-free similarity over its words, and containment for labels that add a
 few words to a known wording. Two rules keep precision high:
 
 * numbers must agree: "độ tuổi 15-60" never matches a wording that says 15-35, "mức độ 2" never
@@ -34,7 +34,6 @@ class Variant:
     indicator: Indicator
     text: str
     key: str
-    tokens: str
     numbers: frozenset[str]
     contextual: bool
 
@@ -73,7 +72,7 @@ class Matcher:
         for ind in self.report.indicators if self.report else ():
             for text, contextual in [(t, False) for t in ind.labels] + [(t, True) for t in ind.context_labels]:
                 key = self.key(text)
-                self.variants.append(Variant(ind, text, key, self.tokens(text), _numbers(key), contextual))
+                self.variants.append(Variant(ind, text, key, _numbers(key), contextual))
 
     def expand(self, text: str) -> str:
         """Spell out the abbreviations of settings.yaml (whole words, case as written)."""
@@ -99,11 +98,6 @@ class Matcher:
         text = _DATED_NOTE.sub(" ", text)
         text = _TRAILING.sub("", text)
         return words(self.expand(text))
-
-    def tokens(self, label: str) -> str:
-        """underthesea word tokens of the expanded label, folded, compounds joined by '_'."""
-        text = _DATED_NOTE.sub(" ", strip_bullet(clean(label)))
-        return _word_tokens(self.expand(text).lower())
 
     def heading(self, text: str) -> str | None:
         """The group a heading line opens, or None. Headings are matched by the group's regexes."""
@@ -132,7 +126,6 @@ class Matcher:
         key = self.key(label)
         if len(key) < 3 or not re.search(r"[a-z]", key):
             return Miss("no label text")
-        tokens = self.tokens(label)
         numbers = _numbers(key)
         best: dict[str, tuple[float, Variant]] = {}
         for variant in self.variants:
@@ -142,7 +135,7 @@ class Matcher:
                 continue
             if variant.numbers != numbers and (variant.numbers or not _only_notes(numbers, key)):
                 continue
-            score = similarity(key, tokens, variant)
+            score = similarity(key, variant)
             code = variant.indicator.code
             if code not in best or score > best[code][0]:
                 best[code] = (score, variant)
@@ -177,10 +170,10 @@ def value_shape(raw: str) -> str | None:
     return None
 
 
-def similarity(key: str, tokens: str, variant: Variant) -> float:
+def similarity(key: str, variant: Variant) -> float:
     """0-100: how well a label key fits one wording (see the module docstring)."""
     full = fuzz.ratio(key, variant.key)
-    order = fuzz.token_sort_ratio(tokens, variant.tokens)
+    order = fuzz.token_sort_ratio(key, variant.key)
     contained = 0.0
     shorter, longer = sorted((len(key), len(variant.key)))
     if longer and shorter / longer >= 0.6:
@@ -213,14 +206,6 @@ def _abbreviation_regex(keys: tuple[str, ...]) -> re.Pattern | None:
     if not keys:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
-
-
-@lru_cache(maxsize=16384)
-def _word_tokens(text: str) -> str:
-    from underthesea import word_tokenize  # loaded on first use: a spot-check pays once
-
-    parts = word_tokenize(re.sub(r"[^\w\s]", " ", text))
-    return " ".join(fold(p).replace(" ", "_") for p in parts if p.strip())
 
 
 _MATCHERS: dict[tuple[int, str], tuple[Catalogue, Matcher]] = {}

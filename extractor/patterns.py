@@ -84,7 +84,7 @@ class Catalogue:
 
 def _load_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise PatternError(f"{path.name}: not valid YAML ({exc})") from exc
     if not isinstance(data, dict):

@@ -10,24 +10,41 @@ only itself, and the unit a commune became in 2025. Units are keyed by their fol
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from functools import lru_cache
 from pathlib import Path
 
+from extractor.cache import cached
 from extractor.normalize import clean, fold, words
 
 LEVELS = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện", "quan": "quận", "thi xa": "thị xã",
           "xa": "xã", "phuong": "phường", "thi tran": "thị trấn", "dac khu": "đặc khu"}
+INDEX_VERSION = 1  # bump when the index's shape or the rules that build it change
 COMMUNE = {"xã", "phường", "thị trấn", "đặc khu"}
 DISTRICT = {"huyện", "quận", "thị xã", "thành phố"}
 PROVINCE = {"tỉnh", "thành phố"}
 
 
+def _mapping_file() -> Path:
+    """underthesea's address mapping, found without importing the package (its import is heavy)."""
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or not spec.origin:
+        raise RuntimeError("underthesea is not installed: the register of administrative units comes with it")
+    return Path(spec.origin).parent / "address" / "data" / "mapping.json"
+
+
 @lru_cache(maxsize=1)
 def _mapping() -> dict:
-    import underthesea.address as address
+    return json.loads(_mapping_file().read_text(encoding="utf-8"))
 
-    return json.loads((Path(address.__file__).parent / "data" / "mapping.json").read_text(encoding="utf-8"))
+
+@lru_cache(maxsize=1)
+def _index() -> dict:
+    """{"units": …, "provinces": …}, built from the mapping once and kept in the user's cache."""
+    stat = _mapping_file().stat()
+    key = f"{INDEX_VERSION}-{stat.st_size}-{stat.st_mtime_ns}"
+    return cached("register", key, lambda: {"units": _build_units(), "provinces": _build_provinces()})
 
 
 def split_level(full: str) -> tuple[str, str]:
@@ -39,8 +56,11 @@ def split_level(full: str) -> tuple[str, str]:
     return "", full.strip()
 
 
-@lru_cache(maxsize=1)
 def _provinces() -> dict[str, dict]:
+    return _index()["provinces"]
+
+
+def _build_provinces() -> dict[str, dict]:
     """Folded province name → {"name", "level"} for the 63 provinces before 2025 and the 34 after."""
     data = _mapping()
     out = {}
@@ -50,8 +70,11 @@ def _provinces() -> dict[str, dict]:
     return out
 
 
-@lru_cache(maxsize=1)
 def units() -> dict[str, list[dict]]:
+    return _index()["units"]
+
+
+def _build_units() -> dict[str, list[dict]]:
     """Folded name → every unit of that name: {name, level, district, province, era}.
 
     era "old" is the register before the 2025 merger (what the spec looks districts and
@@ -80,7 +103,7 @@ def units() -> dict[str, list[dict]]:
         add(district_level, district, None, province, "old")
         new_level, new_name = split_level(record["new_ward"])
         add(new_level, new_name, None, new_provinces.get(record["new_province_key"], record["new_province"]), "new")
-    for _key, province in _provinces().items():
+    for province in _build_provinces().values():
         add(province["level"], province["name"], None, province["name"], "old")
     return index
 

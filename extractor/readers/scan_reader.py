@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractor.cache import cache_root, cached
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
 from extractor.readers import ReadError
 
@@ -79,30 +80,15 @@ def read(path: Path, pages: int) -> Document:
 
 # ---- OCR with a cache -------------------------------------------------------------------------
 def cache_dir() -> Path:
-    """$XHHT_CACHE_DIR, else $XDG_CACHE_HOME/xhht, else ~/.cache/xhht; OCR results go in ocr/."""
-    base = os.environ.get("XHHT_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "xhht"
-    return Path(base) / "ocr"
+    """Where OCR results are kept: ocr/ in the user's cache (see extractor.cache)."""
+    return cache_root() / "ocr"
 
 
 def _cached_ocr(path: Path) -> list[dict]:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     settings = hashlib.sha256(json.dumps([OCR_SETTINGS, REREAD, RULE_MIN_FRACTION, RULE_MIN_VERTICAL, MAX_SKEW, CACHE_VERSION])
                               .encode()).hexdigest()[:12]
-    cached = cache_dir() / f"{digest}-{settings}.json"
-    if cached.is_file():
-        try:
-            return json.loads(cached.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            pass  # a damaged cache entry is simply redone
-    pages = _ocr_pdf(path)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
-        partial.replace(cached)  # atomic: a killed import never leaves half a cache entry
-    except OSError:
-        pass  # a read-only cache folder only costs speed
-    return pages
+    return cached("ocr", f"{digest}-{settings}", lambda: _ocr_pdf(path))
 
 
 def _ocr_pdf(path: Path) -> list[dict]:
