@@ -81,13 +81,17 @@ def _readonly(db: str | None):
               help="extraction processes (default: the machine's cores)")
 @click.option("--reextract", is_flag=True, help="re-read stored documents whose extractor or patterns changed")
 @click.option("--force", is_flag=True, help="with --reextract: re-read every stored document")
-def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextract: bool, force: bool) -> None:
+@click.option("--cluster", metavar="ADDRESS", help="run the extraction on a Dask cluster (tcp://HOST:8786)")
+@click.option("--cluster-files", type=click.Choice(["send", "shared"]), default="send", show_default=True,
+              help="send: ship each file's bytes to the workers; shared: workers read the same path")
+def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextract: bool, force: bool,
+            cluster: str | None, cluster_files: str) -> None:
     """Import files and folders (recursively) into the database.
 
     Safe to stop and to repeat: each document is stored whole or not at all, stored content is
     not read again, and running the same command again finishes an interrupted import.
     """
-    from extractor.importer import import_paths
+    from extractor.importer import Cluster, import_paths
     from extractor.importer import reextract as run_reextract
     from extractor.progress import ProgressReporter
 
@@ -95,15 +99,20 @@ def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextra
         raise click.UsageError("give files or folders to import (or --reextract)")
     target = _db(db)
     reporter = ProgressReporter()
+    remote = Cluster(cluster, cluster_files) if cluster else None
     try:
         with reporter:
             if reextract:
-                summary = run_reextract(target, workers, reporter.event, force=force)
+                summary = run_reextract(target, workers, reporter.event, force=force, cluster=remote)
             else:
-                summary = import_paths(target, paths, workers, reporter.event)
+                summary = import_paths(target, paths, workers, reporter.event, cluster=remote)
     except KeyboardInterrupt:
         click.echo("interrupted: what was stored is complete; run the same command again to finish", err=True)
         sys.exit(130)
+    except (RuntimeError, OSError) as exc:
+        if not remote:
+            raise
+        raise click.ClickException(f"cluster {cluster}: {exc}") from exc
     click.echo(reporter.closing(summary, target), err=True)
     sys.exit(1 if summary.failed else 0)
 

@@ -21,6 +21,20 @@ from extractor.extract import extract_file, sha256_of
 from extractor.patterns import default_catalogue
 from extractor.readers import SUPPORTED, ReadError
 
+
+@dataclass(frozen=True)
+class Cluster:
+    """Where the per-file work runs when it is not on this machine: a Dask scheduler's address.
+
+    `files` says how a worker gets a file: "send" (default) ships its bytes with the task, so
+    workers need no access to the archive; "shared" passes the path, for workers that see the
+    archive at the same path (a network share), which saves moving every file through this one.
+    """
+
+    address: str
+    files: str = "send"
+
+
 # on_event(kind, path, detail): kind is "start" (detail = number of files), "imported",
 # "unchanged", "reextracted", "failed" (detail = reason) or "skipped".
 Listener = Callable[[str, str, object], None]
@@ -54,6 +68,7 @@ def walk(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
     return files, skipped
 
 
+CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler before the import gives up with a clear error
 WATCH_INTERVAL = 0.5  # seconds between a worker's checks that its importer is still alive
 
 
@@ -91,8 +106,9 @@ def _extract_job(path: str) -> tuple[str, dict | None, str | None]:
 
 
 def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int | None = None,
-                 on_event: Listener | None = None) -> ImportSummary:
-    """Import every supported file under `paths` into the database at `db_path`."""
+                 on_event: Listener | None = None, cluster: Cluster | None = None) -> ImportSummary:
+    """Import every supported file under `paths` into the database at `db_path` (the extraction
+    runs in local worker processes, or on a Dask cluster when `cluster` is given)."""
     emit = on_event or (lambda kind, path, detail: None)
     conn = store.connect(db_path)
     store.sync_catalogue(conn, default_catalogue())
@@ -120,7 +136,7 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
                 emit("unchanged", key, None)
             else:
                 todo.append(key)
-        for path, result, error in _run(todo, workers):
+        for path, result, error in _jobs(todo, workers, cluster):
             if error is not None:
                 _fail(conn, summary, emit, path, _safe_sha(path), error)
                 continue
@@ -140,7 +156,7 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
 
 
 def reextract(db_path: str | Path, workers: int | None = None, on_event: Listener | None = None,
-              force: bool = False) -> ImportSummary:
+              force: bool = False, cluster: Cluster | None = None) -> ImportSummary:
     """Re-run extraction for stored documents whose extractor or patterns version changed
     (all of them with `force`). Sources are found by their recorded paths and checked by sha256."""
     from extractor import __version__
@@ -165,7 +181,7 @@ def reextract(db_path: str | Path, workers: int | None = None, on_event: Listene
                       "source not found: no recorded path still holds this content")
             else:
                 todo[source] = row[0]
-        for path, result, error in _run(list(todo), workers):
+        for path, result, error in _jobs(list(todo), workers, cluster):
             if error is not None:
                 _fail(conn, summary, emit, path, _safe_sha(path), error)
                 continue
@@ -183,6 +199,63 @@ def reextract(db_path: str | Path, workers: int | None = None, on_event: Listene
     finally:
         conn.close()
     return summary
+
+
+def _jobs(paths: list[str], workers: int | None, cluster: Cluster | None):
+    return _run_on_cluster(paths, cluster) if cluster else _run(paths, workers)
+
+
+def _extract_bytes_job(path: str, data: bytes) -> tuple[str, dict | None, str | None]:
+    """Runs on a cluster worker: the file's bytes came with the task; extract them as that file."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="xhht-task-") as tmp:
+        local = Path(tmp) / Path(path).name
+        local.write_bytes(data)
+        _, result, error = _extract_job(str(local))
+    if result is not None:
+        result["source"]["path"] = path
+    return path, result, error
+
+
+def _run_on_cluster(paths: list[str], cluster: Cluster):
+    """Yield (path, result, error) as tasks on a Dask cluster finish, like `_run` does locally.
+
+    At most twice as many files as the cluster has threads are in flight, so this process (the
+    only writer) holds few files at once; each result is stored as it arrives. A task that fails
+    on a worker (a worker lost, a library crash) is one failed file, not a failed batch.
+    """
+    from itertools import islice
+
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:
+        raise RuntimeError("--cluster needs Dask distributed: pip install 'xhht-extractor[cluster]'") from exc
+    with Client(cluster.address, timeout=CONNECT_TIMEOUT) as client:
+        slots = 2 * max(1, sum(client.nthreads().values()))
+        owners: dict[str, str] = {}
+
+        def submit(path: str):
+            if cluster.files == "shared":
+                future = client.submit(_extract_job, path, pure=False)
+            else:
+                future = client.submit(_extract_bytes_job, path, Path(path).read_bytes(), pure=False)
+            owners[future.key] = path
+            return future
+
+        queue = iter(paths)
+        running = as_completed([submit(p) for p in islice(queue, slots)])
+        for future in running:
+            path = owners.pop(future.key)
+            try:
+                outcome = future.result()
+            except Exception as exc:  # the task itself failed on its worker
+                outcome = (path, None, f"cluster task failed: {type(exc).__name__}: {str(exc)[:160]}")
+            del future  # the cluster lets go of a result once nothing here holds it
+            yield outcome
+            following = next(queue, None)
+            if following is not None:
+                running.add(submit(following))
 
 
 def _run(paths: list[str], workers: int | None):
