@@ -89,6 +89,7 @@ def big_database(db: Path, observations: int) -> int:
                     "score, method) VALUES (?, ?, 'actual', ?, '', '', '', 'table 2', 100, 'table')",
                     [(doc_id, code, rng.randrange(500)) for code in codes])
                 written += len(codes)
+    store.rebuild_pivot(conn)  # the rows above bypass `store.save`, which keeps it up to date
     conn.close()
     return written
 

@@ -46,36 +46,47 @@ class Pivot:
 def compare(conn: sqlite3.Connection, code: str, unit: str | None = None, district: str | None = None,
             province: str | None = None, year_from: int | None = None, year_to: int | None = None) -> Pivot:
     """The pivot of one indicator; unit, district and province match without diacritics."""
-    conn.create_function("words", 1, words, deterministic=True)
     info = conn.execute("SELECT label, unit, value_type FROM indicators WHERE code = ?", (code,)).fetchone()
     if info is None:
         codes = [r[0] for r in conn.execute("SELECT code FROM indicators")]
         raise QueryError(f"unknown indicator code '{code}'{_suggest(code, codes)}")
-    sql = ["SELECT u.id, u.level, u.name, u.district, u.province, d.year, o.kind, o.value_num, o.value_text",
-           "FROM observations o JOIN documents d ON d.id = o.document_id AND d.superseded_by IS NULL",
-           "JOIN units u ON u.id = d.unit_id WHERE o.code = ? AND d.year IS NOT NULL"]
+    units = _units(conn, {"name": unit, "district": district, "province": province})
+    sql = "SELECT unit_id, year, kind, coalesce(value_num, value_text) FROM pivot_values WHERE code = ?"
     args: list[object] = [code]
-    for column, wanted in (("name", unit), ("district", district), ("province", province)):
-        if wanted:
-            _check_place(conn, column, wanted)
-            sql.append(f"AND words(u.{column}) = ?")
-            args.append(words(wanted))
     if year_from is not None:
-        sql.append("AND d.year >= ?")
+        sql += " AND year >= ?"
         args.append(year_from)
     if year_to is not None:
-        sql.append("AND d.year <= ?")
+        sql += " AND year <= ?"
         args.append(year_to)
-    sql.append("ORDER BY d.issued_date IS NULL, d.issued_date, d.id")  # later rows win below
-    cells: dict[tuple, dict[tuple[int, str], object]] = {}
-    for row in conn.execute(" ".join(sql), args):
-        unit_label = _unit_label(row)
-        value = row["value_num"] if row["value_num"] is not None else row["value_text"]
-        cells.setdefault((unit_label, row["id"]), {})[(row["year"], row["kind"])] = value
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples: a pivot can be tens of thousands of cells
+    cells: dict[int, dict[tuple[int, str], object]] = {}
+    for unit_id, year, kind, value in cursor.execute(sql, args).fetchall():
+        values = cells.get(unit_id)
+        if values is None:
+            if unit_id not in units:
+                continue
+            values = cells[unit_id] = {}
+        values[(year, kind)] = value
     kinds = ["target", "actual"] if info["value_type"] == "percent_or_status" else ["actual"]
     years = sorted({y for values in cells.values() for y, _ in values})
-    rows = [(label, values) for (label, _), values in sorted(cells.items(), key=lambda kv: words(kv[0][0]))]
+    rows = [(units[u][0], values) for u, values in sorted(cells.items(), key=lambda kv: units[kv[0]][1])]
     return Pivot(code, info["label"], info["unit"], kinds, years, rows)
+
+
+def _units(conn: sqlite3.Connection, wanted: dict[str, str | None]) -> dict[int, tuple[str, str]]:
+    """Unit id → (label, sort key) for the units that match every given place (without diacritics)."""
+    for column, name in wanted.items():
+        if name:
+            _check_place(conn, column, name)
+    keys = {column: words(name) for column, name in wanted.items() if name}
+    out = {}
+    for row in conn.execute("SELECT id, level, name, district, province FROM units"):
+        if all(row[column] is not None and words(row[column]) == key for column, key in keys.items()):
+            label = _unit_label(row)
+            out[row["id"]] = (label, words(label))
+    return out
 
 
 def _unit_label(row: sqlite3.Row) -> str:

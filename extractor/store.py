@@ -165,8 +165,10 @@ def save(conn: sqlite3.Connection, result: dict, path: str) -> tuple[str, int]:
         previous = [r[0] for r in conn.execute(
             "SELECT d.id FROM documents d JOIN document_paths p ON p.document_id = d.id "
             "WHERE p.path = ? AND d.id != ? AND d.superseded_by IS NULL", (path, doc_id))]
+        cells = _unit_years(conn, [doc_id, *previous])
         for old in previous:
             conn.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (doc_id, old))
+        _refresh_pivot(conn, cells)
         record_path(conn, doc_id, path)
         conn.execute("DELETE FROM import_errors WHERE path = ?", (path,))
     return "imported", doc_id
@@ -178,6 +180,7 @@ def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> l
         old_row = conn.execute("SELECT extractor_version, patterns_version FROM documents WHERE id = ?",
                                (doc_id,)).fetchone()
         before = _values(conn, doc_id)
+        cells = _unit_years(conn, [doc_id])
         for table in ("observations", "activities", "review_items"):
             conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
         meta = result["document"]
@@ -190,6 +193,7 @@ def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> l
              meta["province"], meta["year"], meta["period"], meta["issued_date"], meta["doc_number"],
              result["versions"]["extractor"], result["versions"]["patterns"], doc_id))
         _insert_children(conn, doc_id, result)
+        _refresh_pivot(conn, cells | _unit_years(conn, [doc_id]))
         after = _values(conn, doc_id)
         changes = [{"code": code, "kind": kind, "old": before.get((code, kind)), "new": after.get((code, kind))}
                    for code, kind in sorted(set(before) | set(after)) if before.get((code, kind)) != after.get((code, kind))]
@@ -199,6 +203,40 @@ def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> l
             (doc_id, now(), old_row[0], old_row[1], result["versions"]["extractor"], result["versions"]["patterns"],
              json.dumps(changes, ensure_ascii=False)))
     return changes
+
+
+def _unit_years(conn: sqlite3.Connection, doc_ids: list[int]) -> set[tuple[int, int]]:
+    """The (unit, year) cells of the pivot these documents touch."""
+    marks = ",".join("?" * len(doc_ids))
+    return {(u, y) for u, y in conn.execute(
+        f"SELECT unit_id, year FROM documents WHERE id IN ({marks}) AND unit_id IS NOT NULL AND year IS NOT NULL",
+        doc_ids)}
+
+
+# The value `compare` shows for an indicator, unit, year and kind: that of the current document
+# last in the order undated documents last, then by issue date, then by id.
+_PIVOT_FILL = (
+    "INSERT INTO pivot_values (code, unit_id, year, kind, value_num, value_text, document_id) "
+    "SELECT code, unit_id, year, kind, value_num, value_text, document_id FROM ("
+    " SELECT o.code, d.unit_id, d.year, o.kind, o.value_num, o.value_text, o.document_id,"
+    "  ROW_NUMBER() OVER (PARTITION BY o.code, d.unit_id, d.year, o.kind"
+    "   ORDER BY d.issued_date IS NULL DESC, d.issued_date DESC, d.id DESC) AS rank"
+    " FROM observations o JOIN documents d ON d.id = o.document_id"
+    " WHERE d.superseded_by IS NULL AND d.year IS NOT NULL AND d.unit_id IS NOT NULL {where}) WHERE rank = 1")
+
+
+def _refresh_pivot(conn: sqlite3.Connection, cells: set[tuple[int, int]]) -> None:
+    """Recompute `pivot_values` for these (unit, year) cells (see db/migrations/0002)."""
+    for unit_id, year in cells:
+        conn.execute("DELETE FROM pivot_values WHERE unit_id = ? AND year = ?", (unit_id, year))
+        conn.execute(_PIVOT_FILL.format(where="AND d.unit_id = ? AND d.year = ?"), (unit_id, year))
+
+
+def rebuild_pivot(conn: sqlite3.Connection) -> None:
+    """Recompute all of `pivot_values`, for data written around `save` (bulk loads, repairs)."""
+    with transaction(conn):
+        conn.execute("DELETE FROM pivot_values")
+        conn.execute(_PIVOT_FILL.format(where=""))
 
 
 def record_error(conn: sqlite3.Connection, path: str, sha256: str | None, error: str) -> None:

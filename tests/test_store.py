@@ -270,3 +270,19 @@ def test_workers_end_when_the_importer_is_killed(tmp_path):
     while any(_alive(pid) for pid in workers) and time.time() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in workers if _alive(pid)], "workers outlived the importer"
+
+
+def test_pivot_kept_by_the_import_equals_a_full_rebuild(folder, tmp_path):
+    db = tmp_path / "p.db"
+    import_paths(db, [folder], workers=1)
+    changed = folder / SMALL[0]
+    shutil.copy(SAMPLES / "BC_TuanLe_HTSD_2021_LiemPhu.docx", changed)  # new content at a known path: supersedes
+    import_paths(db, [folder], workers=1)
+    reextract(db, workers=1, force=True)
+    conn = store.connect(db)
+    kept = sorted(tuple(r) for r in conn.execute("SELECT * FROM pivot_values"))
+    store.rebuild_pivot(conn)
+    assert kept and sorted(tuple(r) for r in conn.execute("SELECT * FROM pivot_values")) == kept
+    superseded = conn.execute("SELECT COUNT(*) FROM pivot_values p JOIN documents d ON d.id = p.document_id "
+                              "WHERE d.superseded_by IS NOT NULL").fetchone()[0]
+    assert superseded == 0
