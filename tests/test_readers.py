@@ -72,3 +72,26 @@ def test_pdf_words_broken_in_narrow_cells_are_joined_again():
     cells = [c.text for row in table.rows for c in row.cells]
     assert "TTHTCĐ, Hội Phụ nữ xã" in cells  # written "TTHTC" / "Đ, Hội …" in the too-narrow column
     assert "Trạm Khuyến nông huyện" in cells  # two words on two lines stay two words
+
+
+def test_a_pdf_beyond_the_page_limit_is_refused_with_its_reason(tmp_path, monkeypatch):
+    pypdf = pytest.importorskip("pypdf")
+    from extractor.readers import pdf_reader
+
+    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 3)
+    writer = pypdf.PdfWriter()
+    for _ in range(4):
+        writer.add_blank_page(width=200, height=200)
+    with (tmp_path / "volume.pdf").open("wb") as fh:
+        writer.write(fh)
+    with pytest.raises(ReadError, match="PDF has 4 pages; more than 3"):
+        read_document(tmp_path / "volume.pdf")
+
+
+def test_a_text_export_beyond_the_size_limit_is_refused(tmp_path, monkeypatch):
+    import extractor.readers as readers
+
+    monkeypatch.setattr(readers, "MAX_TEXT_BYTES", 1024)
+    (tmp_path / "dump.txt").write_text("Báo cáo\n" * 400, encoding="utf-8")
+    with pytest.raises(ReadError, match="text export too large"):
+        read_document(tmp_path / "dump.txt")

@@ -13,7 +13,8 @@ from pathlib import Path
 from extractor.model import Document
 
 SUPPORTED = {".docx", ".pdf", ".txt", ".doc", ".md", ".text"}
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = 200 * 1024 * 1024  # any file larger than this is refused before it is opened
+MAX_TEXT_BYTES = 50 * 1024 * 1024  # a text export larger than this is no report (reading it would take GBs)
 
 
 class ReadError(Exception):
@@ -45,6 +46,9 @@ def read_document(path: str | Path) -> Document:
     if size > MAX_BYTES:
         raise ReadError(f"file too large ({size // (1024 * 1024)} MiB)")
     kind = sniff(path)
+    if kind == "txt" and size > MAX_TEXT_BYTES:
+        raise ReadError(f"text export too large ({size // (1024 * 1024)} MiB; the limit is "
+                        f"{MAX_TEXT_BYTES // (1024 * 1024)} MiB): split it into its reports")
     try:
         if kind == "docx":
             from extractor.readers import docx_reader

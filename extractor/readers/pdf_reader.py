@@ -28,6 +28,7 @@ TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
 COLUMN_GAP = 24.0  # points: a wider gap between words splits a line into columns
 ALIGN_TOLERANCE = 2.0  # points: a value line this close to a label line's top sits beside that label
 MIN_CHARS_PER_PAGE = 20  # fewer characters than this: the page is a scan
+MAX_PAGES = 500  # longer PDFs are refused: no report is that long, and memory grows with the pages
 
 
 @dataclass
@@ -51,13 +52,19 @@ def read(path: Path) -> Document:
         pages = len(pdf.pages)
         if pages == 0:
             raise ReadError("PDF has no pages")
-        if _is_scan(pdf):
-            from extractor.readers import scan_reader
-
-            return scan_reader.read(path, pages)
+        if pages > MAX_PAGES:
+            raise ReadError(f"PDF has {pages} pages; more than {MAX_PAGES} is not a report (a bound volume?), "
+                            "split it to import its reports")
         blocks: list = []
+        chars = 0
         for number, page in enumerate(pdf.pages, 1):
+            chars += len(page.chars)
             _read_page(page, number, blocks)
+            page.close()  # a page's parsed glyphs are large: keep only what was read from them
+    if chars < MIN_CHARS_PER_PAGE * pages:  # no text layer: the pages are images
+        from extractor.readers import scan_reader
+
+        return scan_reader.read(path, pages)
     return Document(path=str(path), format="pdf", blocks=_join_tables(blocks), pages=pages)
 
 
@@ -66,11 +73,6 @@ def _is_password_error(exc: BaseException) -> bool:
     seen = [exc, exc.__cause__, exc.__context__, *[a for a in exc.args if isinstance(a, BaseException)]]
     return any(e is not None and ("password" in f"{type(e).__name__} {e}".lower() or "encrypt" in str(e).lower())
                for e in seen)
-
-
-def _is_scan(pdf) -> bool:
-    chars = sum(len(page.chars) for page in pdf.pages)
-    return chars < MIN_CHARS_PER_PAGE * len(pdf.pages)
 
 
 def _read_page(page, number: int, blocks: list) -> None:
