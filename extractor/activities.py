@@ -13,6 +13,7 @@ from functools import lru_cache
 from extractor.model import Document, Row, Table
 from extractor.normalize import words
 from extractor.patterns import Catalogue
+from extractor.review import flag
 from extractor.values import Parsed, parse_value
 
 
@@ -117,7 +118,8 @@ def _record(row: Row, roles: dict[int, str], warnings: list[str]) -> dict | None
     if isinstance(parsed, Parsed) and isinstance(parsed.value, int):
         participants = parsed.value
     elif parsed is not None:
-        warnings.append(f"{row.location}: participants '{raw}' is not a number; left out")
+        warnings.append(flag(f"{row.location}: participants '{raw}' is not a number; left out", "other",
+                             location=row.location, label=name, raw_value=raw))
     return {"name": name, "participants": participants, "host": fields.get("host") or None,
             "partners": fields.get("partners") or None, "location": row.location,
             "raw_participants": raw or None}

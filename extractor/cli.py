@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
@@ -216,6 +218,197 @@ def sql(query: str, db: str | None, fmt: str) -> None:
     except QueryError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(out.render(columns, [list(r) for r in rows], fmt), nl=False)
+
+
+def _writable(db: str | None):
+    from extractor.store import connect
+
+    path = _db(db)
+    if not Path(path).exists():
+        raise click.ClickException(f"no database at {path}; run `xhht import FOLDER` first")
+    return connect(path)
+
+
+def _who(by: str | None, note: str | None):
+    import getpass
+
+    from extractor.corrections import Who
+
+    return Who(by or getpass.getuser(), note)
+
+
+def _print_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def _corrections_errors():
+    from extractor.corrections import CorrectionError
+
+    try:
+        yield
+    except CorrectionError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+WHO_OPTIONS = [click.option("--note", help="why: kept with the correction"),
+               click.option("--by", help="who decides (default: your login name)")]
+
+
+def _with_who(func):
+    for option in reversed(WHO_OPTIONS):
+        func = option(func)
+    return func
+
+
+@main.group()
+def review() -> None:
+    """The review queue: what the extractor left for a person, and how to resolve it."""
+
+
+@review.command("list")
+@DB_OPTION
+@click.option("--kind", help="category: unmatched_label, unclear_value, low_confidence, ambiguous_cell, conflict, "
+                             "ambiguous_unit, unknown_unit, other")
+@click.option("--unit", help="unit name, with or without diacritics")
+@click.option("--year", type=int)
+@click.option("--path", "path_glob", help="glob on the document's path or file name")
+@click.option("--open/--all", "open_only", default=True, show_default=True, help="only open items, or all")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def review_list(db, kind, unit, year, path_glob, open_only, fmt) -> None:
+    """List review items (JSON gives every field, with the item's stable id)."""
+    from extractor import output as out
+    from extractor.corrections import list_items
+
+    with _corrections_errors():
+        items = list_items(_writable(db), kind, unit, year, path_glob, open_only)
+    if fmt == "json":
+        _print_json(items)
+        return
+    columns = ["id", "status", "category", "unit_name", "year", "location", "label", "raw_value", "reason"]
+    rows = [[i[c] if c != "reason" else i[c][:70] for c in columns] for i in items]
+    click.echo(out.render(columns, rows, "table"), nl=False)
+    click.echo(f"{len(items)} item(s)", err=True)
+
+
+@review.command("show")
+@click.argument("item_id", type=int)
+@DB_OPTION
+@click.option("--image", type=click.Path(dir_okay=False), help="write the scanned region's crop to this PNG")
+def review_show(item_id: int, db, image) -> None:
+    """One item with its context, suggestion and candidates."""
+    from extractor.corrections import crop_of, get_item
+
+    conn = _writable(db)
+    with _corrections_errors():
+        item = get_item(conn, item_id)
+        if image:
+            data = crop_of(conn, item_id)
+            if data is None:
+                raise click.ClickException(f"review item {item_id} has no scanned region to crop")
+            Path(image).write_bytes(data)
+    _print_json(item)
+
+
+@review.command("accept")
+@click.argument("item_id", type=int)
+@DB_OPTION
+@_with_who
+def review_accept(item_id: int, db, note, by) -> None:
+    """Take the extractor's suggestion."""
+    from extractor.corrections import accept
+
+    with _corrections_errors():
+        _print_json(accept(_writable(db), item_id, _who(by, note)))
+
+
+@review.command("set")
+@click.argument("item_id", type=int)
+@click.option("--value", required=True, help="the value as written (count, percent, Đạt / Chưa đạt)")
+@click.option("--code", help="indicator code (default: the suggestion's)")
+@click.option("--kind", type=click.Choice(["actual", "target"]), help="default: the suggestion's, else actual")
+@DB_OPTION
+@_with_who
+def review_set(item_id: int, value: str, code, kind, db, note, by) -> None:
+    """Say what the item's value is."""
+    from extractor.corrections import set_value
+
+    with _corrections_errors():
+        _print_json(set_value(_writable(db), item_id, value, _who(by, note), code, kind))
+
+
+@review.command("reject")
+@click.argument("item_id", type=int)
+@DB_OPTION
+@_with_who
+def review_reject(item_id: int, db, note, by) -> None:
+    """Nothing to record: close the item."""
+    from extractor.corrections import reject
+
+    with _corrections_errors():
+        _print_json(reject(_writable(db), item_id, _who(by, note)))
+
+
+@review.command("pick")
+@click.argument("item_id", type=int)
+@click.argument("number", type=int)
+@DB_OPTION
+@_with_who
+def review_pick(item_id: int, number: int, db, note, by) -> None:
+    """Choose candidate NUMBER (1-based): the unit of an ambiguous name, or one of two readings."""
+    from extractor.corrections import pick
+
+    with _corrections_errors():
+        _print_json(pick(_writable(db), item_id, number, _who(by, note)))
+
+
+@main.command()
+@click.argument("document")
+@click.argument("code")
+@click.argument("value", required=False)
+@click.option("--kind", type=click.Choice(["actual", "target"]), default="actual", show_default=True)
+@click.option("--delete", is_flag=True, help="remove a wrong value instead of setting one")
+@DB_OPTION
+@_with_who
+def correct(document: str, code: str, value: str | None, kind: str, delete: bool, db, note, by) -> None:
+    """Fix one stored value of DOCUMENT (a file or its sha256): `xhht correct FILE CODE VALUE`."""
+    from extractor.corrections import correct as run_correct
+    from extractor.corrections import resolve_document
+
+    if value is None and not delete:
+        raise click.UsageError("give the VALUE, or --delete")
+    conn = _writable(db)
+    with _corrections_errors():
+        _print_json(run_correct(conn, resolve_document(conn, document), code, value, _who(by, note), kind, delete))
+
+
+@main.group()
+def corrections() -> None:
+    """Carry corrections from one database to another."""
+
+
+@corrections.command("export")
+@DB_OPTION
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
+def corrections_export(db, output) -> None:
+    """Every correction as JSON lines (a header line first)."""
+    from extractor.corrections import export_corrections
+
+    for record in export_corrections(_writable(db)):
+        output.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@corrections.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@DB_OPTION
+def corrections_import(file, db) -> None:
+    """Apply a corrections file; those for documents not in this database are kept for later."""
+    from extractor.corrections import import_corrections
+
+    with _corrections_errors():
+        report = import_corrections(_writable(db), file, file.name)
+    click.echo(f"applied {report.applied}, already present {report.already}, "
+               f"kept for {len(set(report.waiting))} document(s) not in this database", err=True)
 
 
 @main.command()

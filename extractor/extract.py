@@ -2,7 +2,8 @@
 
 `extract_file` is the library entry point the CLI and the store both use; it returns the JSON
 contract of ../spec (source, document, indicators, activities, unmatched, warnings) plus the
-extra keys a reviewer needs (reader notes, extractor and pattern versions).
+extra keys a reviewer needs (reader notes, extractor and pattern versions, and `review`: the
+unmatched labels and warnings as review items with their context and suggestion).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from extractor.model import Document
 from extractor.normalize import normalize_document
 from extractor.patterns import Catalogue, catalogue_digest, default_catalogue
 from extractor.readers import SUPPORTED, read_document
+from extractor.review import review_items
 
 
 def sha256_of(path: Path) -> str:
@@ -42,7 +44,7 @@ def extract_document(document: Document, catalogue: Catalogue) -> dict:
         activities, activity_warnings = extract_activities(document, catalogue)
     if meta.report_type == "unknown":
         findings.observations, activities = [], []
-    return {
+    result = {
         "document": meta.as_dict(),
         "indicators": [o.as_dict() for o in findings.observations],
         "activities": activities,
@@ -50,6 +52,8 @@ def extract_document(document: Document, catalogue: Catalogue) -> dict:
         "warnings": meta.warnings + findings.warnings + activity_warnings,
         "reader": {"pages": document.pages, "notes": document.notes, "method": document.method},
     }
+    result["review"] = review_items(document, result, catalogue)
+    return result
 
 
 def extract_file(path: str | Path, catalogue: Catalogue | None = None, with_text: bool = False) -> dict:

@@ -20,6 +20,7 @@ from extractor import store
 from extractor.extract import extract_file, sha256_of
 from extractor.patterns import default_catalogue
 from extractor.readers import SUPPORTED, ReadError
+from extractor.review import attach_crops
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,9 @@ def _watch_importer(importer: int) -> None:
 def _extract_job(path: str) -> tuple[str, dict | None, str | None]:
     """Runs in a worker: (path, result, None) or (path, None, one-line reason)."""
     try:
-        return path, extract_file(path, with_text=True), None
+        result = extract_file(path, with_text=True)
+        attach_crops(result, path)
+        return path, result, None
     except ReadError as exc:
         return path, None, str(exc)
     except Exception as exc:  # never let one file stop the batch

@@ -20,6 +20,7 @@ from extractor.matching import Match, Miss, matcher_for, value_shape
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
 from extractor.normalize import clean, fold, strip_bullet, words
 from extractor.patterns import Catalogue, Indicator
+from extractor.review import flag
 from extractor.sentences import Mention, default_vocabulary, mentions, split_label_value
 from extractor.values import Unclear, is_blank, numbers_in, parse_value
 
@@ -48,6 +49,12 @@ class Observation:
         if self.confidence is not None:
             out["ocr_confidence"] = round(self.confidence, 1)
         return out
+
+
+def _candidate(obs: Observation) -> dict:
+    """One of two readings of a value, as a reviewer may pick it."""
+    return {"code": obs.code, "kind": obs.kind, "value": obs.value, "raw_value": obs.raw_value,
+            "location": obs.location, "method": obs.method}
 
 
 @dataclass
@@ -108,9 +115,11 @@ class IndicatorExtractor:
             if tier == "sentence" and (obs.code, obs.kind) in explicit:
                 other = explicit[(obs.code, obs.kind)]
                 if other.value != obs.value:
-                    self.found.warnings.append(
+                    self.found.warnings.append(flag(
                         f"{obs.location}: a sentence gives {obs.code} ({obs.kind}) = {obs.raw_value}, the "
-                        f"{other.method} at {other.location} gives {other.raw_value}; the {other.method} value is kept")
+                        f"{other.method} at {other.location} gives {other.raw_value}; the {other.method} value is kept",
+                        "conflict", location=obs.location, label=obs.label, raw_value=obs.raw_value,
+                        candidates=[_candidate(other), _candidate(obs)]))
                 continue
             out.append(obs)
         return out
@@ -284,8 +293,10 @@ class IndicatorExtractor:
             pairs = {}
         else:
             pairs = None
-            self.found.warnings.append(
-                f"{row_location}: {len(needing)} labels but {len(nonblank_values)} values; left for review")
+            self.found.warnings.append(flag(
+                f"{row_location}: {len(needing)} labels but {len(nonblank_values)} values; left for review",
+                "ambiguous_cell", location=row_location, labels=[ln.text for ln in needing],
+                values=[v.text for v in nonblank_values]))
         for ln in items:
             if not ln.text.strip():
                 continue
@@ -329,7 +340,8 @@ class IndicatorExtractor:
             target = self._target(ind, role)
             if target is None:
                 self.found.unmatched.append({"label": label, "raw_value": raw, "location": where,
-                                             "reason": f"a '{role}' column value for {ind.code}"})
+                                             "reason": f"a '{role}' column value for {ind.code}",
+                                             "category": "unmatched_label"})
                 continue
             code_ind, kind = target
             self._store(code_ind, kind, raw, label, result.score if code_ind is ind else result.score,
@@ -353,20 +365,24 @@ class IndicatorExtractor:
             return
         if isinstance(parsed, Unclear):
             self.found.unmatched.append({"label": label, "raw_value": raw, "location": location,
-                                         "reason": parsed.reason, "best": ind.code})
+                                         "reason": parsed.reason, "best": ind.code, "category": "unclear_value"})
             return
         if confidence is not None and confidence < self.min_ocr_confidence:
             self.found.unmatched.append({"label": label, "raw_value": raw, "location": location,
                                          "reason": f"OCR confidence {confidence:.0f} below {self.min_ocr_confidence:.0f}",
-                                         "best": ind.code})
+                                         "best": ind.code, "category": "low_confidence"})
             return
         key = (ind.code, kind, _tier(method))
         if key in self._seen:
             if self._seen[key].value != parsed.value:
                 self._conflicts.add(key)
-                self.found.warnings.append(
+                self.found.warnings.append(flag(
                     f"{location}: {ind.code} ({kind}) read twice with different values "
-                    f"({self._seen[key].raw_value} at {self._seen[key].location}, {raw} here); left for review")
+                    f"({self._seen[key].raw_value} at {self._seen[key].location}, {raw} here); left for review",
+                    "conflict", location=location, label=label, raw_value=raw,
+                    candidates=[_candidate(self._seen[key]),
+                                {"code": ind.code, "kind": kind, "value": parsed.value, "raw_value": raw,
+                                 "location": location}]))
             return
         obs = Observation(ind.code, kind, parsed.value, ind.unit, label, raw, score, location,
                           "ocr" if confidence is not None else method, confidence)

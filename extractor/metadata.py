@@ -25,6 +25,7 @@ from extractor.model import Document, Paragraph, Table
 from extractor.normalize import clean, fold, words
 from extractor.patterns import Catalogue
 from extractor.register import COMMUNE, DISTRICT, LEVELS, lookup, province_name
+from extractor.review import flag
 
 _NUMBER = re.compile(r"\bso\s*:?\s*(\d+[^\s/]*)\s*/\s*([\w.&đ]+(?:\s*-\s*[\w.&đ]+)*(?:\s*-)?)")
 _DATE = re.compile(r"ngay\s+(\d{0,2})\s*thang\s+(\d{1,2})\s*nam\s+(\d{4})|ngay\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
@@ -359,7 +360,8 @@ def _school_unit(meta: Metadata, orgs: list[Org], text: str) -> None:
         entry = lookup(district.key, district.level, text=text)
         meta.district = (entry or {}).get("name") or _written(district, text)
         meta.province = (entry or {}).get("province")
-    meta.warnings.append("metadata: the reporting unit is a school; its name is left for review")
+    meta.warnings.append(flag("metadata: the reporting unit is a school; its name is left for review",
+                              "unknown_unit", label="trường"))
 
 
 def _unit(meta: Metadata, orgs: list[Org], text: str) -> None:
@@ -374,8 +376,9 @@ def _unit(meta: Metadata, orgs: list[Org], text: str) -> None:
         meta.province = meta.unit_name
         return
     if not unit.known and not _clean_name(unit):
-        meta.warnings.append(f"metadata: the unit's name '{' '.join(unit.name)}' ({level}) is not in the register "
-                             "of administrative units and its end is unclear; left empty for review")
+        meta.warnings.append(flag(f"metadata: the unit's name '{' '.join(unit.name)}' ({level}) is not in the "
+                                  "register of administrative units and its end is unclear; left empty for review",
+                                  "unknown_unit", label=f"{level} {' '.join(unit.name)}"))
         return
     meta.unit_level = level
     meta.unit_name = _written(unit, text)
@@ -401,8 +404,10 @@ def _unit(meta: Metadata, orgs: list[Org], text: str) -> None:
         meta.district = None
     if meta.unit_name is None:
         meta.unit_level = None
-        meta.warnings.append(f"metadata: {level} '{' '.join(unit.name)}' is written without diacritics and the "
-                             "register spells that name in several ways; left empty for review")
+        meta.warnings.append(flag(f"metadata: {level} '{' '.join(unit.name)}' is written without diacritics and "
+                                  "the register spells that name in several ways; left empty for review",
+                                  "ambiguous_unit", label=f"{level} {' '.join(unit.name)}",
+                                  candidates=register.unit_candidates(name_key, level)))
         return
     _note_ambiguity(meta, name_key, level)
 
@@ -478,9 +483,11 @@ def _note_ambiguity(meta: Metadata, name_key: str, level: str) -> None:
     places = register.places(name_key, level)
     if len(places) > 1:
         shown = "; ".join(places[:6]) + ("; …" if len(places) > 6 else "")
-        meta.warnings.append(f"metadata: {level} {meta.unit_name} is one of {len(places)} units of that name "
-                             f"in the register ({shown}) and the document names neither district nor province; "
-                             "left empty for review")
+        meta.warnings.append(flag(f"metadata: {level} {meta.unit_name} is one of {len(places)} units of that "
+                                  f"name in the register ({shown}) and the document names neither district nor "
+                                  "province; left empty for review", "ambiguous_unit",
+                                  label=f"{level} {meta.unit_name}",
+                                  candidates=register.unit_candidates(name_key, level)))
 
 
 def _written_form(name_key: str, text: str) -> str | None:

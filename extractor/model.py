@@ -17,6 +17,7 @@ class Line:
     text: str
     location: str
     confidence: float | None = None  # OCR word confidence (0-100) when the line was OCR'd
+    box: tuple[int, int, int, int] | None = None  # OCR: left, top, right, bottom on the straightened page
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Paragraph:
     location: str
     confidence: float | None = None
     style: str = ""
+    box: tuple[int, int, int, int] | None = None  # as Line.box
 
 
 Block = Paragraph | Table

@@ -15,6 +15,7 @@ FORMATS = ("table", "csv", "xlsx", "json")
 def render(columns: list[str], rows: list[list], fmt: str, output: str | Path | None = None,
            title: str | None = None) -> str | None:
     """Write rows in `fmt` to `output` (a file) or return the text to print (xlsx needs a file)."""
+    rows = [[int(v) if isinstance(v, float) and v.is_integer() else v for v in row] for row in rows]
     if fmt == "xlsx":
         if not output:
             raise ValueError("xlsx needs --output FILE")
@@ -53,10 +54,9 @@ def _table(columns: list[str], rows: list[list], title: str | None) -> str:
 
 
 def _fmt(value) -> str:
+    """A cell as a person reads it: 44.0 as 44, years and ids without thousands separators."""
     if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{int(value):,}"
-    if isinstance(value, int):
-        return f"{value:,}"
+        return f"{value:.2f}".rstrip("0").rstrip(".") if not value.is_integer() else str(int(value))
     return str(value)
 
 

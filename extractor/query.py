@@ -143,7 +143,8 @@ def export_documents(conn: sqlite3.Connection) -> Iterator[dict]:
                        "size": doc["size"]},
             "document": meta,
             "indicators": [_observation(r) for r in conn.execute(
-                "SELECT * FROM observations WHERE document_id = ? ORDER BY id", (doc["id"],))],
+                "SELECT * FROM effective_observations WHERE document_id = ? "
+                "ORDER BY observation_id IS NULL, observation_id, code, kind", (doc["id"],))],
             "activities": [{"name": r["name"], "participants": r["participants"], "host": r["host"],
                             "partners": r["partners"], "location": r["location"],
                             "raw_participants": r["raw_participants"]}
@@ -158,7 +159,18 @@ def export_documents(conn: sqlite3.Connection) -> Iterator[dict]:
             "reader": {"pages": doc["pages"], "notes": json.loads(doc["reader_notes"] or "[]"),
                        "method": doc["reader_method"]},
             "versions": {"extractor": doc["extractor_version"], "patterns": doc["patterns_version"]},
+            **_corrections_of(conn, doc["sha256"]),
         }
+
+
+def _corrections_of(conn: sqlite3.Connection, sha256: str) -> dict:
+    """The corrections in force for a document, as the export shows them ({} when there are none)."""
+    rows = conn.execute("SELECT target, action, code, kind, COALESCE(value_num, value_text) AS value, unit, "
+                        "author, created_at, note FROM corrections WHERE sha256 = ? AND active = 1 ORDER BY created_at, "
+                        "target, code, kind", (sha256,)).fetchall()
+    if not rows:
+        return {}
+    return {"corrections": [{**dict(r), "unit": json.loads(r["unit"]) if r["unit"] else None} for r in rows]}
 
 
 def observation_rows(conn: sqlite3.Connection) -> Iterator[dict]:
@@ -177,7 +189,17 @@ def _observation(row: sqlite3.Row) -> dict:
            "raw_value": row["raw_value"], "score": row["score"], "location": row["location"], "method": row["method"]}
     if row["ocr_confidence"] is not None:
         out["ocr_confidence"] = row["ocr_confidence"]
+    if "source" in row.keys() and row["source"] == "correction":  # noqa: SIM118 (sqlite3.Row)
+        out["source"] = "correction"
+        out["extracted_value"] = _plain(row["extracted_value"], row["unit"])
     return out
+
+
+def _plain(value, unit: str | None):
+    """A stored number as it was written: counts as integers, rates as they are."""
+    if isinstance(value, float) and value.is_integer() and unit != "%":
+        return int(value)
+    return value
 
 
 def run_sql(conn: sqlite3.Connection, sql: str) -> tuple[list[str], list[tuple]]:

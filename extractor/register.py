@@ -178,6 +178,19 @@ def places(name: str, level: str) -> list[str]:
                    for c in candidates(name, level) if c["era"] == "old"})
 
 
+def unit_candidates(name: str, level: str) -> list[dict]:
+    """Every unit (before 2025) of this name and level, with the unit it became in 2025: the
+    choices a reviewer picks from when the text does not say which one is meant."""
+    out = []
+    for c in sorted(candidates(name, level), key=lambda c: (c["province"], c["district"] or "")):
+        if c["era"] != "old":
+            continue
+        merged = merged_unit(c["name"], c["level"], c["district"], c["province"])
+        out.append({"unit_name": c["name"], "unit_level": c["level"], "district": c["district"],
+                    "province": c["province"], "merged_into": merged[0] if merged else None})
+    return out
+
+
 @lru_cache(maxsize=1)
 def _mergers() -> dict[tuple[str, str, str, str], tuple[str, str]]:
     """(level, name, district, province) folded → (new unit, new province) from the 2025 merger."""

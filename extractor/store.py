@@ -22,6 +22,7 @@ from extractor.normalize import words
 from extractor.patterns import Catalogue
 from extractor.register import merged_unit
 from extractor.resources import data_dir
+from extractor.review import plain_review_items
 
 DEFAULT_DB = "xhht.db"
 DB_ENV = "XHHT_DB"
@@ -162,6 +163,7 @@ def save(conn: sqlite3.Connection, result: dict, path: str) -> tuple[str, int]:
             return "unchanged", existing
         doc_id = _insert_document(conn, result)
         _insert_children(conn, doc_id, result)
+        reconcile_corrections(conn, doc_id, result["versions"]["extractor"])
         previous = [r[0] for r in conn.execute(
             "SELECT d.id FROM documents d JOIN document_paths p ON p.document_id = d.id "
             "WHERE p.path = ? AND d.id != ? AND d.superseded_by IS NULL", (path, doc_id))]
@@ -181,6 +183,7 @@ def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> l
                                (doc_id,)).fetchone()
         before = _values(conn, doc_id)
         cells = _unit_years(conn, [doc_id])
+        item_ids = dict(conn.execute("SELECT item_key, id FROM review_items WHERE document_id = ?", (doc_id,)).fetchall())
         for table in ("observations", "activities", "review_items"):
             conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
         meta = result["document"]
@@ -192,17 +195,78 @@ def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> l
             (now(), meta["report_type"], unit_id, meta["unit_name"], meta["unit_level"], meta["district"],
              meta["province"], meta["year"], meta["period"], meta["issued_date"], meta["doc_number"],
              result["versions"]["extractor"], result["versions"]["patterns"], doc_id))
-        _insert_children(conn, doc_id, result)
+        _insert_children(conn, doc_id, result, item_ids)
+        events = reconcile_corrections(conn, doc_id, result["versions"]["extractor"])
         _refresh_pivot(conn, cells | _unit_years(conn, [doc_id]))
         after = _values(conn, doc_id)
         changes = [{"code": code, "kind": kind, "old": before.get((code, kind)), "new": after.get((code, kind))}
                    for code, kind in sorted(set(before) | set(after)) if before.get((code, kind)) != after.get((code, kind))]
+        changes += events
         conn.execute(
             "INSERT INTO extraction_history (document_id, extracted_at, old_extractor, old_patterns, new_extractor, "
             "new_patterns, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (doc_id, now(), old_row[0], old_row[1], result["versions"]["extractor"], result["versions"]["patterns"],
              json.dumps(changes, ensure_ascii=False)))
     return changes
+
+
+def reconcile_corrections(conn: sqlite3.Connection, doc_id: int, extractor_version: str) -> list[dict]:
+    """Bring a freshly (re-)extracted document in line with the corrections in force for it.
+
+    Value corrections need nothing (the views apply them); a unit chosen by a person is written
+    back over the extracted one. Where the extraction now says what the correction says, that is
+    noted in the correction's history (once per extractor version) and returned as a change.
+    """
+    sha = conn.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+    events = []
+    for row in conn.execute("SELECT * FROM corrections WHERE sha256 = ? AND active = 1 AND target != 'review' "
+                            "ORDER BY id", (sha,)).fetchall():
+        if row["target"] == "unit":
+            unit = json.loads(row["unit"])
+            extracted = _document_unit(conn, doc_id)
+            agrees = all(words(extracted.get(k) or "") == words(unit.get(k) or "") for k in unit)
+            if not agrees:
+                set_document_unit(conn, doc_id, unit)
+        else:
+            current = conn.execute("SELECT value_num, value_text FROM observations WHERE document_id = ? AND code = ? "
+                                   "AND kind = ?", (doc_id, row["code"], row["kind"])).fetchone()
+            if row["action"] == "delete":
+                agrees = current is None
+            else:
+                agrees = current is not None and tuple(current) == (row["value_num"], row["value_text"])
+        history = json.loads(row["history"])
+        if agrees and not any(e.get("event") == "agrees" and e.get("extractor") == extractor_version for e in history):
+            event = {"event": "agrees", "at": now(), "extractor": extractor_version,
+                     "note": "the extraction now says what the correction says"}
+            conn.execute("UPDATE corrections SET history = ? WHERE id = ?",
+                         (json.dumps([*history, event], ensure_ascii=False), row["id"]))
+            events.append({"code": row["code"], "kind": row["kind"], "correction": row["id"],
+                           "note": event["note"]})
+    return events
+
+
+_UNIT_FIELDS = ("unit_name", "unit_level", "district", "province")
+
+
+def _document_unit(conn: sqlite3.Connection, doc_id: int) -> dict:
+    row = conn.execute(f"SELECT {', '.join(_UNIT_FIELDS)} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    return dict(zip(_UNIT_FIELDS, row, strict=True))
+
+
+def set_document_unit(conn: sqlite3.Connection, doc_id: int, unit: dict) -> dict:
+    """Give a document the unit a person chose (inside the caller's transaction); returns the old one."""
+    old = _document_unit(conn, doc_id)
+    cells = _unit_years(conn, [doc_id])
+    meta = {k: unit.get(k) for k in _UNIT_FIELDS}
+    conn.execute("UPDATE documents SET unit_id = ?, unit_name = ?, unit_level = ?, district = ?, province = ? "
+                 "WHERE id = ?", (_unit_id(conn, meta), *(meta[k] for k in _UNIT_FIELDS), doc_id))
+    _refresh_pivot(conn, cells | _unit_years(conn, [doc_id]))
+    return old
+
+
+def refresh_document(conn: sqlite3.Connection, doc_id: int) -> None:
+    """Recompute the pivot for one document's unit and year (after a value correction)."""
+    _refresh_pivot(conn, _unit_years(conn, [doc_id]))
 
 
 def _unit_years(conn: sqlite3.Connection, doc_ids: list[int]) -> set[tuple[int, int]]:
@@ -214,14 +278,15 @@ def _unit_years(conn: sqlite3.Connection, doc_ids: list[int]) -> set[tuple[int, 
 
 
 # The value `compare` shows for an indicator, unit, year and kind: that of the current document
-# last in the order undated documents last, then by issue date, then by id.
+# last in the order undated documents last, then by issue date, then by id; corrected where a
+# correction is in force (see db/migrations/0003).
 _PIVOT_FILL = (
     "INSERT INTO pivot_values (code, unit_id, year, kind, value_num, value_text, document_id) "
     "SELECT code, unit_id, year, kind, value_num, value_text, document_id FROM ("
     " SELECT o.code, d.unit_id, d.year, o.kind, o.value_num, o.value_text, o.document_id,"
     "  ROW_NUMBER() OVER (PARTITION BY o.code, d.unit_id, d.year, o.kind"
     "   ORDER BY d.issued_date IS NULL DESC, d.issued_date DESC, d.id DESC) AS rank"
-    " FROM observations o JOIN documents d ON d.id = o.document_id"
+    " FROM effective_observations o JOIN documents d ON d.id = o.document_id"
     " WHERE d.superseded_by IS NULL AND d.year IS NOT NULL AND d.unit_id IS NOT NULL {where}) WHERE rank = 1")
 
 
@@ -270,7 +335,9 @@ def _insert_document(conn: sqlite3.Connection, result: dict) -> int:
     return cursor.lastrowid
 
 
-def _insert_children(conn: sqlite3.Connection, doc_id: int, result: dict) -> None:
+def _insert_children(conn: sqlite3.Connection, doc_id: int, result: dict, item_ids: dict | None = None) -> None:
+    """Write what was read from one document. `item_ids` (item key → id) keeps the ids of review
+    items a re-extraction finds again, so an id a person noted still names the same item."""
     conn.executemany(
         "INSERT INTO observations (document_id, code, kind, value_num, value_text, unit, raw_label, raw_value, "
         "location, score, method, ocr_confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -283,17 +350,29 @@ def _insert_children(conn: sqlite3.Connection, doc_id: int, result: dict) -> Non
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [(doc_id, k, a["name"], a.get("participants"), a.get("raw_participants"), a.get("host"), a.get("partners"),
           a.get("location")) for k, a in enumerate(result["activities"], 1)])
-    review = [(doc_id, "unmatched", u.get("label"), u.get("raw_value"), u.get("location"), u["reason"],
-               u.get("best"), u.get("score")) for u in result["unmatched"]]
-    review += [(doc_id, "warning", None, None, _warning_location(w), w, None, None) for w in result["warnings"]]
+    items = result.get("review") or plain_review_items(result)
     conn.executemany(
-        "INSERT INTO review_items (document_id, kind, label, raw_value, location, reason, best_code, score) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", review)
+        "INSERT INTO review_items (id, document_id, kind, label, raw_value, location, reason, best_code, score, "
+        "category, item_key, context, suggestion, candidates, details, page, box, crop) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [((item_ids or {}).pop(item.get("key"), None), *_review_row(doc_id, item)) for item in items])
 
 
-def _warning_location(warning: str) -> str | None:
-    head = warning.split(":", 1)[0]
-    return head if re.match(r"^(table|paragraph|line|page)\b", head) else None
+_REVIEW_FIELDS = {"kind", "category", "label", "raw_value", "location", "reason", "suggestion", "candidates",
+                  "context", "page", "box", "key", "crop"}
+
+
+def _review_row(doc_id: int, item: dict) -> tuple:
+    suggestion = item.get("suggestion") or {}
+    details = {k: v for k, v in item.items() if k not in _REVIEW_FIELDS}
+    return (doc_id, item["kind"], item.get("label"), item.get("raw_value"), item.get("location"), item["reason"],
+            suggestion.get("code"), suggestion.get("score"), item.get("category"), item.get("key"),
+            _json(item.get("context")), _json(item.get("suggestion")), _json(item.get("candidates")),
+            _json(details), item.get("page"), _json(item.get("box")), item.get("crop"))
+
+
+def _json(value) -> str | None:
+    return json.dumps(value, ensure_ascii=False) if value else None
 
 
 def unit_key(level: str | None, name: str, district: str | None, province: str | None) -> str:

@@ -15,6 +15,7 @@ re-import or re-extraction of the same scan reads the cache. Pages are OCR'd in 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 import os
@@ -76,6 +77,30 @@ def read(path: Path, pages: int) -> Document:
 
     return Document(path=str(path), format="pdf", blocks=_join_tables(blocks), pages=pages, method="ocr",
                     notes=[f"OCR (tesseract {OCR_SETTINGS['lang']}, {OCR_SETTINGS['dpi']} dpi)"])
+
+
+def crop(path: Path, page: int, box: list[int], margin: int = 40, max_width: int = 1400) -> bytes:
+    """PNG of one region of a scanned page (a box of its OCR words, in the straightened frame),
+    with a margin, so a reviewer reads the original instead of the OCR's reading of it."""
+    from PIL import Image
+
+    skew = next((p.get("skew", 0) for n, p in enumerate(_cached_ocr(path), 1) if n == page), 0)
+    with tempfile.TemporaryDirectory(prefix="xhht-crop-") as tmp:
+        subprocess.run(["pdftoppm", "-r", str(OCR_SETTINGS["dpi"]), "-gray", "-png", "-f", str(page), "-l", str(page),
+                        str(path), f"{tmp}/p"], check=True, capture_output=True, timeout=120)
+        image_path = next(Path(tmp).glob("p-*.png"))
+        with Image.open(image_path) as img:
+            page_image = img.convert("L")
+    if skew:
+        page_image = page_image.rotate(skew, resample=Image.BILINEAR, fillcolor=255)
+    left, top, right, bottom = box
+    region = page_image.crop((max(left - margin, 0), max(top - margin, 0), min(right + margin, page_image.width),
+                              min(bottom + margin, page_image.height)))
+    if region.width > max_width:
+        region = region.resize((max_width, round(region.height * max_width / region.width)))
+    out = io.BytesIO()
+    region.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 # ---- OCR with a cache -------------------------------------------------------------------------
@@ -305,8 +330,8 @@ def _layout(words: list[_Word], rules: dict, page: int, tables: int) -> tuple[li
         if table.rows:
             blocks.append((grid["top"], table))
     rest = [w for k, w in enumerate(words) if k not in used]
-    for k, (y, text, confidence) in enumerate(_text_lines(rest), 1):
-        blocks.append((y, Paragraph(text, f"page {page}, line {k}", confidence)))
+    for k, (y, text, confidence, box) in enumerate(_text_lines(rest), 1):
+        blocks.append((y, Paragraph(text, f"page {page}, line {k}", confidence, box=box)))
     blocks.sort(key=lambda item: item[0])
     return [b for _, b in blocks], tables
 
@@ -429,7 +454,7 @@ def _row_cells(cells_words: list[list[_Word]], spans: list[tuple[int, int]], whe
     for c, column in enumerate(columns):
         location = f"{where}, cell {c + 1}"
         lines = [Line(" ".join(w.text for w in ws), f"{location}, line {k}",
-                      _confidence(ws)) for k, ws in enumerate(column, 1)]
+                      _confidence(ws), _box(ws)) for k, ws in enumerate(column, 1)]
         cells.append(Cell(lines, location, c))
     return cells
 
@@ -475,8 +500,8 @@ def _overlaps(word: _Word, line: list[_Word]) -> bool:
     return shared >= 0.5 * min(bottom - top, word.bottom - word.top)
 
 
-def _text_lines(words: list[_Word]) -> list[tuple[float, str, float | None]]:
-    """Words outside tables → (y, text, confidence) lines.
+def _text_lines(words: list[_Word]) -> list[tuple[float, str, float | None, tuple | None]]:
+    """Words outside tables → (y, text, confidence, box) lines.
 
     A wide gap splits a line into separate lines, left first: the letterhead's two columns
     ("TRUNG TÂM HTCĐ XÃ CHÂN" … "Độc lập - Tự do") must not run into one another. Specks and the
@@ -491,8 +516,16 @@ def _text_lines(words: list[_Word]) -> list[tuple[float, str, float | None]]:
                 parts.append([word])
             else:
                 parts[-1].append(word)
-        out += [(y, " ".join(w.text for w in p), _confidence(p)) for p in parts]
+        out += [(y, " ".join(w.text for w in p), _confidence(p), _box(p)) for p in parts]
     return out
+
+
+def _box(words: list[_Word]) -> tuple[int, int, int, int] | None:
+    """The box around these words, so a person can be shown that part of the page."""
+    if not words:
+        return None
+    return (min(w.left for w in words), min(w.top for w in words), max(w.right for w in words),
+            max(w.bottom for w in words))
 
 
 def _confidence(words: list[_Word]) -> float | None:

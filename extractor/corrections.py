@@ -1,0 +1,343 @@
+"""The archivist's loop: the review queue, and corrections that survive re-extraction.
+
+A correction is keyed by the document's content (sha256) and the indicator code and kind (or
+the review item's key), never by row ids: re-extracting, re-importing the same files, or a new
+version of the extractor leaves it in force. The raw extraction is never overwritten; the
+researcher's views apply corrections (see db/migrations/0003). Corrections travel between
+databases as JSON lines (`export_corrections` / `import_corrections`).
+
+Every function takes an open read-write connection and raises CorrectionError with a one-line
+reason for anything that cannot be done as asked.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractor import store
+from extractor.normalize import words
+from extractor.review import CATEGORIES
+from extractor.values import Parsed, parse_value
+
+SCHEMA = "xhht-corrections"
+SCHEMA_VERSION = 1
+
+
+class CorrectionError(Exception):
+    """What was asked cannot be done; str() says why in one line."""
+
+
+# ---- the queue ------------------------------------------------------------------------------
+def list_items(conn: sqlite3.Connection, kind: str | None = None, unit: str | None = None, year: int | None = None,
+               path: str | None = None, open_only: bool = True) -> list[dict]:
+    """Review items of current documents, open ones only unless `open_only` is False.
+
+    `kind` is a category (see review.CATEGORIES); `unit` matches the unit's name without
+    diacritics; `path` is a glob on the document's path.
+    """
+    if kind and kind not in CATEGORIES:
+        raise CorrectionError(f"unknown review kind '{kind}'; one of: {', '.join(CATEGORIES)}")
+    sql, args = "SELECT * FROM review_queue WHERE 1 = 1", []
+    if kind:
+        sql += " AND category = ?"
+        args.append(kind)
+    if year is not None:
+        sql += " AND year = ?"
+        args.append(year)
+    if open_only:
+        sql += " AND status = 'open'"
+    rows = [_item(conn, row) for row in conn.execute(sql + " ORDER BY id", args).fetchall()]
+    if unit:
+        rows = [r for r in rows if r["unit_name"] and words(unit) in words(r["unit_name"])]
+    if path:
+        rows = [r for r in rows if r["path"] and (fnmatch.fnmatch(r["path"], path) or fnmatch.fnmatch(Path(r["path"]).name, path))]
+    return rows
+
+
+def get_item(conn: sqlite3.Connection, item_id: int) -> dict:
+    """One review item with everything a person needs: context, suggestion, candidates, status."""
+    row = conn.execute("SELECT * FROM review_queue WHERE id = ?", (item_id,)).fetchone()
+    if row is None:
+        raise CorrectionError(f"no review item with id {item_id} (see `xhht review list --all`)")
+    return _item(conn, row)
+
+
+def crop_of(conn: sqlite3.Connection, item_id: int) -> bytes | None:
+    """The PNG crop of a scanned item's region, if it has one."""
+    row = conn.execute("SELECT crop FROM review_items WHERE id = ?", (item_id,)).fetchone()
+    if row is None:
+        raise CorrectionError(f"no review item with id {item_id}")
+    return row[0]
+
+
+def _item(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
+    extra = conn.execute("SELECT context, candidates, details, page, box, crop IS NOT NULL AS has_crop "
+                         "FROM review_items WHERE id = ?", (row["id"],)).fetchone()
+    item = {k: row[k] for k in ("id", "status", "category", "kind", "reason", "path", "sha256", "document_id",
+                                "unit_name", "year", "report_type", "label", "raw_value", "location")}
+    item["suggestion"] = json.loads(row["suggestion"]) if row["suggestion"] else None
+    item["context"] = json.loads(extra["context"]) if extra["context"] else {}
+    item["candidates"] = json.loads(extra["candidates"]) if extra["candidates"] else []
+    item["details"] = json.loads(extra["details"]) if extra["details"] else {}
+    item["page"], item["box"] = extra["page"], json.loads(extra["box"]) if extra["box"] else None
+    item["has_crop"] = bool(extra["has_crop"])
+    item["key"] = row["item_key"]
+    if row["correction_id"]:
+        item["resolution"] = _correction(conn.execute("SELECT * FROM corrections WHERE id = ?",
+                                                      (row["correction_id"],)).fetchone())
+    return item
+
+
+# ---- resolving an item ----------------------------------------------------------------------------
+@dataclass
+class Who:
+    """Who resolves, and why: kept with every correction."""
+
+    by: str
+    note: str | None = None
+
+
+def accept(conn: sqlite3.Connection, item_id: int, who: Who) -> dict:
+    """Take the extractor's suggestion for this item."""
+    item = get_item(conn, item_id)
+    suggestion = item["suggestion"]
+    if not suggestion or suggestion.get("value") is None:
+        hint = "pick a candidate (`review pick`)" if item["candidates"] else "say what it is (`review set`)"
+        raise CorrectionError(f"review item {item_id} has no suggested value; {hint}")
+    return _record_value(conn, item, suggestion["code"], suggestion["kind"], suggestion["value"], who)
+
+
+def set_value(conn: sqlite3.Connection, item_id: int, raw: str, who: Who, code: str | None = None,
+              kind: str | None = None) -> dict:
+    """Say what the item's value is: `raw` is read as the indicator's type (count, percent, status)."""
+    item = get_item(conn, item_id)
+    code = code or (item["suggestion"] or {}).get("code")
+    if not code:
+        raise CorrectionError(f"review item {item_id} has no suggested indicator; give one with --code")
+    value = parse_for(conn, code, raw, kind)
+    return _record_value(conn, item, code, kind or (item["suggestion"] or {}).get("kind") or "actual", value, who)
+
+
+def reject(conn: sqlite3.Connection, item_id: int, who: Who) -> dict:
+    """Nothing to record for this item: it is closed and stays closed across re-extractions."""
+    item = get_item(conn, item_id)
+    return _insert(conn, item["sha256"], {"target": "review", "action": "reject", "item_key": item["key"]}, who)
+
+
+def pick(conn: sqlite3.Connection, item_id: int, number: int, who: Who) -> dict:
+    """Choose candidate `number` (1-based): a unit of an ambiguous name, or one reading of a conflict."""
+    item = get_item(conn, item_id)
+    candidates = item["candidates"]
+    if not candidates:
+        raise CorrectionError(f"review item {item_id} has no candidates to pick from")
+    if not 1 <= number <= len(candidates):
+        raise CorrectionError(f"review item {item_id} has candidates 1 to {len(candidates)}, not {number}")
+    chosen = candidates[number - 1]
+    if "code" in chosen:
+        return _record_value(conn, item, chosen["code"], chosen["kind"], chosen["value"], who)
+    unit = {k: chosen.get(k) for k in ("unit_name", "unit_level", "district", "province")}
+    with store.transaction(conn):
+        doc_id = _document_of(conn, item["sha256"])
+        old = store.set_document_unit(conn, doc_id, unit)
+        return _insert(conn, item["sha256"], {"target": "unit", "action": "pick", "unit": unit, "old_value": old,
+                                              "item_key": item["key"]}, who, in_transaction=True)
+
+
+def _record_value(conn: sqlite3.Connection, item: dict, code: str, kind: str, value, who: Who) -> dict:
+    return correct(conn, item["sha256"], code, value, who, kind=kind, item_key=item["key"], parsed=True)
+
+
+# ---- correcting stored values ------------------------------------------------------------------------
+def correct(conn: sqlite3.Connection, sha256: str, code: str, value, who: Who, kind: str = "actual",
+            delete: bool = False, item_key: str | None = None, parsed: bool = False) -> dict:
+    """Set (or with `delete`, remove) one value of one document; `value` is read as the code's type
+    unless `parsed` says it already is a value."""
+    _indicator(conn, code)
+    if kind not in ("actual", "target"):
+        raise CorrectionError(f"kind must be actual or target, not '{kind}'")
+    if not delete and not parsed:
+        value = parse_for(conn, code, str(value), kind)
+    with store.transaction(conn):
+        doc_id = _document_of(conn, sha256)
+        old = conn.execute("SELECT value_num, value_text FROM observations WHERE document_id = ? AND code = ? AND kind = ?",
+                           (doc_id, code, kind)).fetchone()
+        if delete and old is None and not _active(conn, sha256, code, kind):
+            raise CorrectionError(f"the document has no value of {code} ({kind}) to delete")
+        fields = {"target": "value", "action": "delete" if delete else "set", "code": code, "kind": kind,
+                  "value": None if delete else value, "item_key": item_key,
+                  "old_value": (old[0] if old[0] is not None else old[1]) if old else None}
+        out = _insert(conn, sha256, fields, who, in_transaction=True)
+        store.refresh_document(conn, doc_id)
+    return out
+
+
+def parse_for(conn: sqlite3.Connection, code: str, raw: str, kind: str | None = None) -> float | int | str:
+    """A value as a person typed it, read the way the extractor reads that indicator's values."""
+    indicator = _indicator(conn, code)
+    if kind == "target" and indicator["value_type"] != "percent_or_status":
+        raise CorrectionError(f"{code} has no target: only Đề án 1373 indicators do")
+    parsed = parse_value(raw, indicator["value_type"])
+    if not isinstance(parsed, Parsed):
+        raise CorrectionError(f"'{raw}' does not read as a value of {code} ({indicator['value_type']})")
+    return parsed.value
+
+
+def resolve_document(conn: sqlite3.Connection, file_or_sha: str) -> str:
+    """The sha256 of a stored document named by its file (path or content) or by (a prefix of) its sha256."""
+    path = Path(file_or_sha)
+    if path.is_file():
+        from extractor.extract import sha256_of
+
+        sha = sha256_of(path)
+        if store.document_id(conn, sha) is None:
+            raise CorrectionError(f"{file_or_sha}: this file's content is not in the database")
+        return sha
+    rows = conn.execute("SELECT DISTINCT d.sha256 FROM documents d LEFT JOIN document_paths p ON p.document_id = d.id "
+                        "WHERE d.sha256 LIKE ? || '%' OR p.path = ?", (file_or_sha.lower(), file_or_sha)).fetchall()
+    if len(rows) == 1:
+        return rows[0][0]
+    if not rows:
+        raise CorrectionError(f"no stored document is the file or sha256 '{file_or_sha}'")
+    raise CorrectionError(f"'{file_or_sha}' names {len(rows)} documents; give more of the sha256")
+
+
+def _indicator(conn: sqlite3.Connection, code: str) -> sqlite3.Row:
+    row = conn.execute("SELECT code, value_type FROM indicators WHERE code = ?", (code,)).fetchone()
+    if row is None:
+        raise CorrectionError(f"'{code}' is not in the indicator catalogue (see `xhht indicators`)")
+    return row
+
+
+def _document_of(conn: sqlite3.Connection, sha256: str) -> int:
+    doc_id = store.document_id(conn, sha256)
+    if doc_id is None:
+        raise CorrectionError(f"no stored document has sha256 {sha256}")
+    return doc_id
+
+
+def _active(conn: sqlite3.Connection, sha256: str, code: str, kind: str) -> bool:
+    return conn.execute("SELECT 1 FROM corrections WHERE sha256 = ? AND target = 'value' AND code = ? AND kind = ? "
+                        "AND active = 1", (sha256, code, kind)).fetchone() is not None
+
+
+def _insert(conn: sqlite3.Connection, sha256: str, fields: dict, who: Who, in_transaction: bool = False,
+            created_at: str | None = None, history: list | None = None, active: bool = True) -> dict:
+    """Store one correction; an active one retires the one it replaces (same document and thing)."""
+    value = fields.get("value")
+    row = {"sha256": sha256, "target": fields["target"], "action": fields["action"], "code": fields.get("code"),
+           "kind": fields.get("kind"), "value_num": None if isinstance(value, str) else value,
+           "value_text": value if isinstance(value, str) else None,
+           "unit": json.dumps(fields["unit"], ensure_ascii=False) if fields.get("unit") else None,
+           "old_value": json.dumps(fields.get("old_value"), ensure_ascii=False),
+           "item_key": fields.get("item_key"), "note": who.note, "author": who.by,
+           "created_at": created_at or store.now(), "history": json.dumps(history or [], ensure_ascii=False),
+           "active": int(active)}
+
+    def write() -> int:
+        if not active:
+            return conn.execute(f"INSERT INTO corrections ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                                list(row.values())).lastrowid
+        same = {"value": "target = 'value' AND code = ? AND kind = ?", "unit": "target = 'unit'",
+                "review": "target = 'review' AND item_key = ?"}[row["target"]]
+        args = {"value": [row["code"], row["kind"]], "unit": [], "review": [row["item_key"]]}[row["target"]]
+        replaced = [r[0] for r in conn.execute(f"SELECT id FROM corrections WHERE sha256 = ? AND active = 1 AND {same}",
+                                               [sha256, *args])]
+        for old_id in replaced:
+            conn.execute("UPDATE corrections SET active = 0, history = json_insert(history, '$[#]', json(?)) "
+                         "WHERE id = ?", (json.dumps({"event": "replaced", "at": row["created_at"]}), old_id))
+        if row["item_key"]:  # a review item is resolved once: a new answer replaces the old one
+            conn.execute("UPDATE corrections SET active = 0 WHERE sha256 = ? AND item_key = ? AND active = 1",
+                         (sha256, row["item_key"]))
+        cursor = conn.execute(f"INSERT INTO corrections ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                              list(row.values()))
+        return cursor.lastrowid
+
+    if in_transaction:
+        new_id = write()
+    else:
+        with store.transaction(conn):
+            new_id = write()
+    return _correction(conn.execute("SELECT * FROM corrections WHERE id = ?", (new_id,)).fetchone())
+
+
+def _correction(row: sqlite3.Row) -> dict:
+    value = row["value_num"] if row["value_num"] is not None else row["value_text"]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return {"id": row["id"], "sha256": row["sha256"], "target": row["target"], "action": row["action"],
+            "code": row["code"], "kind": row["kind"], "value": value,
+            "unit": json.loads(row["unit"]) if row["unit"] else None, "old_value": json.loads(row["old_value"] or "null"),
+            "item_key": row["item_key"], "note": row["note"], "by": row["author"], "at": row["created_at"],
+            "active": bool(row["active"]), "history": json.loads(row["history"])}
+
+
+def history(conn: sqlite3.Connection, sha256: str | None = None, active_only: bool = False) -> list[dict]:
+    """Corrections, oldest first, of one document or of all."""
+    sql, args = "SELECT * FROM corrections WHERE 1 = 1", []
+    if sha256:
+        sql += " AND sha256 = ?"
+        args.append(sha256)
+    if active_only:
+        sql += " AND active = 1"
+    return [_correction(r) for r in conn.execute(sql + " ORDER BY id", args)]
+
+
+# ---- carrying corrections between databases --------------------------------------------------------
+_PORTABLE = ("sha256", "target", "action", "code", "kind", "value", "unit", "old_value", "item_key", "note", "by",
+             "at", "active", "history")
+
+
+def export_corrections(conn: sqlite3.Connection) -> Iterator[dict]:
+    """A header line, then every correction (replaced ones too, so the history travels)."""
+    yield {"schema": SCHEMA, "version": SCHEMA_VERSION}
+    for item in history(conn):
+        yield {k: item[k] for k in _PORTABLE}
+
+
+@dataclass
+class ImportReport:
+    applied: int = 0
+    already: int = 0
+    waiting: list[str] = field(default_factory=list)  # sha256 of documents not in this database
+
+
+def import_corrections(conn: sqlite3.Connection, lines: Iterable[str], source: str = "input") -> ImportReport:
+    """Apply corrections exported from another database. Those already here are skipped; those for
+    documents this database does not hold are kept, and applied when the document is imported."""
+    records = [json.loads(line) for line in lines if line.strip()]
+    if not records or records[0].get("schema") != SCHEMA:
+        raise CorrectionError(f"{source}: not a corrections file (no '{SCHEMA}' header line)")
+    if records[0].get("version") != SCHEMA_VERSION:
+        raise CorrectionError(f"{source}: corrections schema version {records[0].get('version')}, "
+                              f"this database reads version {SCHEMA_VERSION}")
+    report = ImportReport()
+    for record in records[1:]:
+        if _present(conn, record):
+            report.already += 1
+            continue
+        fields = {k: record.get(k) for k in ("target", "action", "code", "kind", "value", "unit", "old_value",
+                                             "item_key")}
+        with store.transaction(conn):
+            _insert(conn, record["sha256"], fields, Who(record["by"], record.get("note")), in_transaction=True,
+                    created_at=record["at"], history=record.get("history"), active=record.get("active", True))
+            doc_id = store.document_id(conn, record["sha256"])
+            if doc_id is None:
+                report.waiting.append(record["sha256"])
+            elif record.get("active", True):
+                if record["target"] == "unit":
+                    store.set_document_unit(conn, doc_id, record["unit"])
+                store.refresh_document(conn, doc_id)
+                report.applied += 1
+    return report
+
+
+def _present(conn: sqlite3.Connection, record: dict) -> bool:
+    return conn.execute("SELECT 1 FROM corrections WHERE sha256 = ? AND target = ? AND action = ? AND "
+                        "code IS ? AND kind IS ? AND item_key IS ? AND created_at = ? AND author = ?",
+                        (record["sha256"], record["target"], record["action"], record.get("code"), record.get("kind"),
+                         record.get("item_key"), record["at"], record["by"])).fetchone() is not None
