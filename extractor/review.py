@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
+from extractor.normalize import words
 from extractor.patterns import Catalogue
 from extractor.values import Parsed, parse_value
 
@@ -85,6 +86,9 @@ def review_items(document: Document, result: dict, catalogue: Catalogue) -> list
     items += [_from_warning(w) for w in result["warnings"]]
     for item in items:
         place = _find(places, item["location"])
+        if place is None and item["label"]:
+            place = _naming(places, item["label"])
+            item["location"] = _location_of(place) if place else None
         item["context"] = _context(document, place) if place else {}
         item["box"] = _box(place) if place else None
         item["page"] = (_page_of(item["location"]) if item["location"] else None) or (
@@ -190,6 +194,22 @@ def _find(places: dict[str, _Place], location: str | None) -> _Place | None:
             return places[location]
         location = location.rsplit(",", 1)[0] if "," in location else None
     return None
+
+
+def _naming(places: dict[str, _Place], label: str) -> _Place | None:
+    """The first line that names this label (a unit in the letterhead), for items that have no
+    location of their own."""
+    key = f" {words(label)} "
+    for place in places.values():
+        text = place.line.text if place.line is not None else (
+            place.block.text if isinstance(place.block, Paragraph) else "")
+        if (place.line is not None or isinstance(place.block, Paragraph)) and key in f" {words(text)} ":
+            return place
+    return None
+
+
+def _location_of(place: _Place) -> str:
+    return place.line.location if place.line is not None else place.block.location
 
 
 def _context(document: Document, place: _Place) -> dict:
