@@ -414,15 +414,17 @@ def corrections_import(file, db) -> None:
 @main.command()
 @DB_OPTION
 @click.option("--port", "-p", type=int, default=8001, show_default=True)
-def serve(db: str | None, port: int) -> None:
-    """Browse the database in a web browser (Datasette, read-only, on localhost)."""
+@click.option("--review", is_flag=True, help="add the review pages, which record corrections (this machine only)")
+def serve(db: str | None, port: int, review: bool) -> None:
+    """Browse the database in a web browser (Datasette on localhost; read-only unless --review)."""
     from extractor.serve import serve as run_serve
 
     path = _db(db)
     _readonly(db).close()
-    click.echo(f"serving {path} read-only at http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
+    mode = "with the review pages" if review else "read-only"
+    click.echo(f"serving {path} {mode} at http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
     try:
-        run_serve(path, port)
+        run_serve(path, port, review)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
 

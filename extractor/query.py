@@ -32,6 +32,8 @@ class Pivot:
     kinds: list[str]
     years: list[int]
     rows: list[tuple[str, dict[tuple[int, str], object]]] = field(default_factory=list)
+    unit_ids: list[int] = field(default_factory=list)  # aligned with rows
+    sources: list[dict[tuple[int, str], int]] = field(default_factory=list)  # document id of each cell
 
     def header(self) -> list[str]:
         names = {"target": "chỉ tiêu", "actual": "kết quả"}
@@ -51,7 +53,7 @@ def compare(conn: sqlite3.Connection, code: str, unit: str | None = None, distri
         codes = [r[0] for r in conn.execute("SELECT code FROM indicators")]
         raise QueryError(f"unknown indicator code '{code}'{_suggest(code, codes)}")
     units = _units(conn, {"name": unit, "district": district, "province": province})
-    sql = "SELECT unit_id, year, kind, coalesce(value_num, value_text) FROM pivot_values WHERE code = ?"
+    sql = "SELECT unit_id, year, kind, coalesce(value_num, value_text), document_id FROM pivot_values WHERE code = ?"
     args: list[object] = [code]
     if year_from is not None:
         sql += " AND year >= ?"
@@ -62,17 +64,21 @@ def compare(conn: sqlite3.Connection, code: str, unit: str | None = None, distri
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples: a pivot can be tens of thousands of cells
     cells: dict[int, dict[tuple[int, str], object]] = {}
-    for unit_id, year, kind, value in cursor.execute(sql, args).fetchall():
+    sources: dict[int, dict[tuple[int, str], int]] = {}
+    for unit_id, year, kind, value, document_id in cursor.execute(sql, args).fetchall():
         values = cells.get(unit_id)
         if values is None:
             if unit_id not in units:
                 continue
             values = cells[unit_id] = {}
+            sources[unit_id] = {}
         values[(year, kind)] = value
+        sources[unit_id][(year, kind)] = document_id
     kinds = ["target", "actual"] if info["value_type"] == "percent_or_status" else ["actual"]
     years = sorted({y for values in cells.values() for y, _ in values})
-    rows = [(units[u][0], values) for u, values in sorted(cells.items(), key=lambda kv: units[kv[0]][1])]
-    return Pivot(code, info["label"], info["unit"], kinds, years, rows)
+    order = sorted(cells, key=lambda u: units[u][1])
+    return Pivot(code, info["label"], info["unit"], kinds, years, [(units[u][0], cells[u]) for u in order],
+                 order, [sources[u] for u in order])
 
 
 def _units(conn: sqlite3.Connection, wanted: dict[str, str | None]) -> dict[int, tuple[str, str]]:
@@ -191,11 +197,11 @@ def _observation(row: sqlite3.Row) -> dict:
         out["ocr_confidence"] = row["ocr_confidence"]
     if "source" in row.keys() and row["source"] == "correction":  # noqa: SIM118 (sqlite3.Row)
         out["source"] = "correction"
-        out["extracted_value"] = _plain(row["extracted_value"], row["unit"])
+        out["extracted_value"] = plain_value(row["extracted_value"], row["unit"])
     return out
 
 
-def _plain(value, unit: str | None):
+def plain_value(value, unit: str | None):
     """A stored number as it was written: counts as integers, rates as they are."""
     if isinstance(value, float) and value.is_integer() and unit != "%":
         return int(value)

@@ -3,6 +3,7 @@ and canned queries for the multi-year comparison. Datasette is an optional extra
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 MISSING = "the web view needs Datasette: pip install 'xhht-extractor[serve]'"
@@ -63,22 +64,35 @@ def metadata(db_name: str) -> dict:
     }
 
 
-def make_app(db_path: str | Path):
-    """The Datasette instance (read-only: queries run on read-only connections; no write plugins)."""
+def make_app(db_path: str | Path, review: bool = False):
+    """The Datasette instance with this package's pages (extractor.web).
+
+    Read-only unless `review`: then the review pages may record corrections (from this machine
+    only, with Datasette's CSRF protection); SQL written in the browser stays read-only.
+    """
     try:
         from datasette.app import Datasette
+        from datasette.plugins import pm
     except ImportError as exc:
         raise RuntimeError(MISSING) from exc
+    from extractor.web import plugin
+
+    if pm.get_plugin(plugin.NAME) is None:
+        pm.register(plugin, name=plugin.NAME)
     path = Path(db_path)
-    return Datasette(files=[str(path)], metadata=metadata(path.stem),
+    meta = metadata(path.stem)
+    meta["plugins"] = {plugin.NAME: {"review": review}}
+    web = resources.files("extractor.web")
+    return Datasette(files=[str(path)], metadata=meta, template_dir=str(web / "templates"),
+                     static_mounts=[("xhht-static", str(web / "static"))],
                      settings={"default_page_size": 50, "allow_download": False})
 
 
-def serve(db_path: str | Path, port: int = 8001) -> None:
+def serve(db_path: str | Path, port: int = 8001, review: bool = False) -> None:
     """Run Datasette bound to localhost only."""
     try:
         import uvicorn
     except ImportError as exc:
         raise RuntimeError(MISSING) from exc
-    app = make_app(db_path)
+    app = make_app(db_path, review)
     uvicorn.run(app.app(), host="127.0.0.1", port=port, log_level="warning")

@@ -1,0 +1,275 @@
+"""Read-only HTML pages: home, compare, unit, document, search, and the imported originals.
+
+Each route reads through the library (extractor.query) on Datasette's read-only connections and
+renders a template from ./templates. Every figure links to its document page at the row that
+shows where in the document it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from html import escape
+from pathlib import Path
+
+from datasette.utils.asgi import Response
+
+from extractor.query import Pivot, QueryError, compare
+from extractor.web import chart
+
+PAGE_ROWS = 200  # pivot rows shown on the page; downloads carry all of them
+REPORT_TYPES = {"tuanle": "Tuần lễ học tập suốt đời", "xhht": "Tổng kết xây dựng xã hội học tập",
+                "dean1373": "Đề án 1373", "soket_tthtcd": "Sơ kết Trung tâm HTCĐ", "unknown": "Chưa rõ loại"}
+
+
+def database(datasette):
+    return datasette.get_database()
+
+
+def shown(value, unit: str | None = None) -> str:
+    """A value as a person reads it: counts as integers, rates with their %, words as written."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value) if isinstance(value, int) else f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{text} %" if unit == "%" else text
+
+
+def anchor(code: str, kind: str) -> str:
+    """The id of a value's row on its document page."""
+    return f"v-{code}-{kind}".replace(".", "-")
+
+
+async def render(datasette, request, template: str, context: dict) -> Response:
+    context = {"report_types": REPORT_TYPES, "review_enabled": review_enabled(datasette),
+               "db_name": database(datasette).name, **context}
+    return Response.html(await datasette.render_template(template, context, request=request))
+
+
+def review_enabled(datasette) -> bool:
+    return bool((datasette.plugin_config("xhht") or {}).get("review"))
+
+
+# ---- home ----------------------------------------------------------------------------------------
+async def home(datasette, request) -> Response:
+    def read(conn: sqlite3.Connection) -> dict:
+        by_type = conn.execute("SELECT report_type, year, COUNT(*) AS n FROM documents WHERE superseded_by IS NULL "
+                               "GROUP BY report_type, year ORDER BY report_type, year").fetchall()
+        years = sorted({r["year"] for r in by_type if r["year"] is not None})
+        table: dict[str, dict] = {}
+        for r in by_type:
+            table.setdefault(r["report_type"], {})[r["year"]] = r["n"]
+        provinces = conn.execute("SELECT COALESCE(province, '(chưa rõ)') AS province, COUNT(*) AS units FROM units "
+                                 "GROUP BY 1 ORDER BY units DESC, 1 LIMIT 40").fetchall()
+        totals = conn.execute("SELECT (SELECT COUNT(*) FROM documents WHERE superseded_by IS NULL) AS documents, "
+                              "(SELECT COUNT(*) FROM units) AS units, "
+                              "(SELECT COUNT(*) FROM import_errors) AS errors").fetchone()
+        queue = conn.execute("SELECT COUNT(*) FROM review_queue WHERE status = 'open'").fetchone()[0]
+        return {"years": years, "by_type": table, "provinces": [dict(p) for p in provinces],
+                "totals": dict(totals), "queue": queue}
+
+    data = await database(datasette).execute_fn(read)
+    return await render(datasette, request, "xhht_home.html", {"data": data, "db_name": database(datasette).name})
+
+
+# ---- compare --------------------------------------------------------------------------------------
+def compare_args(request) -> dict:
+    """The compare filters from the query string (empty ones left out)."""
+    args = request.args
+    out = {k: (args.get(k) or "").strip() or None for k in ("code", "unit", "district", "province")}
+    for key in ("from", "to"):
+        value = (args.get(key) or "").strip()
+        out[key] = int(value) if value.isdigit() else None
+    return out
+
+
+def run_compare(conn: sqlite3.Connection, wanted: dict) -> Pivot:
+    return compare(conn, wanted["code"], wanted["unit"], wanted["district"], wanted["province"], wanted["from"],
+                   wanted["to"])
+
+
+async def compare_page(datasette, request) -> Response:
+    wanted = compare_args(request)
+
+    def read(conn: sqlite3.Connection) -> dict:
+        catalogue = [dict(r) for r in conn.execute(
+            "SELECT code, report_type, label, unit FROM indicators ORDER BY report_type, code")]
+        provinces = [r[0] for r in conn.execute("SELECT DISTINCT province FROM units WHERE province IS NOT NULL "
+                                                "ORDER BY province")]
+        out = {"catalogue": catalogue, "provinces": provinces, "pivot": None, "error": None}
+        if wanted["code"]:
+            try:
+                out["pivot"] = run_compare(conn, wanted)
+            except QueryError as exc:
+                out["error"] = str(exc)
+        return out
+
+    data = await database(datasette).execute_fn(read)
+    pivot: Pivot | None = data["pivot"]
+    context = {"wanted": wanted, "catalogue": data["catalogue"], "provinces": data["provinces"],
+               "catalogue_json": json.dumps(data["catalogue"], ensure_ascii=False), "error": data["error"],
+               "query": _query_string(wanted)}
+    if pivot is not None:
+        context.update(_pivot_context(pivot))
+    return await render(datasette, request, "xhht_compare.html", context)
+
+
+def _pivot_context(pivot: Pivot) -> dict:
+    names = {"target": "chỉ tiêu", "actual": "kết quả"}
+    columns = [(year, kind, f"{year}" if pivot.kinds == ["actual"] else f"{year} {names[kind]}")
+               for year in pivot.years for kind in pivot.kinds]
+    rows = []
+    for k, (name, values) in enumerate(pivot.rows[:PAGE_ROWS]):
+        cells = []
+        for year, kind, _ in columns:
+            value = values.get((year, kind))
+            doc = pivot.sources[k].get((year, kind))
+            cells.append({"text": shown(value, pivot.unit), "href": f"/-/document/{doc}#{anchor(pivot.code, kind)}"
+                          if doc and value is not None else None})
+        rows.append({"name": name, "unit_id": pivot.unit_ids[k], "cells": cells})
+    return {"pivot": pivot, "columns": [c[2] for c in columns], "rows": rows, "total_rows": len(pivot.rows),
+            "shown_rows": len(rows), "chart": chart.svg(pivot)}
+
+
+def _query_string(wanted: dict) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in wanted.items() if v is not None})
+
+
+# ---- unit -------------------------------------------------------------------------------------------
+async def unit_page(datasette, request) -> Response:
+    unit_id = int(request.url_vars["id"])
+
+    def read(conn: sqlite3.Connection) -> dict | None:
+        unit = conn.execute("SELECT * FROM units WHERE id = ?", (unit_id,)).fetchone()
+        if unit is None:
+            return None
+        cells = conn.execute(
+            "SELECT p.code, i.label, i.unit, p.year, p.kind, COALESCE(p.value_num, p.value_text) AS value, "
+            "p.document_id FROM pivot_values p JOIN indicators i ON i.code = p.code WHERE p.unit_id = ? "
+            "ORDER BY p.code, p.kind, p.year", (unit_id,)).fetchall()
+        years = sorted({c["year"] for c in cells})
+        table: dict[tuple[str, str], dict] = {}
+        for c in cells:
+            row = table.setdefault((c["code"], c["kind"]), {"code": c["code"], "label": c["label"], "kind": c["kind"],
+                                                            "cells": {}})
+            row["cells"][c["year"]] = {"text": shown(c["value"], c["unit"]),
+                                       "href": f"/-/document/{c['document_id']}#{anchor(c['code'], c['kind'])}"}
+        documents = conn.execute(
+            "SELECT d.id, d.report_type, d.year, d.period, d.issued_date, d.doc_number, d.format, "
+            "(SELECT path FROM document_paths p WHERE p.document_id = d.id ORDER BY last_seen DESC LIMIT 1) AS path "
+            "FROM documents d WHERE d.unit_id = ? AND d.superseded_by IS NULL ORDER BY d.year, d.issued_date",
+            (unit_id,)).fetchall()
+        activities = conn.execute(
+            "SELECT a.name, a.participants, a.host, a.partners, d.year, d.id AS document_id FROM activities a "
+            "JOIN documents d ON d.id = a.document_id AND d.superseded_by IS NULL WHERE d.unit_id = ? "
+            "ORDER BY d.year, a.seq LIMIT 500", (unit_id,)).fetchall()
+        return {"unit": dict(unit), "years": years, "rows": list(table.values()),
+                "documents": [dict(d) for d in documents], "activities": [dict(a) for a in activities]}
+
+    data = await database(datasette).execute_fn(read)
+    if data is None:
+        return Response.html("Không có đơn vị này / no such unit", status=404)
+    return await render(datasette, request, "xhht_unit.html", data)
+
+
+# ---- document -------------------------------------------------------------------------------------------
+async def document_page(datasette, request) -> Response:
+    doc_id = int(request.url_vars["id"])
+
+    def read(conn: sqlite3.Connection) -> dict | None:
+        doc = conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if doc is None:
+            return None
+        paths = [r[0] for r in conn.execute("SELECT path FROM document_paths WHERE document_id = ? "
+                                            "ORDER BY last_seen DESC", (doc_id,))]
+        values = [dict(v) | {"anchor": anchor(v["code"], v["kind"]), "text": shown(v["value"], v["unit"]),
+                             "extracted_text": shown(v["extracted_value"], v["unit"])}
+                  for v in conn.execute(
+                      "SELECT e.*, COALESCE(e.value_num, e.value_text) AS value, i.label AS indicator "
+                      "FROM effective_observations e LEFT JOIN indicators i ON i.code = e.code WHERE e.document_id = ? "
+                      "ORDER BY e.observation_id IS NULL, e.observation_id", (doc_id,))]
+        activities = [dict(a) for a in conn.execute("SELECT * FROM activities WHERE document_id = ? ORDER BY seq",
+                                                    (doc_id,))]
+        review = [dict(r) for r in conn.execute(
+            "SELECT q.*, r.crop IS NOT NULL AS has_crop FROM review_queue q JOIN review_items r ON r.id = q.id "
+            "WHERE q.document_id = ? ORDER BY q.id", (doc_id,))]
+        unit = conn.execute("SELECT * FROM units WHERE id = ?", (doc["unit_id"],)).fetchone() if doc["unit_id"] else None
+        return {"doc": {k: v for k, v in dict(doc).items() if k != "full_text"}, "paths": paths, "values": values,
+                "activities": activities, "review": review, "unit": dict(unit) if unit else None,
+                "readable": any(Path(p).is_file() for p in paths)}
+
+    data = await database(datasette).execute_fn(read)
+    if data is None:
+        return Response.html("Không có văn bản này / no such document", status=404)
+    return await render(datasette, request, "xhht_document.html", data)
+
+
+async def original_file(datasette, request) -> Response:
+    """The imported file itself, read-only: only a path it was imported from, only while that
+    path still holds the same content."""
+    doc_id = int(request.url_vars["id"])
+
+    def read(conn: sqlite3.Connection):
+        row = conn.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        paths = [r[0] for r in conn.execute("SELECT path FROM document_paths WHERE document_id = ? "
+                                            "ORDER BY last_seen DESC", (doc_id,))]
+        return (row[0] if row else None), paths
+
+    sha, paths = await database(datasette).execute_fn(read)
+    for path in map(Path, paths):
+        if sha and path.is_file():
+            data = path.read_bytes()
+            if hashlib.sha256(data).hexdigest() == sha:
+                return Response(data, content_type=_content_type(path), headers={
+                    "content-disposition": f'inline; filename="{escape(path.name)}"',
+                    "x-content-type-options": "nosniff"})
+    return Response.text("the original file is not readable here (moved or changed since it was imported)", status=404)
+
+
+def _content_type(path: Path) -> str:
+    return {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8",
+            ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ".doc": "application/msword"}.get(path.suffix.lower(), "application/octet-stream")
+
+
+# ---- search --------------------------------------------------------------------------------------------
+_MARK_OPEN, _MARK_CLOSE = "\x01", "\x02"
+
+
+def fts_query(text: str) -> str:
+    """User words as an FTS5 query: each word quoted (no syntax errors), all required."""
+    return " ".join('"' + w.replace('"', "") + '"' for w in text.split() if w.replace('"', ""))
+
+
+def highlighted(snippet: str) -> str:
+    return escape(snippet).replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>")
+
+
+async def search_page(datasette, request) -> Response:
+    text = (request.args.get("q") or "").strip()
+
+    def read(conn: sqlite3.Connection) -> dict:
+        if not text:
+            return {"documents": [], "activities": []}
+        query = fts_query(text)
+        docs = conn.execute(
+            f"SELECT d.id, d.unit_name, d.unit_level, d.year, d.report_type, snippet(documents_fts, 1, "
+            f"'{_MARK_OPEN}', '{_MARK_CLOSE}', '…', 16) AS snip FROM documents_fts JOIN documents d "
+            "ON d.rowid = documents_fts.rowid WHERE documents_fts MATCH ? AND d.superseded_by IS NULL "
+            "ORDER BY rank LIMIT 50", (query,)).fetchall()
+        acts = conn.execute(
+            f"SELECT a.document_id, a.name, a.participants, d.unit_name, d.year, snippet(activities_fts, 0, "
+            f"'{_MARK_OPEN}', '{_MARK_CLOSE}', '…', 12) AS snip FROM activities_fts JOIN activities a "
+            "ON a.rowid = activities_fts.rowid JOIN documents d ON d.id = a.document_id AND d.superseded_by IS NULL "
+            "WHERE activities_fts MATCH ? ORDER BY rank LIMIT 50", (query,)).fetchall()
+        return {"documents": [dict(d) | {"snip": highlighted(d["snip"] or "")} for d in docs],
+                "activities": [dict(a) | {"snip": highlighted(a["snip"] or "")} for a in acts]}
+
+    data = await database(datasette).execute_fn(read)
+    return await render(datasette, request, "xhht_search.html", {"q": text, **data})

@@ -1,0 +1,92 @@
+"""The review queue in the browser (only with `xhht serve --review`): the queue with filters, one
+item at a time with its context or crop, and forms to accept, set, reject or pick.
+
+Reads go through Datasette's read-only connections; each action is one call of the library
+(extractor.corrections) on a read-write connection, run on Datasette's single write thread.
+Actions are taken only from this machine (127.0.0.1) and only with Datasette's CSRF token.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sqlite3
+from urllib.parse import urlencode
+
+from datasette.utils.asgi import Response
+
+from extractor import corrections, store
+from extractor.review import CATEGORIES
+from extractor.web.pages import database, render
+
+LOCAL = ("127.0.0.1", "::1", "localhost")
+
+
+async def queue_page(datasette, request) -> Response:
+    args = request.args
+    wanted = {"kind": args.get("kind") or None, "unit": args.get("unit") or None,
+              "year": int(args["year"]) if (args.get("year") or "").isdigit() else None,
+              "path": args.get("path") or None, "open_only": args.get("status", "open") != "all"}
+    try:
+        items = await database(datasette).execute_fn(lambda conn: corrections.list_items(conn, **wanted))
+    except corrections.CorrectionError as exc:
+        return Response.text(str(exc), status=400)
+    return await render(datasette, request, "xhht_review_list.html",
+                        {"items": items[:500], "total": len(items), "wanted": wanted, "categories": CATEGORIES,
+                         "status": "open" if wanted["open_only"] else "all"})
+
+
+async def item_page(datasette, request) -> Response:
+    item_id = int(request.url_vars["id"])
+    try:
+        item = await database(datasette).execute_fn(lambda conn: corrections.get_item(conn, item_id))
+    except corrections.CorrectionError as exc:
+        return Response.text(str(exc), status=404)
+
+    def next_open(conn: sqlite3.Connection):
+        row = conn.execute("SELECT id FROM review_queue WHERE status = 'open' AND id > ? ORDER BY id LIMIT 1",
+                           (item_id,)).fetchone()
+        return row[0] if row else None
+
+    following = await database(datasette).execute_fn(next_open)
+    return await render(datasette, request, "xhht_review_item.html",
+                        {"item": item, "next_id": following, "message": request.args.get("message"),
+                         "error": request.args.get("error"), "by": getpass.getuser(),
+                         "description": CATEGORIES.get(item["category"], "")})
+
+
+async def act(datasette, request) -> Response:
+    """POST /-/review/ID/ACTION: accept, set, reject or pick; back to the item with what happened."""
+    item_id = int(request.url_vars["id"])
+    action = request.url_vars["action"]
+    client = (request.scope.get("client") or ("",))[0]
+    if client not in LOCAL:
+        return Response.text("review actions are taken only from this machine", status=403)
+    form = await request.post_vars()
+    token = request.cookies.get("ds_csrftoken")
+    if not token or form.get("csrftoken") != token:  # Datasette lets cookie-less POSTs through; not here
+        return Response.text("missing or wrong CSRF token: submit the form from the review page", status=403)
+    who = corrections.Who(form.get("by") or getpass.getuser(), form.get("note") or None)
+    path = database(datasette).path
+
+    def run(_datasette_conn: sqlite3.Connection) -> dict:
+        conn = store.connect(path)
+        try:
+            if action == "accept":
+                return corrections.accept(conn, item_id, who)
+            if action == "reject":
+                return corrections.reject(conn, item_id, who)
+            if action == "pick":
+                return corrections.pick(conn, item_id, int(form.get("number") or 0), who)
+            return corrections.set_value(conn, item_id, form.get("value") or "", who, form.get("code") or None,
+                                         form.get("kind") or None)
+        finally:
+            conn.close()
+
+    try:
+        done = await database(datasette).execute_write_fn(run)
+    except (corrections.CorrectionError, ValueError) as exc:
+        return Response.redirect(f"/-/review/{item_id}?{urlencode({'error': str(exc)})}")
+    said = {"accept": "đã nhận gợi ý / suggestion accepted", "reject": "đã bỏ qua / rejected",
+            "pick": "đã chọn / picked", "set": "đã ghi giá trị / value set"}[action]
+    detail = f" — {done['code']} = {done['value']}" if done.get("code") else ""
+    return Response.redirect(f"/-/review/{item_id}?{urlencode({'message': said + detail})}")
