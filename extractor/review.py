@@ -81,6 +81,8 @@ def item_key(item: dict) -> str:
 
 def review_items(document: Document, result: dict, catalogue: Catalogue) -> list[dict]:
     """The unmatched labels and warnings of one extraction as review items with their context."""
+    if not result["unmatched"] and not result["warnings"]:
+        return []
     places = _places(document)
     items = [_from_unmatched(u, catalogue) for u in result["unmatched"]]
     items += [_from_warning(w) for w in result["warnings"]]
@@ -113,14 +115,17 @@ def attach_crops(result: dict, path: str) -> None:
     """
     if result["source"]["format"] != "scan":
         return
-    from extractor.readers.scan_reader import crop
+    from extractor.readers.scan_reader import crops
 
-    for item in result.get("review", []):
-        if item.get("box") and item.get("page"):
-            try:
-                item["crop"] = crop(Path(path), item["page"], item["box"])
-            except (OSError, subprocess.SubprocessError, StopIteration):
-                item["crop"] = None
+    boxed = [item for item in result.get("review", []) if item.get("box") and item.get("page")]
+    if not boxed:
+        return
+    try:
+        images = crops(Path(path), [(item["page"], item["box"]) for item in boxed])
+    except (OSError, subprocess.SubprocessError, StopIteration):
+        return
+    for item, image in zip(boxed, images, strict=True):
+        item["crop"] = image
 
 
 def _from_unmatched(unmatched: dict, catalogue: Catalogue | None) -> dict:

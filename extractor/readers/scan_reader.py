@@ -79,28 +79,34 @@ def read(path: Path, pages: int) -> Document:
                     notes=[f"OCR (tesseract {OCR_SETTINGS['lang']}, {OCR_SETTINGS['dpi']} dpi)"])
 
 
-def crop(path: Path, page: int, box: list[int], margin: int = 40, max_width: int = 1400) -> bytes:
-    """PNG of one region of a scanned page (a box of its OCR words, in the straightened frame),
-    with a margin, so a reviewer reads the original instead of the OCR's reading of it."""
+def crops(path: Path, regions: list[tuple[int, list[int]]], margin: int = 40, max_width: int = 1400) -> list[bytes]:
+    """PNGs of regions (page, box of OCR words in the straightened frame) of a scanned PDF, each
+    with a margin, so a reviewer reads the original rather than the OCR's reading of it. Each
+    page is rendered once, however many regions it holds."""
     from PIL import Image
 
-    skew = next((p.get("skew", 0) for n, p in enumerate(_cached_ocr(path), 1) if n == page), 0)
+    skews = [p.get("skew", 0) for p in _cached_ocr(path)]
+    pages: dict[int, object] = {}
+    out = []
     with tempfile.TemporaryDirectory(prefix="xhht-crop-") as tmp:
-        subprocess.run(["pdftoppm", "-r", str(OCR_SETTINGS["dpi"]), "-gray", "-png", "-f", str(page), "-l", str(page),
-                        str(path), f"{tmp}/p"], check=True, capture_output=True, timeout=120)
-        image_path = next(Path(tmp).glob("p-*.png"))
-        with Image.open(image_path) as img:
-            page_image = img.convert("L")
-    if skew:
-        page_image = page_image.rotate(skew, resample=Image.BILINEAR, fillcolor=255)
-    left, top, right, bottom = box
-    region = page_image.crop((max(left - margin, 0), max(top - margin, 0), min(right + margin, page_image.width),
-                              min(bottom + margin, page_image.height)))
-    if region.width > max_width:
-        region = region.resize((max_width, round(region.height * max_width / region.width)))
-    out = io.BytesIO()
-    region.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+        for page, box in regions:
+            if page not in pages:
+                subprocess.run(["pdftoppm", "-r", str(OCR_SETTINGS["dpi"]), "-gray", "-f", str(page), "-l",
+                                str(page), str(path), f"{tmp}/p{page}"], check=True, capture_output=True, timeout=120)
+                with Image.open(next(Path(tmp).glob(f"p{page}-*.pgm"))) as img:
+                    image = img.convert("L")
+                skew = skews[page - 1] if page <= len(skews) else 0
+                pages[page] = image.rotate(skew, resample=Image.BILINEAR, fillcolor=255) if skew else image
+            image = pages[page]
+            left, top, right, bottom = box
+            region = image.crop((max(left - margin, 0), max(top - margin, 0), min(right + margin, image.width),
+                                 min(bottom + margin, image.height)))
+            if region.width > max_width:
+                region = region.resize((max_width, round(region.height * max_width / region.width)))
+            buffer = io.BytesIO()
+            region.save(buffer, format="PNG", optimize=True)
+            out.append(buffer.getvalue())
+    return out
 
 
 # ---- OCR with a cache -------------------------------------------------------------------------
@@ -119,13 +125,14 @@ def _cached_ocr(path: Path) -> list[dict]:
 def _ocr_pdf(path: Path) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="xhht-ocr-") as tmp:
         try:
-            subprocess.run(["pdftoppm", "-r", str(OCR_SETTINGS["dpi"]), "-gray", "-png", str(path), f"{tmp}/p"],
+            # PGM, not PNG: the same pixels, without seconds of compression per page
+            subprocess.run(["pdftoppm", "-r", str(OCR_SETTINGS["dpi"]), "-gray", str(path), f"{tmp}/p"],
                            check=True, capture_output=True, timeout=900)
         except subprocess.CalledProcessError as exc:
             raise ReadError(f"cannot render PDF pages: {exc.stderr.decode(errors='replace').strip()[:120]}") from exc
         except subprocess.TimeoutExpired as exc:
             raise ReadError("rendering the PDF pages took too long") from exc
-        images = sorted(Path(tmp).glob("p-*.png"))
+        images = sorted(Path(tmp).glob("p-*.pgm"))
         with ThreadPoolExecutor(max_workers=max(1, min(len(images), os.cpu_count() or 1))) as pool:
             return list(pool.map(_ocr_page, images, range(1, len(images) + 1)))
 
