@@ -11,7 +11,7 @@ COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e
 MAX_LINES = 10
 
 
-def svg(pivot: Pivot, width: int = 760, height: int = 320) -> str:
+def svg(pivot: Pivot, width: int = 900, height: int = 320) -> str:
     """One line per unit (the first MAX_LINES), targets dashed; '' when nothing is numeric."""
     series = []
     for name, values in pivot.rows:
@@ -24,7 +24,7 @@ def svg(pivot: Pivot, width: int = 760, height: int = 320) -> str:
             break
     if not series:
         return ""
-    left, right, top, bottom = 56, 200, 16, 36
+    left, right, top, bottom = 56, 300, 16, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     years = pivot.years
     low = min(0.0, *(v for _, _, pts in series for _, v in pts))
@@ -57,7 +57,7 @@ def svg(pivot: Pivot, width: int = 760, height: int = 320) -> str:
         ly = top + 14 * k + 8
         out.append(f'<rect x="{left + plot_w + 12}" y="{ly - 8}" width="10" height="10" '
                    f'fill="{COLOURS[k % len(COLOURS)]}"/>')
-        out.append(f'<text x="{left + plot_w + 26}" y="{ly + 1}" font-size="11">{escape(name[:30])}</text>')
+        out.append(f'<text x="{left + plot_w + 26}" y="{ly + 1}" font-size="11">{escape(name[:45])}</text>')
     out.append("</svg>")
     return "".join(out)
 
