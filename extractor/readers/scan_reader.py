@@ -125,14 +125,14 @@ def _cached_ocr(path: Path) -> list[dict]:
 def _ocr_pdf(path: Path) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="xhht-ocr-") as tmp:
         try:
-            # PGM, not PNG: the same pixels, without seconds of compression per page
-            subprocess.run(["pdftoppm", "-r", str(OCR_SETTINGS["dpi"]), "-gray", str(path), f"{tmp}/p"],
+            # PNG, not PGM: Tesseract reads the resolution from it (without it, it guesses, and reads worse)
+            subprocess.run(["pdftoppm", "-r", str(OCR_SETTINGS["dpi"]), "-gray", "-png", str(path), f"{tmp}/p"],
                            check=True, capture_output=True, timeout=900)
         except subprocess.CalledProcessError as exc:
             raise ReadError(f"cannot render PDF pages: {exc.stderr.decode(errors='replace').strip()[:120]}") from exc
         except subprocess.TimeoutExpired as exc:
             raise ReadError("rendering the PDF pages took too long") from exc
-        images = sorted(Path(tmp).glob("p-*.pgm"))
+        images = sorted(Path(tmp).glob("p-*.png"))
         with ThreadPoolExecutor(max_workers=max(1, min(len(images), os.cpu_count() or 1))) as pool:
             return list(pool.map(_ocr_page, images, range(1, len(images) + 1)))
 
