@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 # TCVN3 (ABC): one byte per letter. Lower-case letters with every tone, the seven capital
 # letters that have their own code; other capitals exist only in the "H" fonts, which draw the
@@ -147,9 +148,10 @@ def detect_encoding(text: str) -> str | None:
     """
     if not text:
         return None
-    letters = sum(ch.isalpha() for ch in text) or 1
-    viet = sum(ch in _VIETNAMESE for ch in text)
-    tcvn = sum(ch in _TCVN3_MARKERS for ch in text)
+    counts = Counter(text)  # one pass in C; the sums below run over distinct characters only
+    letters = sum(n for ch, n in counts.items() if ch.isalpha()) or 1
+    viet = sum(counts[ch] for ch in _VIETNAMESE)
+    tcvn = sum(counts[ch] for ch in _TCVN3_MARKERS)
     if tcvn / letters > 0.02 and tcvn > 3 * viet:
         return "tcvn3"
     vni = len(re.findall(r"[aeouyAEOUY](?:[ùøûõïÙØÛÕÏ]|[âÂ][áàåãäÁÀÅÃÄ]?|[êÊ][éèúüëÉÈÚÜË]?)", text))

@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from extractor.normalize import clean, fold, strip_bullet, strip_numbering, words
 from extractor.patterns import Catalogue, Indicator
@@ -73,6 +74,10 @@ class Matcher:
             for text, contextual in [(t, False) for t in ind.labels] + [(t, True) for t in ind.context_labels]:
                 key = self.key(text)
                 self.variants.append(Variant(ind, text, key, _numbers(key), contextual))
+        self._keys = [v.key for v in self.variants]
+        self._both = self._keys + [_sorted_words(k) for k in self._keys]  # as written, then words sorted
+        self._eligible_cache: dict[tuple, list[int]] = {}
+        self._lengths = [len(k) for k in self._keys]
 
     def expand(self, text: str) -> str:
         """Spell out the abbreviations of settings.yaml (whole words, case as written)."""
@@ -127,15 +132,10 @@ class Matcher:
         if len(key) < 3 or not re.search(r"[a-z]", key):
             return Miss("no label text")
         numbers = _numbers(key)
+        eligible = self._eligible(numbers, _only_notes(numbers, key), group, last_code, value_shape)
         best: dict[str, tuple[float, Variant]] = {}
-        for variant in self.variants:
-            if variant.contextual and not _in_context(variant, group, last_code):
-                continue
-            if value_shape and variant.indicator.value_type in _INCOMPATIBLE[value_shape]:
-                continue
-            if variant.numbers != numbers and (variant.numbers or not _only_notes(numbers, key)):
-                continue
-            score = similarity(key, variant)
+        for i, score in zip(eligible, self.scores(key, eligible), strict=True):
+            variant = self.variants[i]
             code = variant.indicator.code
             if code not in best or score > best[code][0]:
                 best[code] = (score, variant)
@@ -154,6 +154,77 @@ class Matcher:
                         variant.indicator.code, round(score, 1))
         return Match(variant.indicator.code, round(score, 1), variant.text, variant.indicator)
 
+    def scores(self, key: str, eligible: list[int]) -> list[float]:
+        """0-100 for each eligible wording: how well a label key fits it (module docstring).
+
+        The best of three rapidfuzz scores: whole-string similarity, word-order-free similarity,
+        and containment (partial similarity, less a penalty for the words one side adds) when the
+        shorter is at least 60 % of the longer. The first two are one C call: the key and its
+        sorted words against every wording and its sorted words. Containment is costly, so it is
+        computed from the most promising wording down, and only while it could still make a code
+        the best, or put it within the margin of the best: a wording left out keeps the first
+        two scores, which then lie below anything that decides the match or its ambiguity."""
+        n = len(self._keys)
+        both = process.cdist([key, _sorted_words(key)], self._both, scorer=fuzz.ratio, dtype=np.float64)
+        full, order = both[0].tolist(), both[1].tolist()
+        scores = [max(full[i], order[n + i]) for i in eligible]
+        top = max(scores, default=0.0)
+        margin = self.settings["margin"]
+        todo = []
+        size = len(key)
+        for j, i in enumerate(eligible):
+            length = self._lengths[i]
+            shorter, longer = (size, length) if size <= length else (length, size)
+            if longer and shorter / longer >= 0.6:
+                penalty = 25 * (1 - shorter / longer)
+                if 100 - penalty > scores[j] and 100 - penalty >= top - margin:
+                    todo.append((penalty, j, i))
+        for penalty, j, i in sorted(todo):
+            if 100 - penalty < top - margin:
+                break
+            # below this cutoff rapidfuzz stops early (and returns 0): the wording could not matter
+            cutoff = max(scores[j], top - margin) + penalty
+            contained = _partial(key, self._keys[i], cutoff) - penalty
+            if contained > scores[j]:
+                scores[j] = contained
+                top = max(top, contained)
+        return scores
+
+    def _eligible(self, numbers: frozenset[str], only_notes: bool, group: str | None,
+                  last_code: str | None, value_shape: str | None) -> list[int]:
+        """Indexes of the wordings that may name a label here (see `_eligible`); the answer
+        depends on few things, so it is kept for the next label that stands the same way."""
+        where = (numbers, only_notes, group, last_code, value_shape)
+        if where not in self._eligible_cache:
+            if len(self._eligible_cache) >= 4096:  # a long import meets few distinct placings; stay bounded
+                self._eligible_cache.clear()
+            self._eligible_cache[where] = [i for i, variant in enumerate(self.variants)
+                                           if _eligible(variant, numbers, only_notes, group, last_code, value_shape)]
+        return self._eligible_cache[where]
+
+
+def _eligible(variant: Variant, numbers: frozenset[str], only_notes: bool, group: str | None,
+              last_code: str | None, value_shape: str | None) -> bool:
+    """Whether a wording may name this label at all: in its context, of a type whose values can
+    look like the value beside it, and naming the same ages or levels."""
+    if variant.contextual and not _in_context(variant, group, last_code):
+        return False
+    if value_shape and variant.indicator.value_type in _INCOMPATIBLE[value_shape]:
+        return False
+    return variant.numbers == numbers or (not variant.numbers and only_notes)
+
+
+def _partial(key: str, wording: str, cutoff: float) -> float:
+    """rapidfuzz's partial similarity of the shorter string within the longer (0 below cutoff)."""
+    if len(wording) <= len(key):
+        return fuzz.partial_ratio(wording, key, score_cutoff=cutoff)
+    return fuzz.partial_ratio(key, wording, score_cutoff=cutoff)
+
+
+def _sorted_words(text: str) -> str:
+    """The words in sorted order: rapidfuzz's token_sort_ratio is the ratio of these."""
+    return " ".join(sorted(text.split()))
+
 
 _INCOMPATIBLE = {"percent": {"count", "money"}, "count": {"percent"}}
 _PEOPLE = re.compile(r"^\s*\d{1,3}(?:\.\d{3})+\s*(nguoi|hoc sinh|lop|hoc vien)?\s*[.;,]?\s*$|"
@@ -168,18 +239,6 @@ def value_shape(raw: str) -> str | None:
     if _PEOPLE.search(folded):
         return "count"
     return None
-
-
-def similarity(key: str, variant: Variant) -> float:
-    """0-100: how well a label key fits one wording (see the module docstring)."""
-    full = fuzz.ratio(key, variant.key)
-    order = fuzz.token_sort_ratio(key, variant.key)
-    contained = 0.0
-    shorter, longer = sorted((len(key), len(variant.key)))
-    if longer and shorter / longer >= 0.6:
-        fit = fuzz.partial_ratio(variant.key, key) if len(variant.key) <= len(key) else fuzz.partial_ratio(key, variant.key)
-        contained = fit - 25 * (1 - shorter / longer)
-    return max(full, order, contained)
 
 
 def _in_context(variant: Variant, group: str | None, last_code: str | None) -> bool:
@@ -220,4 +279,4 @@ def matcher_for(catalogue: Catalogue, report_type: str) -> Matcher:
     return _MATCHERS[key][1]
 
 
-__all__ = ["Matcher", "Match", "Miss", "matcher_for", "similarity", "fold", "value_shape"]
+__all__ = ["Matcher", "Match", "Miss", "matcher_for", "fold", "value_shape"]

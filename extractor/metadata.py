@@ -18,6 +18,7 @@ from the letterhead's "Số: …", never from "Thực hiện Công văn số 77/
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from extractor import register
@@ -147,7 +148,7 @@ _SUFFIX = re.compile(r"^(?:[abcd]|\d{1,2})$")
 def _has_diacritics(text: str) -> bool:
     """False for a text typed without accents (then level words are compared without them too)."""
     sample = text[:20000]
-    letters = sum(ch.isalpha() for ch in sample)
+    letters = sum(n for ch, n in Counter(sample).items() if ch.isalpha())
     return not letters or len(_ACCENTED.findall(sample)) > 0.02 * letters
 
 

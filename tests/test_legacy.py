@@ -131,3 +131,25 @@ def test_docx_mixing_legacy_and_unicode_runs_is_converted_run_by_run(tmp_path):
     text = read_document(path).full_text()
     assert "Báo cáo kết quả năm học XÃ HỘI HỌC TẬP" in text
     assert "Số lớp xóa mù chữ:" in text
+
+
+def test_docx_paragraph_inherits_a_legacy_font_through_based_on_styles(tmp_path):
+    """A paragraph without run fonts, in a style based on one set in .VnTime, is converted even
+    when the styles part also holds numbering and table styles (which have no font of their own)."""
+    import docx
+
+    from extractor.readers import read_document
+
+    document = docx.Document()
+    legacy_style = document.styles.add_style("Legacy Body", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    legacy_style.font.name = ".VnTime"
+    child = document.styles.add_style("Legacy Child", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    child.base_style = legacy_style
+    document.add_paragraph("Sè líp xãa mï ch÷ trong n¨m", style="Legacy Child")
+    for _ in range(5):
+        document.add_paragraph("Báo cáo kết quả thực hiện nhiệm vụ xây dựng xã hội học tập năm 2023.")
+    path = tmp_path / "styled.docx"
+    document.save(path)
+
+    assert any(s.type == docx.enum.style.WD_STYLE_TYPE.LIST for s in document.styles)
+    assert "Số lớp xóa mù chữ trong năm" in read_document(path).full_text()

@@ -13,12 +13,27 @@ from pathlib import Path
 
 import docx
 from docx.oxml.ns import qn
+from lxml import etree
 
 from extractor import legacy
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
 from extractor.readers import ReadError
 
 MAX_UNCOMPRESSED = 300 * 1024 * 1024  # a zip bomb expands far beyond this
+
+# Clark names of the WordprocessingML tags the walk tests, spelled out once (qn() per node is slow)
+_P, _TBL, _TR, _TC, _R, _T, _TAB = (qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:r", "w:t", "w:tab"))
+_BREAKS = {qn("w:br"), qn("w:cr")}
+_SOFT_HYPHEN, _SDT, _SDT_CONTENT = qn("w:softHyphen"), qn("w:sdt"), qn("w:sdtContent")
+_VAL, _ASCII, _HANSI = qn("w:val"), qn("w:ascii"), qn("w:hAnsi")
+_STYLE_PATH = (qn("w:pPr"), qn("w:pStyle"))
+_SPAN_PATH = (qn("w:tcPr"), qn("w:gridSpan"))
+_VMERGE_PATH = (qn("w:tcPr"), qn("w:vMerge"))
+_FONTS_PATH = (qn("w:rPr"), qn("w:rFonts"))
+_STYLE, _STYLE_ID, _BASED_ON = qn("w:style"), qn("w:styleId"), qn("w:basedOn")
+_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+_STYLE_BY_ID = etree.XPath("w:style[@w:styleId=$id][1]", namespaces=_NS)
+_DEFAULT_STYLE = etree.XPath('w:style[@w:type="paragraph" and @w:default="1"][1]', namespaces=_NS)
 
 
 def read(path: Path) -> Document:
@@ -61,40 +76,40 @@ class _Reader:
         self.paragraphs = 0
         self.tables = 0
         self.legacy_runs = 0
-        self.style_fonts = _style_fonts(word)
+        self.style_fonts = _StyleFonts(word)
 
     def walk(self, container) -> None:
         for child in container.iterchildren():
-            if child.tag == qn("w:p"):
+            if child.tag == _P:
                 self.paragraphs += 1
                 for i, text in enumerate(self.paragraph_lines(child)):
                     if text.strip():
                         suffix = f".{i + 1}" if i else ""
                         self.blocks.append(Paragraph(text, f"paragraph {self.paragraphs}{suffix}",
                                                      style=self._style(child)))
-            elif child.tag == qn("w:tbl"):
+            elif child.tag == _TBL:
                 self.tables += 1
                 self.table(child, f"table {self.tables}")
-            elif child.tag == qn("w:sdt"):
-                content = child.find(qn("w:sdtContent"))
+            elif child.tag == _SDT:
+                content = child.find(_SDT_CONTENT)
                 if content is not None:
                     self.walk(content)
 
     def table(self, tbl, location: str) -> None:
         rows: list[Row] = []
         nested: list = []
-        for r, tr in enumerate(tbl.findall(qn("w:tr")), 1):
+        for r, tr in enumerate(tbl.findall(_TR), 1):
             cells, col = [], 0
             for c, tc in enumerate(_cells_of(tr), 1):
-                span = _int_attr(tc, "w:tcPr/w:gridSpan") or 1
+                span = _int_attr(tc, _SPAN_PATH) or 1
                 where = f"{location}, row {r}, cell {c}"
                 lines: list[Line] = []
                 if not _is_merge_continuation(tc):
                     for child in tc.iterchildren():
-                        if child.tag == qn("w:p"):
+                        if child.tag == _P:
                             lines += [Line(t, f"{where}, line {len(lines) + 1}")
                                       for t in self.paragraph_lines(child)]
-                        elif child.tag == qn("w:tbl"):
+                        elif child.tag == _TBL:
                             nested.append(child)
                 cells.append(Cell(lines, where, col))
                 col += span
@@ -107,18 +122,19 @@ class _Reader:
         """A paragraph's text, split at manual line breaks, legacy runs converted."""
         style_font = self.style_fonts.get(self._style(p))
         parts: list[str] = []
-        for run in p.iter(qn("w:r")):
+        for run in p.iter(_R):
             font = _run_font(run) or style_font
             encoding = legacy.font_encoding(font)
             text = []
             for node in run.iterchildren():
-                if node.tag == qn("w:t"):
+                tag = node.tag
+                if tag == _T:
                     text.append(node.text or "")
-                elif node.tag == qn("w:tab"):
+                elif tag == _TAB:
                     text.append("\t")
-                elif node.tag in (qn("w:br"), qn("w:cr")):
+                elif tag in _BREAKS:
                     text.append("\n")
-                elif node.tag == qn("w:softHyphen"):
+                elif tag == _SOFT_HYPHEN:
                     # LibreOffice writes TCVN3's "ư" (0xAD, the soft-hyphen byte) as this element
                     text.append("\xad")
             chunk = "".join(text)
@@ -130,56 +146,104 @@ class _Reader:
 
     @staticmethod
     def _style(p) -> str:
-        node = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
-        return node.get(qn("w:val"), "") if node is not None else ""
+        node = _properties(p, _STYLE_PATH)
+        return node.get(_VAL, "") if node is not None else ""
 
 
 def _cells_of(tr):
     for child in tr.iterchildren():
-        if child.tag == qn("w:tc"):
+        if child.tag == _TC:
             yield child
-        elif child.tag == qn("w:sdt"):
-            content = child.find(qn("w:sdtContent"))
+        elif child.tag == _SDT:
+            content = child.find(_SDT_CONTENT)
             if content is not None:
-                yield from content.findall(qn("w:tc"))
+                yield from content.findall(_TC)
 
 
-def _int_attr(el, path: str) -> int | None:
-    node = el.find("/".join(qn(p) for p in path.split("/")))
+def _properties(el, path: tuple[str, ...]):
+    """The element down `path` from a paragraph, run or cell, or None. The first step is its
+    properties element (w:pPr, w:rPr, w:tcPr), which the schema puts first among the children,
+    so only the first child is looked at: lxml's find goes through ElementPath in Python, and
+    looking through a paragraph's every run would make a proxy object for each."""
+    first, *rest = path
+    el = el[0] if len(el) else None
+    if el is None or el.tag != first:
+        return None
+    for tag in rest:
+        el = _child(el, tag)
+        if el is None:
+            return None
+    return el
+
+
+def _child(el, tag: str):
+    """The first child with this tag, or None (a plain loop, cheaper than find)."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
+
+
+def _int_attr(el, path: tuple[str, ...]) -> int | None:
+    """The integer w:val of the element down `path`, or None."""
+    node = _properties(el, path)
     if node is None:
         return None
     try:
-        return int(node.get(qn("w:val")))
+        return int(node.get(_VAL))
     except (TypeError, ValueError):
         return None
 
 
 def _is_merge_continuation(tc) -> bool:
-    node = tc.find(qn("w:tcPr") + "/" + qn("w:vMerge"))
-    return node is not None and node.get(qn("w:val"), "continue") == "continue"
+    node = _properties(tc, _VMERGE_PATH)
+    return node is not None and node.get(_VAL, "continue") == "continue"
 
 
 def _run_font(run) -> str | None:
-    fonts = run.find(qn("w:rPr") + "/" + qn("w:rFonts"))
+    fonts = _properties(run, _FONTS_PATH)
     if fonts is None:
         return None
-    return fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi"))
+    return fonts.get(_ASCII) or fonts.get(_HANSI)
 
 
-def _style_fonts(word) -> dict[str, str]:
-    """Paragraph style id → font name, following `based on` (runs without a font inherit it)."""
-    out: dict[str, str] = {}
-    try:
-        for style in word.styles:
-            font, current = None, style
-            while current is not None and font is None:
-                font = getattr(current.font, "name", None)
-                current = current.base_style
-            if font:
-                out[style.style_id] = font
-    except (AttributeError, KeyError, ValueError):
-        return out
-    return out
+class _StyleFonts:
+    """Paragraph style id → font name, following `based on` (runs without a font inherit it); a
+    paragraph without a style takes the default paragraph style, as Word does.
+
+    Resolved on first use from the styles XML: a document uses a handful of its ~160 styles, and
+    building python-docx style objects for all of them costs more than walking the body."""
+
+    def __init__(self, word):
+        self.styles = word.styles.element
+        self.fonts: dict[str, str | None] = {}
+
+    def get(self, style_id: str) -> str | None:
+        if style_id not in self.fonts:
+            self.fonts[style_id] = self._resolve(style_id)
+        return self.fonts[style_id]
+
+    def _resolve(self, style_id: str) -> str | None:
+        style = self._find(style_id) if style_id else self._default()
+        seen: set[str] = set()
+        while style is not None and style.get(_STYLE_ID) not in seen:
+            seen.add(style.get(_STYLE_ID))
+            properties = _child(style, _FONTS_PATH[0])
+            fonts = _child(properties, _FONTS_PATH[1]) if properties is not None else None
+            if fonts is not None and fonts.get(_ASCII):
+                return fonts.get(_ASCII)
+            based_on = _child(style, _BASED_ON)
+            style = self._find(based_on.get(_VAL)) if based_on is not None else None
+        return None
+
+    def _find(self, style_id: str | None):
+        """The first style with this id (Word uses the first of two), or None."""
+        found = _STYLE_BY_ID(self.styles, id=style_id or "")
+        return found[0] if found else None
+
+    def _default(self):
+        found = _DEFAULT_STYLE(self.styles)
+        return found[0] if found else None
 
 
 def _convert_by_statistics(document: Document) -> None:
