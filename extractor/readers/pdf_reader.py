@@ -154,10 +154,12 @@ def _paragraphs(lines: list[list[_Word]], right: float) -> list[tuple[str, float
 
 def _table(table, words: list[_Word], location: str, page: int) -> Table:
     rows: list[Row] = []
+    words = [w for w in words if _inside(w, table.bbox)]
     for r, row in enumerate(table.rows, 1):
         columns: list[list[tuple[str, float]]] = []
+        in_row = [w for w in words if _inside(w, row.bbox)]
         for box in row.cells:
-            inner = [w for w in words if _inside(w, box)] if box is not None else []
+            inner = [w for w in in_row if _inside(w, box)] if box is not None else []
             columns.append(_cell_lines(_lines(inner), box[2] - 2) if box is not None else [])
         _align_with_labels(columns, row.bbox)
         cells = []
