@@ -76,8 +76,9 @@ def big_database(db: Path, observations: int) -> int:
     written = 0
     with store.transaction(conn):
         for u in range(units):
+            place = (f"Đơn vị {u}", f"Huyện {u // 20}", f"Tỉnh {u // 400}")
             unit_id = conn.execute("INSERT INTO units (key, level, name, district, province) VALUES (?, 'xã', ?, ?, ?)",
-                                   (f"xa|don vi {u}||", f"Đơn vị {u}", f"Huyện {u // 20}", f"Tỉnh {u // 400}")).lastrowid
+                                   (store.unit_key("xã", *place), *place)).lastrowid
             for year in years:
                 doc_id = conn.execute(
                     "INSERT INTO documents (sha256, format, size, imported_at, extracted_at, report_type, unit_id, "

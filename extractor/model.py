@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One logical line of text (a Word paragraph, a PDF text line, a text-export line)."""
 
@@ -20,7 +20,7 @@ class Line:
     box: tuple[int, int, int, int] | None = None  # OCR: left, top, right, bottom on the straightened page
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """A table cell: its lines in order, blank lines kept (they align values with labels)."""
 
@@ -36,20 +36,20 @@ class Cell:
         return [line for line in self.lines if line.text.strip()]
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     cells: list[Cell]
     location: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Table:
     rows: list[Row]
     location: str
     page: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     text: str
     location: str
@@ -61,7 +61,7 @@ class Paragraph:
 Block = Paragraph | Table
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     """A read document: blocks in reading order plus what the reader learnt about the file."""
 

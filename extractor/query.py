@@ -46,58 +46,71 @@ class Pivot:
 
 
 def compare(conn: sqlite3.Connection, code: str, unit: str | None = None, district: str | None = None,
-            province: str | None = None, year_from: int | None = None, year_to: int | None = None) -> Pivot:
-    """The pivot of one indicator; unit, district and province match without diacritics."""
+            province: str | None = None, year_from: int | None = None, year_to: int | None = None,
+            with_sources: bool = False) -> Pivot:
+    """The pivot of one indicator; unit, district and province match without diacritics.
+
+    One range scan of `pivot_rows` (a row per unit, kept ready by the import) joined to the
+    units. Places are compared, and units sorted, on the parts of a unit's key, which is its
+    folded level|name|district|province (store.unit_key), so no name is folded again here.
+    `with_sources` adds the document of each cell (the web view links to it)."""
     info = conn.execute("SELECT label, unit, value_type FROM indicators WHERE code = ?", (code,)).fetchone()
     if info is None:
         codes = [r[0] for r in conn.execute("SELECT code FROM indicators")]
         raise QueryError(f"unknown indicator code '{code}'{_suggest(code, codes)}")
-    units = _units(conn, {"name": unit, "district": district, "province": province})
-    sql = "SELECT unit_id, year, kind, coalesce(value_num, value_text), document_id FROM pivot_values WHERE code = ?"
-    args: list[object] = [code]
-    if year_from is not None:
-        sql += " AND year >= ?"
-        args.append(year_from)
-    if year_to is not None:
-        sql += " AND year <= ?"
-        args.append(year_to)
-    cursor = conn.cursor()
-    cursor.row_factory = None  # plain tuples: a pivot can be tens of thousands of cells
-    cells: dict[int, dict[tuple[int, str], object]] = {}
-    sources: dict[int, dict[tuple[int, str], int]] = {}
-    for unit_id, year, kind, value, document_id in cursor.execute(sql, args).fetchall():
-        values = cells.get(unit_id)
-        if values is None:
-            if unit_id not in units:
-                continue
-            values = cells[unit_id] = {}
-            sources[unit_id] = {}
-        values[(year, kind)] = value
-        sources[unit_id][(year, kind)] = document_id
-    kinds = ["target", "actual"] if info["value_type"] == "percent_or_status" else ["actual"]
-    years = sorted({y for values in cells.values() for y, _ in values})
-    order = sorted(cells, key=lambda u: units[u][1])
-    return Pivot(code, info["label"], info["unit"], kinds, years, [(units[u][0], cells[u]) for u in order],
-                 order, [sources[u] for u in order])
-
-
-def _units(conn: sqlite3.Connection, wanted: dict[str, str | None]) -> dict[int, tuple[str, str]]:
-    """Unit id → (label, sort key) for the units that match every given place (without diacritics)."""
+    wanted = {"name": unit, "district": district, "province": province}
     for column, name in wanted.items():
         if name:
             _check_place(conn, column, name)
-    keys = {column: words(name) for column, name in wanted.items() if name}
-    out = {}
-    for row in conn.execute("SELECT id, level, name, district, province FROM units"):
-        if all(row[column] is not None and words(row[column]) == key for column, key in keys.items()):
-            label = _unit_label(row)
-            out[row["id"]] = (label, words(label))
-    return out
+    parts = {"name": 1, "district": 2, "province": 3}
+    places = [(parts[column], words(name)) for column, name in wanted.items() if name]
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples
+    found, seen = [], {}
+    for unit_id, key, level, name, district, province, *cells in cursor.execute(
+            "SELECT u.id, u.key, u.level, u.name, u.district, u.province, p.years, p.kinds, p.nums, p.texts,"
+            " p.documents FROM pivot_rows p JOIN units u ON u.id = p.unit_id WHERE p.code = ?", (code,)):
+        folded = key.split("|")
+        if any(folded[i] != place for i, place in places):
+            continue
+        values, sources = _cells(*cells, with_sources, year_from, year_to, seen)
+        if values:
+            found.append((" ".join(p for p in folded if p), unit_id, _unit_label(level, name, district, province),
+                          values, sources))
+    found.sort(key=lambda f: f[0])
+    kinds = ["target", "actual"] if info["value_type"] == "percent_or_status" else ["actual"]
+    years = sorted(set().union(*(dict(f[3].keys()) for f in found)))  # (year, kind) pairs → {year: kind}: in C
+    return Pivot(code, info["label"], info["unit"], kinds, years, [(f[2], f[3]) for f in found],
+                 [f[1] for f in found], [f[4] for f in found] if with_sources else [])
 
 
-def _unit_label(row: sqlite3.Row) -> str:
-    place = ", ".join(p for p in (row["district"], row["province"]) if p)
-    name = f"{row['level']} {row['name']}" if row["level"] else row["name"]
+_SEP = "\x1f"  # char(31), between the items of a pivot_rows list
+
+
+def _cells(years: str, kinds: str, nums: str, texts: str | None, documents: str, with_sources: bool,
+           year_from: int | None, year_to: int | None, seen: dict) -> tuple[dict, dict]:
+    """One unit's cells from its pivot_rows lists: {(year, kind): value} and {(year, kind): document id}.
+    Split and converted by map() and zip(), in C: this runs once per unit of a country's pivot.
+    Most units report the same years, so their (year, kind) keys are made once (`seen`)."""
+    keys = seen.get((years, kinds))
+    if keys is None:
+        keys = seen[years, kinds] = list(zip(map(int, years.split(_SEP)), kinds.split(_SEP), strict=True))
+    if texts is None:
+        values = map(float, nums.split(_SEP))
+    else:
+        values = [float(n) if n else (t or None) for n, t in zip(nums.split(_SEP), texts.split(_SEP), strict=True)]
+    cells = dict(zip(keys, values, strict=True))
+    sources = dict(zip(keys, map(int, documents.split(_SEP)), strict=True)) if with_sources else {}
+    if year_from is not None or year_to is not None:
+        low, high = year_from if year_from is not None else -1, year_to if year_to is not None else 10 ** 6
+        cells = {k: v for k, v in cells.items() if low <= k[0] <= high}
+        sources = {k: v for k, v in sources.items() if low <= k[0] <= high}
+    return cells, sources
+
+
+def _unit_label(level: str | None, name: str, district: str | None, province: str | None) -> str:
+    place = ", ".join(p for p in (district, province) if p)
+    name = f"{level} {name}" if level else name
     return f"{name} ({place})" if place else name
 
 

@@ -61,9 +61,21 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        _register_functions(conn)
         migrate(conn)
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def _real_text(value: float | None) -> str:
+    """A REAL as text that reads back as the same float ('' for NULL), for pivot_rows."""
+    return "" if value is None else repr(float(value))
+
+
+def _register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the store's statements use. Registered again wherever they run, as a
+    connection the store did not open (Datasette's write thread) writes through it too."""
+    conn.create_function("xhht_real", 1, _real_text, deterministic=True)
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -290,18 +302,36 @@ _PIVOT_FILL = (
     " WHERE d.superseded_by IS NULL AND d.year IS NOT NULL AND d.unit_id IS NOT NULL {where}) WHERE rank = 1")
 
 
+# A unit's cells of one indicator as one row of aligned lists (see db/migrations/0004).
+_ROWS_FILL = (
+    "INSERT INTO pivot_rows (code, unit_id, years, kinds, nums, texts, documents) "
+    "SELECT code, unit_id, group_concat(year, char(31)), group_concat(kind, char(31)),"
+    " group_concat(xhht_real(value_num), char(31)),"
+    " CASE WHEN count(value_text) > 0 THEN group_concat(coalesce(value_text, ''), char(31)) END,"
+    " group_concat(document_id, char(31)) FROM pivot_values {where} GROUP BY code, unit_id")
+
+
 def _refresh_pivot(conn: sqlite3.Connection, cells: set[tuple[int, int]]) -> None:
-    """Recompute `pivot_values` for these (unit, year) cells (see db/migrations/0002)."""
+    """Recompute `pivot_values` for these (unit, year) cells, then their units' `pivot_rows`
+    (see db/migrations/0002 and 0004)."""
+    _register_functions(conn)
     for unit_id, year in cells:
         conn.execute("DELETE FROM pivot_values WHERE unit_id = ? AND year = ?", (unit_id, year))
         conn.execute(_PIVOT_FILL.format(where="AND d.unit_id = ? AND d.year = ?"), (unit_id, year))
+    for unit_id in {unit_id for unit_id, _ in cells}:
+        conn.execute("DELETE FROM pivot_rows WHERE unit_id = ?", (unit_id,))
+        conn.execute(_ROWS_FILL.format(where="WHERE unit_id = ?"), (unit_id,))
 
 
 def rebuild_pivot(conn: sqlite3.Connection) -> None:
-    """Recompute all of `pivot_values`, for data written around `save` (bulk loads, repairs)."""
+    """Recompute all of `pivot_values` and `pivot_rows`, for data written around `save` (bulk
+    loads, repairs)."""
+    _register_functions(conn)
     with transaction(conn):
         conn.execute("DELETE FROM pivot_values")
         conn.execute(_PIVOT_FILL.format(where=""))
+        conn.execute("DELETE FROM pivot_rows")
+        conn.execute(_ROWS_FILL.format(where=""))
 
 
 def record_error(conn: sqlite3.Connection, path: str, sha256: str | None, error: str) -> None:

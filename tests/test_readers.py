@@ -95,3 +95,11 @@ def test_a_text_export_beyond_the_size_limit_is_refused(tmp_path, monkeypatch):
     (tmp_path / "dump.txt").write_text("Báo cáo\n" * 400, encoding="utf-8")
     with pytest.raises(ReadError, match="text export too large"):
         read_document(tmp_path / "dump.txt")
+
+
+def test_a_word_file_whose_text_is_beyond_the_size_limit_is_refused(tmp_path, monkeypatch):
+    from extractor.readers import docx_reader
+
+    monkeypatch.setattr(docx_reader, "MAX_BODY_XML", 4096)
+    with pytest.raises(ReadError, match="of XML, over the 0 MiB limit"):
+        read_document(sample("BC_TuanLe_HTSD_2022_LiemPhu.docx"))

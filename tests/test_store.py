@@ -272,6 +272,17 @@ def test_workers_end_when_the_importer_is_killed(tmp_path):
     assert not [pid for pid in workers if _alive(pid)], "workers outlived the importer"
 
 
+def _pivot_rows(conn) -> dict:
+    """pivot_rows read back as {(code, unit): {(year, kind): (value, document)}}."""
+    from extractor.query import _cells
+
+    out = {}
+    for code, unit, *lists in conn.execute("SELECT code, unit_id, years, kinds, nums, texts, documents FROM pivot_rows"):
+        values, sources = _cells(*lists, True, None, None, {})
+        out[code, unit] = {k: (v, sources[k]) for k, v in values.items()}
+    return out
+
+
 def test_pivot_kept_by_the_import_equals_a_full_rebuild(folder, tmp_path):
     db = tmp_path / "p.db"
     import_paths(db, [folder], workers=1)
@@ -281,8 +292,34 @@ def test_pivot_kept_by_the_import_equals_a_full_rebuild(folder, tmp_path):
     reextract(db, workers=1, force=True)
     conn = store.connect(db)
     kept = sorted(tuple(r) for r in conn.execute("SELECT * FROM pivot_values"))
+    kept_rows = _pivot_rows(conn)
     store.rebuild_pivot(conn)
     assert kept and sorted(tuple(r) for r in conn.execute("SELECT * FROM pivot_values")) == kept
+    # pivot_rows holds exactly pivot_values, unit by unit, whether kept by the import or rebuilt
+    assert _pivot_rows(conn) == kept_rows
+    assert kept_rows == {(code, unit): {(year, kind): (value_num if value_num is not None else value_text, doc)
+                                        for c, u, year, kind, value_num, value_text, doc in kept if (c, u) == (code, unit)}
+                         for code, unit, *_ in kept}
     superseded = conn.execute("SELECT COUNT(*) FROM pivot_values p JOIN documents d ON d.id = p.document_id "
                               "WHERE d.superseded_by IS NOT NULL").fetchone()[0]
     assert superseded == 0
+
+
+def test_an_archive_of_the_previous_schema_is_upgraded_with_its_pivot_by_unit(folder, tmp_path):
+    """A database made before pivot_rows existed gets it, filled from pivot_values, on opening."""
+    from extractor.query import compare
+
+    db = tmp_path / "old.db"
+    import_paths(db, [folder], workers=1)
+    conn = store.connect(db)
+    code = conn.execute("SELECT code FROM pivot_values GROUP BY code ORDER BY COUNT(*) DESC").fetchone()[0]
+    before = compare(conn, code)
+    kept = _pivot_rows(conn)
+    conn.execute("DROP TABLE pivot_rows")
+    conn.execute("PRAGMA user_version = 3")
+    conn.close()
+
+    conn = store.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.migrations()[-1][0]
+    assert _pivot_rows(conn) == kept and kept
+    assert compare(conn, code) == before and before.rows

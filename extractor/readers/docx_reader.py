@@ -20,6 +20,9 @@ from extractor.model import Cell, Document, Line, Paragraph, Row, Table
 from extractor.readers import ReadError
 
 MAX_UNCOMPRESSED = 300 * 1024 * 1024  # a zip bomb expands far beyond this
+# The body's XML is parsed whole, at about 19 MiB of memory per MiB: this keeps a read under
+# 500 MiB (benchmarks/bench_memory.py). A report's is well under 2 MiB; images are not in it.
+MAX_BODY_XML = 16 * 1024 * 1024
 
 # Clark names of the WordprocessingML tags the walk tests, spelled out once (qn() per node is slow)
 _P, _TBL, _TR, _TC, _R, _T, _TAB = (qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:r", "w:t", "w:tab"))
@@ -62,6 +65,10 @@ def _check_zip(path: Path) -> None:
             total = sum(info.file_size for info in archive.infolist())
             if total > MAX_UNCOMPRESSED:
                 raise ReadError(f"refused: expands to {total // (1024 * 1024)} MiB (zip bomb?)")
+            body = archive.getinfo("word/document.xml").file_size
+            if body > MAX_BODY_XML:
+                raise ReadError(f"refused: the document's text is {body // (1024 * 1024)} MiB of XML, over the "
+                                f"{MAX_BODY_XML // (1024 * 1024)} MiB limit (many reports in one file?): split it")
             with archive.open("word/document.xml") as fh:
                 head = fh.read(4096)
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:

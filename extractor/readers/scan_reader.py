@@ -36,7 +36,7 @@ OCR_SETTINGS = {"dpi": 300, "lang": "vie", "psm": 4}
 RULE_MIN_FRACTION = 0.12  # a horizontal rule spans at least this share of the page width
 RULE_MIN_VERTICAL = 90    # pixels (at 300 dpi, ~7.5 mm): shorter dark runs are letters, not rules
 MAX_RULE_GAP = 60         # pixels: a rule broken by a faded stretch this long is still one rule
-CACHE_VERSION = 8
+CACHE_VERSION = 9
 REREAD = {"max_chars": 4, "below": 85.0, "psm": 7, "max_words": 80}  # second read of short, weak words
 REREAD_ACCEPT = 90.0      # a second read this sure of a clean number replaces the first
 MAX_SKEW = 3.0            # degrees: a page is straightened when its text lines lean up to this much
@@ -66,7 +66,7 @@ class _Word:
 def read(path: Path, pages: int) -> Document:
     if not shutil.which("tesseract") or not shutil.which("pdftoppm"):
         raise ReadError("scanned PDF needs OCR: install tesseract-ocr, tesseract-ocr-vie and poppler-utils")
-    ocr = _cached_ocr(path)
+    ocr = _cached_ocr(path, pages)
     blocks: list = []
     tables = 0
     for number, page in enumerate(ocr, 1):
@@ -85,7 +85,7 @@ def crops(path: Path, regions: list[tuple[int, list[int]]], margin: int = 40, ma
     page is rendered once, however many regions it holds."""
     from PIL import Image
 
-    skews = [p.get("skew", 0) for p in _cached_ocr(path)]
+    skews = [p.get("skew", 0) for p in _cached_ocr(path, _page_count(path))]
     pages: dict[int, object] = {}
     out = []
     with tempfile.TemporaryDirectory(prefix="xhht-crop-") as tmp:
@@ -115,26 +115,49 @@ def cache_dir() -> Path:
     return cache_root() / "ocr"
 
 
-def _cached_ocr(path: Path) -> list[dict]:
+def _cached_ocr(path: Path, pages: int) -> list[dict]:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     settings = hashlib.sha256(json.dumps([OCR_SETTINGS, REREAD, RULE_MIN_FRACTION, RULE_MIN_VERTICAL, MAX_SKEW, CACHE_VERSION])
                               .encode()).hexdigest()[:12]
-    return cached("ocr", f"{digest}-{settings}", lambda: _ocr_pdf(path))
+    return cached("ocr", f"{digest}-{settings}", lambda: _ocr_pdf(path, pages))
 
 
-def _ocr_pdf(path: Path) -> list[dict]:
+def _page_count(path: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(str(path)) as pdf:
+        return len(pdf.pages)
+
+
+def _ocr_pdf(path: Path, pages: int) -> list[dict]:
+    """Every page rendered and read in the worker thread that OCRs it, and its image deleted once
+    read: rendering overlaps with OCR, and the disk holds one page per thread, not the whole scan."""
     with tempfile.TemporaryDirectory(prefix="xhht-ocr-") as tmp:
-        try:
-            # PNG, not PGM: Tesseract reads the resolution from it (without it, it guesses, and reads worse)
-            subprocess.run(["pdftoppm", "-r", str(OCR_SETTINGS["dpi"]), "-gray", "-png", str(path), f"{tmp}/p"],
-                           check=True, capture_output=True, timeout=900)
-        except subprocess.CalledProcessError as exc:
-            raise ReadError(f"cannot render PDF pages: {exc.stderr.decode(errors='replace').strip()[:120]}") from exc
-        except subprocess.TimeoutExpired as exc:
-            raise ReadError("rendering the PDF pages took too long") from exc
-        images = sorted(Path(tmp).glob("p-*.png"))
-        with ThreadPoolExecutor(max_workers=max(1, min(len(images), os.cpu_count() or 1))) as pool:
-            return list(pool.map(_ocr_page, images, range(1, len(images) + 1)))
+        def page(number: int) -> dict:
+            image = _render(path, number, Path(tmp))
+            try:
+                return _ocr_page(image, number)
+            finally:
+                image.unlink(missing_ok=True)
+
+        with ThreadPoolExecutor(max_workers=max(1, min(pages, os.cpu_count() or 1))) as pool:
+            return list(pool.map(page, range(1, pages + 1)))
+
+
+def _render(path: Path, number: int, folder: Path) -> Path:
+    """One page as a grey TIFF at the OCR resolution. TIFF, because it carries the resolution
+    (without it Tesseract guesses, and reads worse) and packbits costs nothing to write: PNG's
+    compression took ~3.7 s of CPU a page, as long as reading it."""
+    prefix = folder / f"p{number}"
+    try:
+        subprocess.run(["pdftoppm", "-r", str(OCR_SETTINGS["dpi"]), "-gray", "-tiff", "-tiffcompression", "packbits",
+                        "-f", str(number), "-l", str(number), "-singlefile", str(path), str(prefix)],
+                       check=True, capture_output=True, timeout=300)
+    except subprocess.CalledProcessError as exc:
+        raise ReadError(f"cannot render page {number}: {exc.stderr.decode(errors='replace').strip()[:120]}") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise ReadError(f"rendering page {number} took too long") from exc
+    return prefix.with_suffix(".tif")
 
 
 def _ocr_page(image: Path, number: int) -> dict:

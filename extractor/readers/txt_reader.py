@@ -75,6 +75,7 @@ def read(path: Path) -> Document:
         text = legacy.convert(text, legacy_encoding)
         notes.append(f"converted from {legacy_encoding}")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    del text  # the lines hold it now: the whole text and its lines are not kept side by side
     blocks = parse(lines)
     return Document(path=str(path), format="txt", blocks=blocks, notes=notes,
                     method="converted" if legacy_encoding else "text")

@@ -87,9 +87,9 @@ def compare_args(request) -> dict:
     return out
 
 
-def run_compare(conn: sqlite3.Connection, wanted: dict) -> Pivot:
+def run_compare(conn: sqlite3.Connection, wanted: dict, with_sources: bool = False) -> Pivot:
     return compare(conn, wanted["code"], wanted["unit"], wanted["district"], wanted["province"], wanted["from"],
-                   wanted["to"])
+                   wanted["to"], with_sources=with_sources)
 
 
 async def compare_page(datasette, request) -> Response:
@@ -103,7 +103,7 @@ async def compare_page(datasette, request) -> Response:
         out = {"catalogue": catalogue, "provinces": provinces, "pivot": None, "error": None}
         if wanted["code"]:
             try:
-                out["pivot"] = run_compare(conn, wanted)
+                out["pivot"] = run_compare(conn, wanted, with_sources=True)
             except QueryError as exc:
                 out["error"] = str(exc)
         return out
