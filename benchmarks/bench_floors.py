@@ -1,7 +1,7 @@
 """Benchmark: each speed figure beside its floor, measured in the same run (a ratio holds on a
 noisy machine; an absolute time does not).
 
-Usage: python benchmarks/bench_floors.py [FOLDER] [--docs 300] [--repeats 3]
+Usage: python benchmarks/bench_floors.py [FOLDER] [--docs 300] [--repeats 5] [--observations 1000000]
 
 FOLDER holds the .docx and born-digital .pdf to time (default: ../shared/corpus/dev when present,
 else corpus_samples). Rows:
@@ -16,6 +16,10 @@ else corpus_samples). Rows:
                   extract_tables on every page
   workers         generated reports imported with 1 and with 2 worker processes
   cluster         the same import on a local Dask cluster of 2 workers, against --workers 2
+  compare         one indicator's pivot of every unit on 1,000,000 synthetic observations, against
+                  fetching the same cells one row each from pivot_values (the target is 50 ms)
+
+Peak memory on the largest inputs is measured by bench_memory.py (the 200-page scan takes minutes).
 """
 
 from __future__ import annotations
@@ -128,6 +132,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=300, help="generated reports for the workers rows")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--pdf-repeats", type=int, default=2)
+    parser.add_argument("--observations", type=int, default=1_000_000)
     args = parser.parse_args()
     docx_files = sorted(args.folder.glob("*.docx"))
     pdf_files = born_digital(sorted(args.folder.glob("*.pdf")))
@@ -146,7 +151,14 @@ def main() -> None:
             m = len(pdf_files)
             ours, floor = paired(lambda: extract_all(pdf_files), lambda: pdf_floor(pdf_files), args.pdf_repeats)
             row("pdf", ours / m, floor / m, "ms/doc", 1000)
-        from bench_import import make_reports, timed_import
+        from bench_import import (
+            bench_compare,
+            big_database,
+            compare_floor,
+            compare_plan,
+            make_reports,
+            timed_import,
+        )
 
         reports = work / "reports"
         make_reports(reports, args.docs)
@@ -159,6 +171,11 @@ def main() -> None:
             row("cluster (2)", clustered, two, "s")
         except ImportError:
             print("cluster          skipped: Dask distributed is not installed (pip install '.[cluster]')")
+        big = work / "big.db"
+        written = big_database(big, args.observations)
+        every, province = bench_compare(big)
+        row("compare", every, compare_floor(big), "ms")
+        print(f"{'':<16} {written:,} observations; one province {province:.0f} ms; plan: {compare_plan(big)}")
     print(f"(spread of timings is machine noise; ratios are from the best of {args.repeats} runs; "
           f"median docx file {statistics.median(p.stat().st_size for p in docx_files) / 1024:.0f} KiB)")
 

@@ -95,22 +95,48 @@ def big_database(db: Path, observations: int) -> int:
     return written
 
 
+COMPARE_CODE = "tuanle.lop.xoa_mu_chu.so_luot"
+
+
 def bench_compare(db: Path, repeats: int = 5) -> tuple[float, float]:
-    """(ms for all units, ms for one province) of one indicator's pivot."""
+    """(ms for all units, ms for one province) of one indicator's pivot, best of `repeats`."""
     from extractor import store
     from extractor.query import compare
 
     conn = store.connect(db, readonly=True)
-    code = "tuanle.lop.xoa_mu_chu.so_luot"
     timings = []
     for kwargs in ({}, {"province": "Tỉnh 1"}):
         best = float("inf")
         for _ in range(repeats):
             start = time.perf_counter()
-            compare(conn, code, **kwargs)
+            compare(conn, COMPARE_CODE, **kwargs)
             best = min(best, time.perf_counter() - start)
         timings.append(best * 1000)
     return timings[0], timings[1]
+
+
+def compare_floor(db: Path, repeats: int = 5) -> float:
+    """ms to fetch the same indicator's cells one row each from pivot_values (no pivot built)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        conn.execute("SELECT unit_id, year, kind, coalesce(value_num, value_text) FROM pivot_values WHERE code = ?",
+                     (COMPARE_CODE,)).fetchall()
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
+def compare_plan(db: Path) -> str:
+    """EXPLAIN QUERY PLAN of compare's query, one step per line."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    plan = conn.execute("EXPLAIN QUERY PLAN SELECT u.id, p.years FROM pivot_rows p JOIN units u ON u.id = p.unit_id "
+                        "WHERE p.code = ?", (COMPARE_CODE,)).fetchall()
+    return "; ".join(row[3] for row in plan)
 
 
 def main() -> None:
@@ -141,7 +167,8 @@ def main() -> None:
         written = big_database(big, args.observations)
         print(f"large database: {written:,} observations written in {time.perf_counter() - start:.1f}s")
         every, one = bench_compare(big)
-        print(f"compare on {written:,} observations: all units {every:.0f} ms, one province {one:.0f} ms")
+        print(f"compare on {written:,} observations: all units {every:.0f} ms, one province {one:.0f} ms "
+              f"(floor, the cells fetched one row each: {compare_floor(big):.0f} ms; plan: {compare_plan(big)})")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
