@@ -17,7 +17,7 @@ goes to review with both names.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -76,7 +76,7 @@ class Matcher:
                 self.variants.append(Variant(ind, text, key, _numbers(key), contextual))
         self._keys = [v.key for v in self.variants]
         self._both = self._keys + [_sorted_words(k) for k in self._keys]  # as written, then words sorted
-        self._eligible_cache: dict[tuple, list[int]] = {}
+        self._placings: dict[tuple, _Placing] = {}
         self._lengths = [len(k) for k in self._keys]
 
     def expand(self, text: str) -> str:
@@ -132,9 +132,9 @@ class Matcher:
         if len(key) < 3 or not re.search(r"[a-z]", key):
             return Miss("no label text")
         numbers = _numbers(key)
-        eligible = self._eligible(numbers, _only_notes(numbers, key), group, last_code, value_shape)
+        placing = self._placing(numbers, _only_notes(numbers, key), group, last_code, value_shape)
         best: dict[str, tuple[float, Variant]] = {}
-        for i, score in zip(eligible, self.scores(key, eligible), strict=True):
+        for i, score in zip(placing.eligible, self.scores(key, placing), strict=True):
             variant = self.variants[i]
             code = variant.indicator.code
             if code not in best or score > best[code][0]:
@@ -154,8 +154,8 @@ class Matcher:
                         variant.indicator.code, round(score, 1))
         return Match(variant.indicator.code, round(score, 1), variant.text, variant.indicator)
 
-    def scores(self, key: str, eligible: list[int]) -> list[float]:
-        """0-100 for each eligible wording: how well a label key fits it (module docstring).
+    def scores(self, key: str, placing: _Placing) -> list[float]:
+        """0-100 for each wording eligible where the label stands: how well its key fits it.
 
         The best of three rapidfuzz scores: whole-string similarity, word-order-free similarity,
         and containment (partial similarity, less a penalty for the words one side adds) when the
@@ -167,21 +167,14 @@ class Matcher:
         n = len(self._keys)
         both = process.cdist([key, _sorted_words(key)], self._both, scorer=fuzz.ratio, dtype=np.float64)
         full, order = both[0].tolist(), both[1].tolist()
-        scores = [max(full[i], order[n + i]) for i in eligible]
+        scores = [max(full[i], order[n + i]) for i in placing.eligible]
         top = max(scores, default=0.0)
         margin = self.settings["margin"]
-        todo = []
-        size = len(key)
-        for j, i in enumerate(eligible):
-            length = self._lengths[i]
-            shorter, longer = (size, length) if size <= length else (length, size)
-            if longer and shorter / longer >= 0.6:
-                penalty = 25 * (1 - shorter / longer)
-                if 100 - penalty > scores[j] and 100 - penalty >= top - margin:
-                    todo.append((penalty, j, i))
-        for penalty, j, i in sorted(todo):
+        for penalty, j, i in placing.containment(len(key), self._lengths):
             if 100 - penalty < top - margin:
                 break
+            if 100 - penalty <= scores[j]:
+                continue  # containment cannot raise this one
             # below this cutoff rapidfuzz stops early (and returns 0): the wording could not matter
             cutoff = max(scores[j], top - margin) + penalty
             contained = _partial(key, self._keys[i], cutoff) - penalty
@@ -190,17 +183,36 @@ class Matcher:
                 top = max(top, contained)
         return scores
 
-    def _eligible(self, numbers: frozenset[str], only_notes: bool, group: str | None,
-                  last_code: str | None, value_shape: str | None) -> list[int]:
-        """Indexes of the wordings that may name a label here (see `_eligible`); the answer
-        depends on few things, so it is kept for the next label that stands the same way."""
+    def _placing(self, numbers: frozenset[str], only_notes: bool, group: str | None,
+                 last_code: str | None, value_shape: str | None) -> _Placing:
+        """The wordings that may name a label here (see `_eligible`); the answer depends on few
+        things, so it is kept for the next label that stands the same way."""
         where = (numbers, only_notes, group, last_code, value_shape)
-        if where not in self._eligible_cache:
-            if len(self._eligible_cache) >= 4096:  # a long import meets few distinct placings; stay bounded
-                self._eligible_cache.clear()
-            self._eligible_cache[where] = [i for i, variant in enumerate(self.variants)
-                                           if _eligible(variant, numbers, only_notes, group, last_code, value_shape)]
-        return self._eligible_cache[where]
+        if where not in self._placings:
+            if len(self._placings) >= 4096:  # a long import meets few distinct placings; stay bounded
+                self._placings.clear()
+            self._placings[where] = _Placing([i for i, variant in enumerate(self.variants)
+                                              if _eligible(variant, numbers, only_notes, group, last_code, value_shape)])
+        return self._placings[where]
+
+
+@dataclass
+class _Placing:
+    """The wordings a label may match where it stands, and, by the label key's length, those
+    containment could raise: (penalty, position among the eligible, wording), least penalty first."""
+
+    eligible: list[int]
+    by_size: dict[int, list[tuple[float, int, int]]] = field(default_factory=dict)
+
+    def containment(self, size: int, lengths: list[int]) -> list[tuple[float, int, int]]:
+        if size not in self.by_size:
+            todo = []
+            for j, i in enumerate(self.eligible):
+                shorter, longer = (size, lengths[i]) if size <= lengths[i] else (lengths[i], size)
+                if longer and shorter / longer >= 0.6:
+                    todo.append((25 * (1 - shorter / longer), j, i))
+            self.by_size[size] = sorted(todo)
+        return self.by_size[size]
 
 
 def _eligible(variant: Variant, numbers: frozenset[str], only_notes: bool, group: str | None,

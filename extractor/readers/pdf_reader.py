@@ -12,7 +12,7 @@ Pages with no text layer are handed to OCR (see `scan_reader`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
@@ -31,13 +31,18 @@ MIN_CHARS_PER_PAGE = 20  # fewer characters than this: the page is a scan
 MAX_PAGES = 500  # longer PDFs are refused: no report is that long, and memory grows with the pages
 
 
-@dataclass
+@dataclass(slots=True)
 class _Word:
     text: str
     x0: float
     x1: float
     top: float
     bottom: float
+    cx: float = field(init=False)  # the centre decides which cell a word is in
+    cy: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cx, self.cy = (self.x0 + self.x1) / 2, (self.top + self.bottom) / 2
 
 
 def read(path: Path) -> Document:
@@ -92,9 +97,7 @@ def _read_page(page, number: int, blocks: list) -> None:
 
 
 def _inside(word: _Word, box) -> bool:
-    x0, top, x1, bottom = box
-    cx, cy = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
-    return x0 <= cx <= x1 and top <= cy <= bottom
+    return box[0] <= word.cx <= box[2] and box[1] <= word.cy <= box[3]
 
 
 def _lines(words: list[_Word]) -> list[list[_Word]]:
@@ -224,11 +227,11 @@ def _mend(lines: list[list[_Word]]) -> list[list[_Word]]:
     are halves of one word. A piece joined across a line break moves up to the line it continues.
     """
     lines = [list(line) for line in lines]
-    joined = True
+    start, joined = 0, True
     while joined:
         joined = False
         flat = [(i, j) for i, line in enumerate(lines) for j in range(len(line))]
-        for k in range(len(flat) - 1):
+        for k in range(start, len(flat) - 1):
             (i, j), (i2, j2) = flat[k], flat[k + 1]
             a, b = lines[i][j], lines[i2][j2]
             following = lines[flat[k + 2][0]][flat[k + 2][1]].text if k + 2 < len(flat) else ""
@@ -238,7 +241,9 @@ def _mend(lines: list[list[_Word]]) -> list[list[_Word]]:
                 lines[i][j] = _Word(a.text + b.text, a.x0, max(a.x1, b.x1) if i == i2 else a.x1, a.top, a.bottom)
                 del lines[i2][j2]
                 lines = [line for line in lines if line]
-                joined = True
+                # only the two pairs before the joined word see it changed (as their right or
+                # following word): the pairs before those were judged on the same words already
+                start, joined = max(0, k - 2), True
                 break
     return lines
 
