@@ -2,9 +2,10 @@
 
 Usage: python benchmarks/bench_import.py [--docs 1000] [--observations 1000000] [--keep DIR]
 
-The reports are made from the real-layout samples in corpus_samples/ (a Word report and a text
-export of the Lifelong Learning Week) with their figures redrawn at random, so every file has its
-own content and goes through the whole pipeline. The large database for `compare` is filled
+The reports are made from the real-layout samples in corpus_samples/ (Word reports and a text
+export) with their figures redrawn at random and their years moved back by 0-9 years, so every
+file has its own content and goes through the whole pipeline, and a unit's year holds a few
+reports, as in an archive (not hundreds, which would time the pivot of one crowded cell). The large database for `compare` is filled
 directly with synthetic rows (units × years × indicators).
 """
 
@@ -32,21 +33,27 @@ def _redraw(text: str, rng: random.Random) -> str:
     return re.sub(r"(?<![\d/.,])\d{1,3}(?![\d/.,])", lambda m: str(rng.randrange(10 ** len(m.group()))).zfill(len(m.group())), text)
 
 
+def _years_back(text: str, years: int) -> str:
+    """Every year 2010-2029 in the text moved back by `years` (dates, titles, school years alike)."""
+    return re.sub(r"(?<!\d)20[12]\d(?!\d)", lambda m: str(int(m.group()) - years), text)
+
+
 def make_reports(folder: Path, count: int, seed: int = 1) -> None:
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     for k in range(count):
         source = ROOT / "corpus_samples" / SOURCES[k % len(SOURCES)]
         target = folder / f"{k:05d}{source.suffix}"
+        back = (k // len(SOURCES)) % 10
         if source.suffix == ".txt":
-            target.write_text(_redraw(source.read_text(encoding="utf-8"), rng), encoding="utf-8")
+            target.write_text(_years_back(_redraw(source.read_text(encoding="utf-8"), rng), back), encoding="utf-8")
             continue
         with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for item in src.infolist():
                 data = src.read(item.filename)
                 if item.filename == "word/document.xml":
                     data = re.sub(r"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)",
-                                  lambda m: m.group(1) + _redraw(m.group(2), rng) + m.group(3),
+                                  lambda m, back=back: m.group(1) + _years_back(_redraw(m.group(2), rng), back) + m.group(3),
                                   data.decode("utf-8")).encode("utf-8")
                 out.writestr(item, data)
 

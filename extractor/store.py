@@ -61,6 +61,8 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA cache_size = -32768")  # 32 MiB: the pivot refresh re-reads the pages of a unit
+        conn.execute("PRAGMA temp_store = MEMORY")  # window functions sort in temporary b-trees
         _register_functions(conn)
         migrate(conn)
     conn.row_factory = sqlite3.Row
@@ -182,7 +184,7 @@ def save(conn: sqlite3.Connection, result: dict, path: str) -> tuple[str, int]:
         cells = _unit_years(conn, [doc_id, *previous])
         for old in previous:
             conn.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (doc_id, old))
-        _refresh_pivot(conn, cells)
+        _refresh_pivot(conn, cells, _codes_of(conn, [doc_id, *previous]))
         record_path(conn, doc_id, path)
         conn.execute("DELETE FROM import_errors WHERE path = ?", (path,))
     return "imported", doc_id
@@ -291,15 +293,31 @@ def _unit_years(conn: sqlite3.Connection, doc_ids: list[int]) -> set[tuple[int, 
 
 # The value `compare` shows for an indicator, unit, year and kind: that of the current document
 # last in the order undated documents last, then by issue date, then by id; corrected where a
-# correction is in force (see db/migrations/0003).
+# correction is in force. The corrections are applied as the view effective_observations does
+# (db/migrations/0003), but to the documents of the cells being filled only: through the view,
+# SQLite materialises every observation of the archive for each document imported.
 _PIVOT_FILL = (
-    "INSERT INTO pivot_values (code, unit_id, year, kind, value_num, value_text, document_id) "
-    "SELECT code, unit_id, year, kind, value_num, value_text, document_id FROM ("
-    " SELECT o.code, d.unit_id, d.year, o.kind, o.value_num, o.value_text, o.document_id,"
-    "  ROW_NUMBER() OVER (PARTITION BY o.code, d.unit_id, d.year, o.kind"
-    "   ORDER BY d.issued_date IS NULL DESC, d.issued_date DESC, d.id DESC) AS rank"
-    " FROM effective_observations o JOIN documents d ON d.id = o.document_id"
-    " WHERE d.superseded_by IS NULL AND d.year IS NOT NULL AND d.unit_id IS NOT NULL {where}) WHERE rank = 1")
+    "WITH cell AS (SELECT id, sha256, unit_id, year, issued_date FROM documents"
+    "  WHERE superseded_by IS NULL AND year IS NOT NULL AND unit_id IS NOT NULL {where}),"
+    " value AS ("
+    "  SELECT o.document_id, o.code, o.kind,"
+    "   CASE WHEN c.id IS NULL THEN o.value_num ELSE c.value_num END AS value_num,"
+    "   CASE WHEN c.id IS NULL THEN o.value_text ELSE c.value_text END AS value_text"
+    "  FROM cell d JOIN observations o ON o.document_id = d.id"
+    "  LEFT JOIN corrections c ON c.active = 1 AND c.target = 'value' AND c.sha256 = d.sha256"
+    "   AND c.code = o.code AND c.kind = o.kind"
+    "  WHERE (c.action IS NULL OR c.action != 'delete') {obs_codes}"
+    "  UNION ALL"
+    "  SELECT d.id, c.code, c.kind, c.value_num, c.value_text FROM cell d"
+    "  JOIN corrections c ON c.sha256 = d.sha256 AND c.active = 1 AND c.target = 'value' AND c.action = 'set'"
+    "  {fix_codes} WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE o.document_id = d.id AND o.code = c.code"
+    "   AND o.kind = c.kind))"
+    " INSERT INTO pivot_values (code, unit_id, year, kind, value_num, value_text, document_id)"
+    " SELECT code, unit_id, year, kind, value_num, value_text, document_id FROM ("
+    "  SELECT v.code, d.unit_id, d.year, v.kind, v.value_num, v.value_text, v.document_id,"
+    "   ROW_NUMBER() OVER (PARTITION BY v.code, d.unit_id, d.year, v.kind"
+    "    ORDER BY d.issued_date IS NULL DESC, d.issued_date DESC, d.id DESC) AS rank"
+    "  FROM value v JOIN cell d ON d.id = v.document_id) WHERE rank = 1")
 
 
 # A unit's cells of one indicator as one row of aligned lists (see db/migrations/0004).
@@ -311,16 +329,33 @@ _ROWS_FILL = (
     " group_concat(document_id, char(31)) FROM pivot_values {where} GROUP BY code, unit_id")
 
 
-def _refresh_pivot(conn: sqlite3.Connection, cells: set[tuple[int, int]]) -> None:
+def _refresh_pivot(conn: sqlite3.Connection, cells: set[tuple[int, int]], codes: set[str] | None = None) -> None:
     """Recompute `pivot_values` for these (unit, year) cells, then their units' `pivot_rows`
-    (see db/migrations/0002 and 0004)."""
+    (see db/migrations/0002 and 0004). With `codes`, only those indicators: a document added to
+    a cell can change the value shown for its own indicators only."""
     _register_functions(conn)
+    only = "" if codes is None else " AND {} IN (SELECT value FROM json_each(:codes))"
+    fill = _PIVOT_FILL.format(where="AND unit_id = :unit AND year = :year", obs_codes=only.format("o.code"),
+                              fix_codes=only.format("c.code"))
+    rows = _ROWS_FILL.format(where="WHERE unit_id = :unit" + only.format("code"))
+    args = {"codes": json.dumps(sorted(codes or ()))}
     for unit_id, year in cells:
-        conn.execute("DELETE FROM pivot_values WHERE unit_id = ? AND year = ?", (unit_id, year))
-        conn.execute(_PIVOT_FILL.format(where="AND d.unit_id = ? AND d.year = ?"), (unit_id, year))
+        args |= {"unit": unit_id, "year": year}
+        conn.execute("DELETE FROM pivot_values WHERE unit_id = :unit AND year = :year" + only.format("code"), args)
+        conn.execute(fill, args)
     for unit_id in {unit_id for unit_id, _ in cells}:
-        conn.execute("DELETE FROM pivot_rows WHERE unit_id = ?", (unit_id,))
-        conn.execute(_ROWS_FILL.format(where="WHERE unit_id = ?"), (unit_id,))
+        args["unit"] = unit_id
+        conn.execute("DELETE FROM pivot_rows WHERE unit_id = :unit" + only.format("code"), args)
+        conn.execute(rows, args)
+
+
+def _codes_of(conn: sqlite3.Connection, doc_ids: list[int]) -> set[str]:
+    """The indicators these documents give a value for, read or set by a correction."""
+    marks = ",".join("?" * len(doc_ids))
+    return {r[0] for r in conn.execute(
+        f"SELECT code FROM observations WHERE document_id IN ({marks}) UNION "
+        f"SELECT c.code FROM corrections c JOIN documents d ON d.sha256 = c.sha256 "
+        f"WHERE d.id IN ({marks}) AND c.active = 1 AND c.target = 'value'", [*doc_ids, *doc_ids])}
 
 
 def rebuild_pivot(conn: sqlite3.Connection) -> None:
@@ -329,7 +364,7 @@ def rebuild_pivot(conn: sqlite3.Connection) -> None:
     _register_functions(conn)
     with transaction(conn):
         conn.execute("DELETE FROM pivot_values")
-        conn.execute(_PIVOT_FILL.format(where=""))
+        conn.execute(_PIVOT_FILL.format(where="", obs_codes="", fix_codes=""))
         conn.execute("DELETE FROM pivot_rows")
         conn.execute(_ROWS_FILL.format(where=""))
 
