@@ -323,3 +323,19 @@ def test_an_archive_of_the_previous_schema_is_upgraded_with_its_pivot_by_unit(fo
     assert conn.execute("PRAGMA user_version").fetchone()[0] == store.migrations()[-1][0]
     assert _pivot_rows(conn) == kept and kept
     assert compare(conn, code) == before and before.rows
+
+
+def test_the_pivot_refresh_reads_only_the_documents_of_its_cell(folder, tmp_path):
+    """Import time must not grow with the archive: refreshing one (unit, year) cell looks up
+    that cell's documents and their observations by index, never scanning all observations."""
+    db = tmp_path / "plan.db"
+    import_paths(db, [folder], workers=1)
+    conn = store.connect(db)
+    unit, year = conn.execute("SELECT unit_id, year FROM documents WHERE unit_id IS NOT NULL AND year IS NOT NULL").fetchone()
+    only = " AND {} IN (SELECT value FROM json_each(:codes))"
+    fill = store._PIVOT_FILL.format(where="AND unit_id = :unit AND year = :year", obs_codes=only.format("o.code"),
+                                    fix_codes=only.format("c.code"))
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + fill, {"unit": unit, "year": year, "codes": "[]"})]
+    assert any(step.startswith("SEARCH documents USING INDEX documents_unit_year") for step in plan), plan
+    assert any(step.startswith("SEARCH o USING") for step in plan), plan
+    assert not any(step.startswith("SCAN o") or "effective_observations" in step for step in plan), plan
