@@ -184,7 +184,11 @@ def save(conn: sqlite3.Connection, result: dict, path: str) -> tuple[str, int]:
         cells = _unit_years(conn, [doc_id, *previous])
         for old in previous:
             conn.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (doc_id, old))
-        _refresh_pivot(conn, cells, _codes_of(conn, [doc_id, *previous]))
+        if previous or conn.execute("SELECT 1 FROM corrections WHERE sha256 = ? AND active = 1 AND target = 'value'",
+                                    (source["sha256"],)).fetchone():
+            _refresh_pivot(conn, cells, _codes_of(conn, [doc_id, *previous]))
+        else:
+            _add_to_pivot(conn, doc_id, cells)
         record_path(conn, doc_id, path)
         conn.execute("DELETE FROM import_errors WHERE path = ?", (path,))
     return "imported", doc_id
@@ -347,6 +351,32 @@ def _refresh_pivot(conn: sqlite3.Connection, cells: set[tuple[int, int]], codes:
         args["unit"] = unit_id
         conn.execute("DELETE FROM pivot_rows WHERE unit_id = :unit" + only.format("code"), args)
         conn.execute(rows, args)
+
+
+# A new document that supersedes none and has no correction in force: each of its values takes
+# its cell where it comes first in the pivot's order (see _PIVOT_FILL) or where the cell is empty,
+# without reading the cell's other documents again.
+_PIVOT_ADD = (
+    "INSERT INTO pivot_values (code, unit_id, year, kind, value_num, value_text, document_id)"
+    " SELECT code, :unit, :year, kind, value_num, value_text, document_id FROM observations WHERE document_id = :doc"
+    " ON CONFLICT (code, unit_id, year, kind) DO UPDATE SET value_num = excluded.value_num,"
+    "  value_text = excluded.value_text, document_id = excluded.document_id"
+    " WHERE EXISTS (SELECT 1 FROM documents d, documents w WHERE d.id = excluded.document_id"
+    "  AND w.id = pivot_values.document_id AND (d.issued_date IS NULL, coalesce(d.issued_date, ''), d.id)"
+    "  > (w.issued_date IS NULL, coalesce(w.issued_date, ''), w.id))")
+
+
+def _add_to_pivot(conn: sqlite3.Connection, doc_id: int, cells: set[tuple[int, int]]) -> None:
+    """The pivot after adding one document to its cell (see _PIVOT_ADD), then its unit's rows."""
+    _register_functions(conn)
+    codes = json.dumps(sorted(_codes_of(conn, [doc_id])))
+    for unit_id, year in cells:
+        conn.execute(_PIVOT_ADD, {"doc": doc_id, "unit": unit_id, "year": year})
+        args = {"unit": unit_id, "codes": codes}
+        conn.execute("DELETE FROM pivot_rows WHERE unit_id = :unit AND code IN (SELECT value FROM json_each(:codes))",
+                     args)
+        conn.execute(_ROWS_FILL.format(where="WHERE unit_id = :unit AND code IN (SELECT value FROM json_each(:codes))"),
+                     args)
 
 
 def _codes_of(conn: sqlite3.Connection, doc_ids: list[int]) -> set[str]:

@@ -339,3 +339,29 @@ def test_the_pivot_refresh_reads_only_the_documents_of_its_cell(folder, tmp_path
     assert any(step.startswith("SEARCH documents USING INDEX documents_unit_year") for step in plan), plan
     assert any(step.startswith("SEARCH o USING") for step in plan), plan
     assert not any(step.startswith("SCAN o") or "effective_observations" in step for step in plan), plan
+
+
+def test_a_report_added_to_a_unit_year_takes_the_pivot_only_if_issued_later(tmp_path):
+    """Three versions of one report for one unit and year, imported out of date order, each from
+    its own path (none supersedes another): compare shows the latest issued, and the pivot kept
+    one document at a time equals a full rebuild."""
+    from extractor.query import compare
+
+    source = SAMPLES / "Bao cao tuan le hoc tap suot doi 2019 - ChanSon.txt"
+    text = source.read_text(encoding="utf-8")
+    versions = {"b.txt": ("ngày 20 tháng 10 năm 2019", "Số lớp XMC: 07"),   # issued last: shown
+                "a.txt": ("ngày 14 tháng 10 năm 2019", "Số lớp XMC: 05"),
+                "c.txt": ("ngày 02 tháng 10 năm 2019", "Số lớp XMC: 03")}
+    for name, (date, classes) in versions.items():
+        (tmp_path / name).write_text(text.replace("ngày 14 tháng 10 năm 2019", date)
+                                     .replace("Số lớp XMC: 01", classes), encoding="utf-8")
+    db = tmp_path / "order.db"
+    for name in versions:  # one import each: the cell grows one document at a time
+        assert import_paths(db, [tmp_path / name], workers=1).imported == 1
+    conn = store.connect(db)
+    pivot = compare(conn, "tuanle.lop.xoa_mu_chu.so_lop")
+    assert [values[2019, "actual"] for _, values in pivot.rows] == [7]
+    kept, rows = sorted(tuple(r) for r in conn.execute("SELECT * FROM pivot_values")), _pivot_rows(conn)
+    store.rebuild_pivot(conn)
+    assert sorted(tuple(r) for r in conn.execute("SELECT * FROM pivot_values")) == kept
+    assert _pivot_rows(conn) == rows
