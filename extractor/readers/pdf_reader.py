@@ -82,16 +82,17 @@ def _is_password_error(exc: BaseException) -> bool:
 
 def _read_page(page, number: int, blocks: list) -> None:
     tables = page.find_tables(TABLE_SETTINGS)
-    boxes = [t.bbox for t in tables]
     words = [_Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"])
              for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)]
-    outside = [w for w in words if not any(_inside(w, box) for box in boxes)]
+    in_tables = [[w for w in words if _inside(w, table.bbox)] for table in tables]
+    taken = {id(w) for inside in in_tables for w in inside}
+    outside = [w for w in words if id(w) not in taken]
     items: list[tuple[float, object]] = []
     right_margin = max((w.x1 for w in outside), default=page.width)
     for k, text in enumerate(_paragraphs(_lines(outside), right_margin), 1):
         items.append((text[1], Paragraph(text[0], f"page {number}, line {k}")))
-    for t, table in enumerate(tables, 1):
-        items.append((table.bbox[1], _table(table, words, f"page {number}, table {t}", number)))
+    for t, (table, inside) in enumerate(zip(tables, in_tables, strict=True), 1):
+        items.append((table.bbox[1], _table(table, inside, f"page {number}, table {t}", number)))
     items.sort(key=lambda item: item[0])
     blocks.extend(block for _, block in items)
 
@@ -156,8 +157,8 @@ def _paragraphs(lines: list[list[_Word]], right: float) -> list[tuple[str, float
 
 
 def _table(table, words: list[_Word], location: str, page: int) -> Table:
+    """A ruled table from the words inside it, each put in the cell its centre falls in."""
     rows: list[Row] = []
-    words = [w for w in words if _inside(w, table.bbox)]
     for r, row in enumerate(table.rows, 1):
         columns: list[list[tuple[str, float]]] = []
         in_row = [w for w in words if _inside(w, row.bbox)]
