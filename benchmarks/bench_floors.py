@@ -130,7 +130,7 @@ def main() -> None:
     shared = ROOT.parent / "shared" / "corpus" / "dev"
     parser.add_argument("folder", nargs="?", type=Path, default=shared if shared.is_dir() else ROOT / "corpus_samples")
     parser.add_argument("--docs", type=int, default=1000, help="generated reports for the workers rows")
-    parser.add_argument("--worker-repeats", type=int, default=2)
+    parser.add_argument("--worker-repeats", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--pdf-repeats", type=int, default=2)
     parser.add_argument("--observations", type=int, default=1_000_000)

@@ -324,11 +324,13 @@ _PIVOT_FILL = (
     "  FROM value v JOIN cell d ON d.id = v.document_id) WHERE rank = 1")
 
 
-# A unit's cells of one indicator as one row of aligned lists (see db/migrations/0004).
+# A unit's cells of one indicator as one row of aligned lists (see db/migrations/0004). Whole
+# numbers, most values, are written by SQLite itself; the rest by Python's repr (xhht_real).
 _ROWS_FILL = (
     "INSERT INTO pivot_rows (code, unit_id, years, kinds, nums, texts, documents) "
     "SELECT code, unit_id, group_concat(year, char(31)), group_concat(kind, char(31)),"
-    " group_concat(xhht_real(value_num), char(31)),"
+    " group_concat(CASE WHEN value_num = CAST(value_num AS INTEGER) AND value_num != 0 AND abs(value_num) < 1e15"
+    "  THEN CAST(CAST(value_num AS INTEGER) AS TEXT) ELSE xhht_real(value_num) END, char(31)),"
     " CASE WHEN count(value_text) > 0 THEN group_concat(coalesce(value_text, ''), char(31)) END,"
     " group_concat(document_id, char(31)) FROM pivot_values {where} GROUP BY code, unit_id")
 
