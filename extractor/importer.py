@@ -249,6 +249,9 @@ def _run_on_cluster(paths: list[str], cluster: Cluster):
         queue = iter(paths)
         running = as_completed([submit(p) for p in islice(queue, slots)])
         for future in running:
+            following = next(queue, None)  # the next file is on its way while this result is stored
+            if following is not None:
+                running.add(submit(following))
             path = owners.pop(future.key)
             try:
                 outcome = future.result()
@@ -256,9 +259,6 @@ def _run_on_cluster(paths: list[str], cluster: Cluster):
                 outcome = (path, None, f"cluster task failed: {type(exc).__name__}: {str(exc)[:160]}")
             del future  # the cluster lets go of a result once nothing here holds it
             yield outcome
-            following = next(queue, None)
-            if following is not None:
-                running.add(submit(following))
 
 
 def _run(paths: list[str], workers: int | None):
