@@ -99,7 +99,6 @@ def migrate(conn: sqlite3.Connection) -> int:
             conn.execute("ROLLBACK")
             raise
         version = number
-    _enable_fts(conn)
     return version
 
 
@@ -113,17 +112,6 @@ def _statements(script: str) -> list[str]:
                 out.append(current.strip())
             current = ""
     return out
-
-
-def _enable_fts(conn: sqlite3.Connection) -> None:
-    """Full-text search over document text and activity names, kept current by triggers."""
-    import sqlite_utils
-
-    db = sqlite_utils.Database(conn)
-    if not db["documents"].detect_fts():
-        db["documents"].enable_fts(["unit_name", "full_text"], create_triggers=True, tokenize="unicode61")
-    if not db["activities"].detect_fts():
-        db["activities"].enable_fts(["name", "host", "partners"], create_triggers=True, tokenize="unicode61")
 
 
 @contextmanager
