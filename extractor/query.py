@@ -222,10 +222,28 @@ def plain_value(value, unit: str | None):
 
 
 def run_sql(conn: sqlite3.Connection, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run one query on a read-only connection: (column names, rows)."""
+    """Run one query on a read-only connection: (column names, rows).
+
+    A read-only connection still lets ATTACH open (and create) any file, and VACUUM INTO attaches
+    its target too (leaving an empty file behind): SQLite's authorizer refuses attaching, so this
+    reads the archive and writes nothing anywhere."""
+    refused: list[str] = []
+
+    def authorize(action: int, name: str | None, *_args) -> int:
+        if action == sqlite3.SQLITE_ATTACH:
+            refused.append(name or "")
+            return sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK
+
+    conn.set_authorizer(authorize)
     try:
         cursor = conn.execute(sql)
     except sqlite3.Error as exc:
+        if refused:
+            raise QueryError(f"SQL refused: it would open the file '{refused[0]}' (ATTACH, VACUUM INTO); "
+                             "`xhht sql` only reads this database") from None
         raise QueryError(f"SQL error: {exc}") from exc
+    finally:
+        conn.set_authorizer(None)
     columns = [d[0] for d in cursor.description or []]
     return columns, [tuple(r) for r in cursor.fetchall()]

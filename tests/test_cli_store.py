@@ -104,6 +104,17 @@ def test_sql_reads_and_refuses_writes(db):
     assert json.loads(run("sql", "SELECT COUNT(*) AS n FROM documents", "--db", db, "--format", "json").output)[0]["n"]
 
 
+def test_sql_opens_no_other_file(tmp_path):
+    db = tmp_path / "s.db"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes((SAMPLES / "BC_SoKet_HK1_DakSMar_2017.txt").read_bytes())
+    assert run("import", str(tmp_path / "in"), "--db", str(db)).exit_code == 0
+    for statement, target in (("ATTACH '{}' AS other", "attached.db"), ("VACUUM INTO '{}'", "copy.db")):
+        result = run("sql", statement.format(tmp_path / target), "--db", str(db))
+        assert result.exit_code == 1 and "only reads this database" in result.output, statement
+        assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / target).exists()
+
+
 def test_fts_over_text_and_activities(db):
     result = run("sql", "SELECT COUNT(*) AS n FROM documents_fts WHERE documents_fts MATCH 'mù'", "--db", db,
                  "--format", "json")
