@@ -413,20 +413,29 @@ def corrections_import(file, db) -> None:
 
 @main.command()
 @DB_OPTION
-@click.option("--port", "-p", type=int, default=8001, show_default=True)
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="address to listen on; the site answers only to it and to localhost")
 @click.option("--review", is_flag=True, help="add the review pages, which record corrections (this machine only)")
-def serve(db: str | None, port: int, review: bool) -> None:
+def serve(db: str | None, port: int, host: str, review: bool) -> None:
     """Browse the database in a web browser (Datasette on localhost; read-only unless --review)."""
-    from extractor.serve import serve as run_serve
+    from extractor.serve import bind, make_app, run
 
     path = _db(db)
     _readonly(db).close()
-    mode = "with the review pages" if review else "read-only"
-    click.echo(f"serving {path} {mode} at http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
     try:
-        run_serve(path, port, review)
-    except RuntimeError as exc:
+        sock = bind(host, port)  # before saying "serving": a busy port is a one-line error
+    except OSError as exc:
         raise click.ClickException(str(exc)) from None
+    try:
+        app = make_app(path, review, host, sock.getsockname()[1])
+    except RuntimeError as exc:
+        sock.close()
+        raise click.ClickException(str(exc)) from None
+    mode = "with the review pages" if review else "read-only"
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"serving {path} {mode} at http://{shown}:{sock.getsockname()[1]}/ (Ctrl-C to stop)", err=True)
+    run(app, sock)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,8 @@ and canned queries for the multi-year comparison. Datasette is an optional extra
 
 from __future__ import annotations
 
+import errno
+import socket
 from importlib import resources
 from pathlib import Path
 
@@ -64,11 +66,13 @@ def metadata(db_name: str) -> dict:
     }
 
 
-def make_app(db_path: str | Path, review: bool = False):
+def make_app(db_path: str | Path, review: bool = False, host: str | None = None, port: int | None = None):
     """The Datasette instance with this package's pages (extractor.web).
 
     Read-only unless `review`: then the review pages may record corrections (from this machine
-    only, with Datasette's CSRF protection); SQL written in the browser stays read-only.
+    only, with Datasette's CSRF protection); SQL written in the browser stays read-only. Requests
+    are answered only when addressed to the loopback names or `host`, on `port` (any port when
+    None, as for Datasette's in-process client): see extractor.web.guard.
     """
     try:
         from datasette.app import Datasette
@@ -81,18 +85,33 @@ def make_app(db_path: str | Path, review: bool = False):
         pm.register(plugin, name=plugin.NAME)
     path = Path(db_path)
     meta = metadata(path.stem)
-    meta["plugins"] = {plugin.NAME: {"review": review}}
+    meta["plugins"] = {plugin.NAME: {"review": review, "host": host, "port": port}}
     web = resources.files("extractor.web")
     return Datasette(files=[str(path)], metadata=meta, template_dir=str(web / "templates"),
                      static_mounts=[("xhht-static", str(web / "static"))],
                      settings={"default_page_size": 50, "allow_download": False})
 
 
-def serve(db_path: str | Path, port: int = 8001, review: bool = False) -> None:
-    """Run Datasette bound to localhost only."""
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything says the site is served; OSError names the port."""
     try:
-        import uvicorn
-    except ImportError as exc:
-        raise RuntimeError(MISSING) from exc
-    app = make_app(db_path, review)
-    uvicorn.run(app.app(), host="127.0.0.1", port=port, log_level="warning")
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: a restart need not wait
+    except OSError as exc:
+        raise OSError(f"cannot listen on {host} port {port}: {exc.strerror or exc}") from None
+    try:
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        reason = "the port is in use (choose another with --port)" if exc.errno == errno.EADDRINUSE else exc.strerror
+        raise OSError(f"cannot listen on {host} port {port}: {reason}") from None
+    return sock
+
+
+def run(app, sock: socket.socket) -> None:
+    """Serve `app` (from make_app) on a socket from `bind` until Ctrl-C."""
+    import uvicorn  # a dependency of Datasette, which make_app found
+
+    uvicorn.Server(uvicorn.Config(app.app(), log_level="warning")).run(sockets=[sock])

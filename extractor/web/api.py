@@ -14,7 +14,7 @@ from datasette.utils.asgi import Response
 
 from extractor import output
 from extractor.query import QueryError, plain_value
-from extractor.web.pages import compare_args, database, run_compare
+from extractor.web.pages import compare_args, database, disposition, row_id, run_compare
 
 
 async def compare_data(datasette, request) -> Response:
@@ -39,17 +39,17 @@ async def compare_data(datasette, request) -> Response:
                                        for row in rows]})
     if fmt == "csv":
         return Response(output.render(header, rows, "csv"), content_type="text/csv; charset=utf-8",
-                        headers={"content-disposition": f'attachment; filename="{name}"'})
+                        headers={"content-disposition": disposition("attachment", name)})
     with tempfile.TemporaryDirectory(prefix="xhht-xlsx-") as tmp:
         path = Path(tmp) / name
         output.render(header, rows, "xlsx", path, f"{pivot.label} ({pivot.code})")
         data = path.read_bytes()
     return Response(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"content-disposition": f'attachment; filename="{name}"'})
+                    headers={"content-disposition": disposition("attachment", name)})
 
 
 async def crop_png(datasette, request) -> Response:
-    item_id = int(request.url_vars["id"])
+    item_id = row_id(request)
 
     def read(conn: sqlite3.Connection):
         row = conn.execute("SELECT crop FROM review_items WHERE id = ?", (item_id,)).fetchone()

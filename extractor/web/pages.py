@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
+import unicodedata
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import NotFound, Response
 
+from extractor.normalize import fold
 from extractor.query import Pivot, QueryError, compare
 from extractor.web import chart
 
@@ -25,6 +29,27 @@ REPORT_TYPES = {"tuanle": "Tuần lễ học tập suốt đời", "xhht": "Tổ
 
 def database(datasette):
     return datasette.get_database()
+
+
+MAX_ROW_ID = 2 ** 63 - 1  # SQLite's largest integer
+
+
+def row_id(request) -> int:
+    """The row id in the URL (digits only, by the route). Larger than any SQLite integer it names no
+    row: binding it would raise OverflowError, so it is a 404 here, not a 500 later."""
+    value = int(request.url_vars["id"])
+    if value > MAX_ROW_ID:
+        raise NotFound(f"no row with id {value}")
+    return value
+
+
+def disposition(kind: str, name: str) -> str:
+    """A Content-Disposition header for a file `name` (RFC 6266): the exact name percent-encoded in
+    UTF-8 as filename*, and an ASCII stand-in as filename for old clients. No character of the name
+    can end the header (a newline in a file name once made the download fail)."""
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = re.sub(r'[^\x20-\x7e]|["\\]', "_", plain.encode("ascii", "ignore").decode("ascii"))
+    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def shown(value, unit: str | None = None) -> str:
@@ -143,7 +168,7 @@ def _query_string(wanted: dict) -> str:
 
 # ---- unit -------------------------------------------------------------------------------------------
 async def unit_page(datasette, request) -> Response:
-    unit_id = int(request.url_vars["id"])
+    unit_id = row_id(request)
 
     def read(conn: sqlite3.Connection) -> dict | None:
         unit = conn.execute("SELECT * FROM units WHERE id = ?", (unit_id,)).fetchone()
@@ -180,7 +205,7 @@ async def unit_page(datasette, request) -> Response:
 
 # ---- document -------------------------------------------------------------------------------------------
 async def document_page(datasette, request) -> Response:
-    doc_id = int(request.url_vars["id"])
+    doc_id = row_id(request)
 
     def read(conn: sqlite3.Connection) -> dict | None:
         doc = conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
@@ -213,7 +238,7 @@ async def document_page(datasette, request) -> Response:
 async def original_file(datasette, request) -> Response:
     """The imported file itself, read-only: only a path it was imported from, only while that
     path still holds the same content."""
-    doc_id = int(request.url_vars["id"])
+    doc_id = row_id(request)
 
     def read(conn: sqlite3.Connection):
         row = conn.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
@@ -227,7 +252,7 @@ async def original_file(datasette, request) -> Response:
             data = path.read_bytes()
             if hashlib.sha256(data).hexdigest() == sha:
                 return Response(data, content_type=_content_type(path), headers={
-                    "content-disposition": f'inline; filename="{escape(path.name)}"',
+                    "content-disposition": disposition("inline", path.name),
                     "x-content-type-options": "nosniff"})
     return Response.text("the original file is not readable here (moved or changed since it was imported)", status=404)
 
@@ -242,9 +267,22 @@ def _content_type(path: Path) -> str:
 _MARK_OPEN, _MARK_CLOSE = "\x01", "\x02"
 
 
+_PHRASE_OR_WORD = re.compile(r'"([^"]*)"?|([^\s"]+)')  # "a quoted phrase" (closed or not), or a word
+_TOKEN = re.compile(r"[^\W_]+")  # letters and digits: what FTS5's unicode61 tokenizer keeps of a word
+
+
 def fts_query(text: str) -> str:
-    """User words as an FTS5 query: each word quoted (no syntax errors), all required."""
-    return " ".join('"' + w.replace('"', "") + '"' for w in text.split() if w.replace('"', ""))
+    """User words as an FTS5 query: each word and each "quoted phrase" one FTS5 string, all required.
+
+    Folded with normalize.fold, as the index holds the text (db/migrations/0005_search_fold.sql):
+    "hoc tap", "học tập" and "HỌC TẬP" ask the same. Only letters and digits reach the query, so
+    nothing typed (quotes, NUL, AND, NEAR, *) is FTS syntax; '' when nothing is left to search."""
+    strings = []
+    for phrase, word in _PHRASE_OR_WORD.findall(fold(text)):
+        tokens = _TOKEN.findall(phrase or word)
+        if tokens:
+            strings.append('"' + " ".join(tokens) + '"')
+    return " ".join(strings)
 
 
 def highlighted(snippet: str) -> str:
@@ -253,11 +291,11 @@ def highlighted(snippet: str) -> str:
 
 async def search_page(datasette, request) -> Response:
     text = (request.args.get("q") or "").strip()
+    query = fts_query(text)
 
     def read(conn: sqlite3.Connection) -> dict:
-        if not text:
+        if not query:
             return {"documents": [], "activities": []}
-        query = fts_query(text)
         docs = conn.execute(
             f"SELECT d.id, d.unit_name, d.unit_level, d.year, d.report_type, snippet(documents_fts, 1, "
             f"'{_MARK_OPEN}', '{_MARK_CLOSE}', '…', 16) AS snip FROM documents_fts JOIN documents d "
@@ -272,4 +310,5 @@ async def search_page(datasette, request) -> Response:
                 "activities": [dict(a) | {"snip": highlighted(a["snip"] or "")} for a in acts]}
 
     data = await database(datasette).execute_fn(read)
-    return await render(datasette, request, "xhht_search.html", {"q": text, **data})
+    message = "No words to search for: type letters or numbers." if text and not query else None
+    return await render(datasette, request, "xhht_search.html", {"q": text, "message": message, **data})

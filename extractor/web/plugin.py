@@ -1,16 +1,31 @@
-"""Datasette hook implementations: the site's routes, registered by `extractor.serve.make_app`.
+"""Datasette hook implementations: the site's routes and its guard, registered by
+`extractor.serve.make_app`.
 
-Page routes and data routes are kept apart (pages / api); the review routes exist only when the
-site was started with `xhht serve --review` (plugin config {"review": true}).
+Page routes and data routes are kept apart (pages / api); the review routes act only when the
+site was started with `xhht serve --review` (plugin config {"review": true}). Every request first
+passes the guard (extractor.web.guard): the right Host, and writes from this site only.
 """
 
 from __future__ import annotations
 
+import datasette.handle_exception
 from datasette import hookimpl
 
-from extractor.web import api, pages, review_pages
+from extractor.web import api, guard, pages, review_pages
 
 NAME = "xhht"
+
+# Datasette's default error page prints the traceback with rich whenever rich is importable (it is a
+# dependency of this package), also for a 404 that no exception raised (a path no route matches):
+# rich then raises "Value for 'trace' required" (in every rich release) and the 404 becomes a
+# crash. Its plain traceback.print_exc() for real errors stays.
+datasette.handle_exception.rich = None
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    config = datasette.plugin_config(NAME) or {}
+    return lambda app: guard.wrap(app, guard.Guard.serving(config.get("host"), config.get("port")))
 
 
 @hookimpl
@@ -31,4 +46,6 @@ def register_routes(datasette):
             (r"^/-/review/(?P<id>\d+)$", review_pages.item_page),
             (r"^/-/review/(?P<id>\d+)/(?P<action>accept|set|reject|pick)$", review_pages.act),
         ]
+    else:
+        routes.append((r"^/-/review(?:/.*)?$", review_pages.read_only))
     return routes

@@ -15,10 +15,45 @@ from urllib.parse import urlencode
 from datasette.utils.asgi import Response
 
 from extractor import corrections, store
+from extractor.patterns import default_catalogue
 from extractor.review import CATEGORIES
-from extractor.web.pages import database, render
+from extractor.web.pages import database, render, row_id
 
 LOCAL = ("127.0.0.1", "::1", "localhost")
+
+
+def close_code(item: dict) -> str | None:
+    """The suggested code when it is close enough to be the default of the set form: its label
+    matched (no score: only the value was unclear) or scored at least matching.review, as a weak
+    match the extractor kept for review. Below that the extractor says "no catalogue label is
+    close", and a pre-filled code would be a guess the reviewer might not notice."""
+    suggestion = item.get("suggestion") or {}
+    score = suggestion.get("score")
+    if suggestion.get("code") and (score is None or score >= default_catalogue().matching["review"]):
+        return suggestion["code"]
+    return None
+
+
+def set_code(conn: sqlite3.Connection, item_id: int, code: str | None) -> str | None:
+    """The set form's code; without one, the suggestion only when it is close (else the reviewer
+    chooses: the library would take any suggestion)."""
+    if code:
+        return code
+    item = corrections.get_item(conn, item_id)
+    suggestion = item["suggestion"] or {}
+    if suggestion.get("code") and not close_code(item):
+        raise corrections.CorrectionError(f"choose an indicator code: no catalogue label is close to this one (the "
+                                          f"closest, {suggestion['code']}, scored {suggestion.get('score')})")
+    return None
+
+
+async def read_only(datasette, request) -> Response:
+    """The review routes of a server started without --review: a clear refusal, not a 404 page for
+    a page that exists, nor a 500 for a form posted to it."""
+    if request.method == "POST":
+        return Response.text("this server is read-only: review actions need `xhht serve --review`", status=403)
+    return Response.text("the review pages are not served: start the server with `xhht serve --review`",
+                         status=404)
 
 
 async def queue_page(datasette, request) -> Response:
@@ -36,7 +71,7 @@ async def queue_page(datasette, request) -> Response:
 
 
 async def item_page(datasette, request) -> Response:
-    item_id = int(request.url_vars["id"])
+    item_id = row_id(request)
     try:
         item = await database(datasette).execute_fn(lambda conn: corrections.get_item(conn, item_id))
     except corrections.CorrectionError as exc:
@@ -49,14 +84,14 @@ async def item_page(datasette, request) -> Response:
 
     following = await database(datasette).execute_fn(next_open)
     return await render(datasette, request, "xhht_review_item.html",
-                        {"item": item, "next_id": following, "message": request.args.get("message"),
-                         "error": request.args.get("error"), "by": getpass.getuser(),
+                        {"item": item, "code": close_code(item), "next_id": following,
+                         "message": request.args.get("message"), "error": request.args.get("error"), "by": getpass.getuser(),
                          "description": CATEGORIES.get(item["category"], "")})
 
 
 async def act(datasette, request) -> Response:
     """POST /-/review/ID/ACTION: accept, set, reject or pick; back to the item with what happened."""
-    item_id = int(request.url_vars["id"])
+    item_id = row_id(request)
     action = request.url_vars["action"]
     client = (request.scope.get("client") or ("",))[0]
     if client not in LOCAL:
@@ -77,7 +112,7 @@ async def act(datasette, request) -> Response:
                 return corrections.reject(conn, item_id, who)
             if action == "pick":
                 return corrections.pick(conn, item_id, int(form.get("number") or 0), who)
-            return corrections.set_value(conn, item_id, form.get("value") or "", who, form.get("code") or None,
+            return corrections.set_value(conn, item_id, form.get("value") or "", who, set_code(conn, item_id, form.get("code")),
                                          form.get("kind") or None)
         finally:
             conn.close()
