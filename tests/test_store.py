@@ -445,3 +445,38 @@ def test_one_reading_found_twice_is_stored_once_and_two_readings_refuse_the_docu
     with pytest.raises(store.StoreError, match=f"{first['code']} .* 999999 at {first['location']}, at 33"):
         store.save(conn, result, "b.docx")
     assert store.document_id(conn, "0" * 64) is None and not conn.in_transaction
+
+
+def test_corrections_of_a_schema_4_archive_are_all_kept_on_upgrade(tmp_path, monkeypatch):
+    """An archive made before corrections had uids: its corrections (two of one value within one
+    second among them, as that schema allowed) all survive the upgrade, in the same order and
+    state, and a correction made after them is later than all of them."""
+    from extractor.corrections import Who, correct, history
+    from extractor.query import compare
+
+    db = tmp_path / "old.db"
+    every = store.migrations()
+    monkeypatch.setattr(store, "migrations", lambda: [m for m in every if m[0] <= 4])
+    import_paths(db, [sample("BC_TuanLe_HTSD_2021_LiemPhu.docx")], workers=1)
+    conn = store.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    sha = conn.execute("SELECT sha256 FROM documents").fetchone()[0]
+    code = "tuanle.thong_tin.bai_bao"
+    old = [(sha, "value", "set", code, "actual", 191, None, None, "a", "2025-03-01T08:00:00+00:00", 0),
+           (sha, "value", "set", code, "actual", 192, None, None, "a", "2025-03-01T08:00:00+00:00", 1),
+           (sha, "review", "reject", None, None, None, None, "k1", "b", "2025-03-01T08:00:01+00:00", 1)]
+    conn.executemany("INSERT INTO corrections (sha256, target, action, code, kind, value_num, value_text, item_key, "
+                     "author, created_at, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", old)
+    store.rebuild_pivot(conn)
+    conn.close()
+    monkeypatch.undo()
+
+    conn = store.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.migrations()[-1][0]
+    kept = history(conn)
+    assert [(c["value"], c["item_key"], c["active"]) for c in kept] == [(191, None, False), (192, None, True),
+                                                                         (None, "k1", True)]
+    assert len({c["uid"] for c in kept}) == 3 and kept[0]["at"] == "2025-03-01T08:00:00.000000+00:00"
+    assert compare(conn, code).rows[0][1][2021, "actual"] == 192
+    made = correct(conn, sha, code, "193", Who("c"))
+    assert made["at"] > kept[-1]["at"] and compare(conn, code).rows[0][1][2021, "actual"] == 193
