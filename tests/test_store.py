@@ -450,7 +450,8 @@ def test_one_reading_found_twice_is_stored_once_and_two_readings_refuse_the_docu
 def test_corrections_of_a_schema_4_archive_are_all_kept_on_upgrade(tmp_path, monkeypatch):
     """An archive made before corrections had uids: its corrections (two of one value within one
     second among them, as that schema allowed) all survive the upgrade, in the same order and
-    state, and a correction made after them is later than all of them."""
+    state, and a correction made after them is later than all of them. A unit an earlier pick
+    left with no document is removed."""
     from extractor.corrections import Who, correct, history
     from extractor.query import compare
 
@@ -467,6 +468,7 @@ def test_corrections_of_a_schema_4_archive_are_all_kept_on_upgrade(tmp_path, mon
            (sha, "review", "reject", None, None, None, None, "k1", "b", "2025-03-01T08:00:01+00:00", 1)]
     conn.executemany("INSERT INTO corrections (sha256, target, action, code, kind, value_num, value_text, item_key, "
                      "author, created_at, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", old)
+    conn.execute("INSERT INTO units (key, name) VALUES ('xa|an phu||', 'An Phú')")  # left empty by a pick
     store.rebuild_pivot(conn)
     conn.close()
     monkeypatch.undo()
@@ -478,5 +480,6 @@ def test_corrections_of_a_schema_4_archive_are_all_kept_on_upgrade(tmp_path, mon
                                                                          (None, "k1", True)]
     assert len({c["uid"] for c in kept}) == 3 and kept[0]["at"] == "2025-03-01T08:00:00.000000+00:00"
     assert compare(conn, code).rows[0][1][2021, "actual"] == 192
+    assert conn.execute("SELECT COUNT(*) FROM units").fetchone()[0] == 1
     made = correct(conn, sha, code, "193", Who("c"))
     assert made["at"] > kept[-1]["at"] and compare(conn, code).rows[0][1][2021, "actual"] == 193

@@ -104,3 +104,7 @@ LEFT JOIN (SELECT sha256, item_key, MAX(id) AS id FROM corrections
            WHERE active = 1 AND item_key IS NOT NULL GROUP BY sha256, item_key) k
        ON k.item_key = r.item_key AND k.sha256 = d.sha256
 LEFT JOIN corrections c ON c.id = k.id;
+
+-- Units are made only with a document; one no document is left in (a `review pick` moved it away
+-- before the store removed such units, extractor/store.py `_drop_empty_units`) is removed too.
+DELETE FROM units WHERE NOT EXISTS (SELECT 1 FROM documents WHERE documents.unit_id = units.id);
