@@ -261,6 +261,10 @@ def _with_who(func):
     return func
 
 
+REPLACE_OPTION = click.option("--replace", is_flag=True,
+                              help="record it even over a different value already stored for that indicator")
+
+
 @main.group()
 def review() -> None:
     """The review queue: what the extractor left for a person, and how to resolve it."""
@@ -313,13 +317,14 @@ def review_show(item_id: int, db, image) -> None:
 @review.command("accept")
 @click.argument("item_id", type=int)
 @DB_OPTION
+@REPLACE_OPTION
 @_with_who
-def review_accept(item_id: int, db, note, by) -> None:
+def review_accept(item_id: int, db, replace: bool, note, by) -> None:
     """Take the extractor's suggestion."""
     from extractor.corrections import accept
 
     with _corrections_errors():
-        _print_json(accept(_writable(db), item_id, _who(by, note)))
+        _print_json(accept(_writable(db), item_id, _who(by, note), replace))
 
 
 @review.command("set")
@@ -328,13 +333,15 @@ def review_accept(item_id: int, db, note, by) -> None:
 @click.option("--code", help="indicator code (default: the suggestion's)")
 @click.option("--kind", type=click.Choice(["actual", "target"]), help="default: the suggestion's, else actual")
 @DB_OPTION
+@REPLACE_OPTION
+@click.option("--force", is_flag=True, help="accept a code of another report type than the document's")
 @_with_who
-def review_set(item_id: int, value: str, code, kind, db, note, by) -> None:
-    """Say what the item's value is."""
+def review_set(item_id: int, value: str, code, kind, db, replace: bool, force: bool, note, by) -> None:
+    """Say what the item's value is (a second answer to an item replaces the first)."""
     from extractor.corrections import set_value
 
     with _corrections_errors():
-        _print_json(set_value(_writable(db), item_id, value, _who(by, note), code, kind))
+        _print_json(set_value(_writable(db), item_id, value, _who(by, note), code, kind, replace, force))
 
 
 @review.command("reject")
@@ -353,13 +360,14 @@ def review_reject(item_id: int, db, note, by) -> None:
 @click.argument("item_id", type=int)
 @click.argument("number", type=int)
 @DB_OPTION
+@REPLACE_OPTION
 @_with_who
-def review_pick(item_id: int, number: int, db, note, by) -> None:
+def review_pick(item_id: int, number: int, db, replace: bool, note, by) -> None:
     """Choose candidate NUMBER (1-based): the unit of an ambiguous name, or one of two readings."""
     from extractor.corrections import pick
 
     with _corrections_errors():
-        _print_json(pick(_writable(db), item_id, number, _who(by, note)))
+        _print_json(pick(_writable(db), item_id, number, _who(by, note), replace))
 
 
 @main.command()
@@ -368,9 +376,11 @@ def review_pick(item_id: int, number: int, db, note, by) -> None:
 @click.argument("value", required=False)
 @click.option("--kind", type=click.Choice(["actual", "target"]), default="actual", show_default=True)
 @click.option("--delete", is_flag=True, help="remove a wrong value instead of setting one")
+@click.option("--force", is_flag=True, help="accept a code of another report type than the document's")
 @DB_OPTION
 @_with_who
-def correct(document: str, code: str, value: str | None, kind: str, delete: bool, db, note, by) -> None:
+def correct(document: str, code: str, value: str | None, kind: str, delete: bool, force: bool, db, note,
+            by) -> None:
     """Fix one stored value of DOCUMENT (a file or its sha256): `xhht correct FILE CODE VALUE`."""
     from extractor.corrections import correct as run_correct
     from extractor.corrections import resolve_document
@@ -379,7 +389,8 @@ def correct(document: str, code: str, value: str | None, kind: str, delete: bool
         raise click.UsageError("give the VALUE, or --delete")
     conn = _writable(db)
     with _corrections_errors():
-        _print_json(run_correct(conn, resolve_document(conn, document), code, value, _who(by, note), kind, delete))
+        _print_json(run_correct(conn, resolve_document(conn, document), code, value, _who(by, note), kind, delete,
+                                force=force))
 
 
 @main.group()
@@ -402,12 +413,16 @@ def corrections_export(db, output) -> None:
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @DB_OPTION
 def corrections_import(file, db) -> None:
-    """Apply a corrections file; those for documents not in this database are kept for later."""
+    """Apply a corrections file in the order its corrections were decided (the latest decision on a
+    thing wins); those for documents not in this database, or before the database exists, are kept
+    for later."""
     from extractor.corrections import import_corrections
+    from extractor.store import connect
 
     with _corrections_errors():
-        report = import_corrections(_writable(db), file, file.name)
+        report = import_corrections(connect(_db(db)), file, file.name)
     click.echo(f"applied {report.applied}, already present {report.already}, "
+               f"kept in the history {report.history} (a later decision is in force), "
                f"kept for {len(set(report.waiting))} document(s) not in this database", err=True)
 
 

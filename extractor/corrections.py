@@ -6,6 +6,11 @@ version of the extractor leaves it in force. The raw extraction is never overwri
 researcher's views apply corrections (see db/migrations/0003). Corrections travel between
 databases as JSON lines (`export_corrections` / `import_corrections`).
 
+Each correction has its own id (`uid`) and a time to the microsecond that is never earlier than
+the database's previous correction (db/migrations/0005): the latest decision on a thing is the
+one in force, in the database it was made in and in every one it is carried to, however many
+decisions fall within one second.
+
 Every function takes an open read-write connection and raises CorrectionError with a one-line
 reason for anything that cannot be done as asked.
 """
@@ -15,8 +20,10 @@ from __future__ import annotations
 import fnmatch
 import json
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from extractor import store
@@ -25,11 +32,17 @@ from extractor.review import CATEGORIES
 from extractor.values import Parsed, parse_value
 
 SCHEMA = "xhht-corrections"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: each correction carries its uid, and its time to the microsecond
+READABLE_VERSIONS = (1, 2)
 
 
 class CorrectionError(Exception):
     """What was asked cannot be done; str() says why in one line."""
+
+
+class WouldReplace(CorrectionError):
+    """A review decision would replace a different value already in force for that indicator; it
+    is recorded only when the person says so (`replace=True`: `--replace`, or the web's choice)."""
 
 
 # ---- the queue ------------------------------------------------------------------------------
@@ -102,25 +115,30 @@ class Who:
     note: str | None = None
 
 
-def accept(conn: sqlite3.Connection, item_id: int, who: Who) -> dict:
-    """Take the extractor's suggestion for this item."""
+def accept(conn: sqlite3.Connection, item_id: int, who: Who, replace: bool = False) -> dict:
+    """Take the extractor's suggestion for this item (over another value of that indicator only
+    with `replace`)."""
     item = get_item(conn, item_id)
     suggestion = item["suggestion"]
     if not suggestion or suggestion.get("value") is None:
         hint = "pick a candidate (`review pick`)" if item["candidates"] else "say what it is (`review set`)"
         raise CorrectionError(f"review item {item_id} has no suggested value; {hint}")
-    return _record_value(conn, item, suggestion["code"], suggestion["kind"], suggestion["value"], who)
+    return _record_value(conn, item, suggestion["code"], suggestion["kind"], suggestion["value"], who, replace,
+                         force=True)  # the extractor's own suggestion, from this document's catalogue
 
 
 def set_value(conn: sqlite3.Connection, item_id: int, raw: str, who: Who, code: str | None = None,
-              kind: str | None = None) -> dict:
-    """Say what the item's value is: `raw` is read as the indicator's type (count, percent, status)."""
+              kind: str | None = None, replace: bool = False, force: bool = False) -> dict:
+    """Say what the item's value is: `raw` is read as the indicator's type (count, percent, status).
+    Over another value of that indicator only with `replace`; a code of another report type than
+    the document's only with `force`."""
     item = get_item(conn, item_id)
     code = code or (item["suggestion"] or {}).get("code")
     if not code:
         raise CorrectionError(f"review item {item_id} has no suggested indicator; give one with --code")
     value = parse_for(conn, code, raw, kind)
-    return _record_value(conn, item, code, kind or (item["suggestion"] or {}).get("kind") or "actual", value, who)
+    return _record_value(conn, item, code, kind or (item["suggestion"] or {}).get("kind") or "actual", value, who,
+                         replace, force)
 
 
 def reject(conn: sqlite3.Connection, item_id: int, who: Who) -> dict:
@@ -129,8 +147,9 @@ def reject(conn: sqlite3.Connection, item_id: int, who: Who) -> dict:
     return _insert(conn, item["sha256"], {"target": "review", "action": "reject", "item_key": item["key"]}, who)
 
 
-def pick(conn: sqlite3.Connection, item_id: int, number: int, who: Who) -> dict:
-    """Choose candidate `number` (1-based): a unit of an ambiguous name, or one reading of a conflict."""
+def pick(conn: sqlite3.Connection, item_id: int, number: int, who: Who, replace: bool = False) -> dict:
+    """Choose candidate `number` (1-based): a unit of an ambiguous name, or one reading of a conflict
+    (over another value of that indicator only with `replace`)."""
     item = get_item(conn, item_id)
     candidates = item["candidates"]
     if not candidates:
@@ -138,8 +157,8 @@ def pick(conn: sqlite3.Connection, item_id: int, number: int, who: Who) -> dict:
     if not 1 <= number <= len(candidates):
         raise CorrectionError(f"review item {item_id} has candidates 1 to {len(candidates)}, not {number}")
     chosen = candidates[number - 1]
-    if "code" in chosen:
-        return _record_value(conn, item, chosen["code"], chosen["kind"], chosen["value"], who)
+    if "code" in chosen:  # the extractor's own reading, from this document's catalogue
+        return _record_value(conn, item, chosen["code"], chosen["kind"], chosen["value"], who, replace, force=True)
     unit = {k: chosen.get(k) for k in ("unit_name", "unit_level", "district", "province")}
     with store.transaction(conn):
         doc_id = _document_of(conn, item["sha256"])
@@ -148,22 +167,68 @@ def pick(conn: sqlite3.Connection, item_id: int, number: int, who: Who) -> dict:
                                               "item_key": item["key"]}, who, in_transaction=True)
 
 
-def _record_value(conn: sqlite3.Connection, item: dict, code: str, kind: str, value, who: Who) -> dict:
-    return correct(conn, item["sha256"], code, value, who, kind=kind, item_key=item["key"], parsed=True)
+def _record_value(conn: sqlite3.Connection, item: dict, code: str, kind: str, value, who: Who, replace: bool,
+                  force: bool) -> dict:
+    if not replace:
+        _refuse_replacing(conn, item, code, kind, value)
+    return correct(conn, item["sha256"], code, value, who, kind=kind, item_key=item["key"], parsed=True, force=force)
+
+
+def _refuse_replacing(conn: sqlite3.Connection, item: dict, code: str, kind: str, value) -> None:
+    """A review item is about a value that was not stored (a label not matched, a figure not read,
+    two readings): its answer must not silently replace another value of that indicator the
+    document already has. Deciding the same item again is not replacing: the new answer wins."""
+    current = in_force(conn, item["sha256"], code, kind)
+    if current is None or current["value"] == value or (current["item_key"] and current["item_key"] == item["key"]):
+        return
+    raise WouldReplace(f"review item {item['id']}: {code} ({kind}) already holds {current['value']} "
+                       f"({current['source']}); this would replace it with {_number(value, None)}: "
+                       "confirm with --replace")
+
+
+def in_force(conn: sqlite3.Connection, sha256: str, code: str, kind: str) -> dict | None:
+    """The value of one indicator of one document as the views show it: {value, source, item_key},
+    or None when it has none (never read, or removed by a correction)."""
+    fix = conn.execute("SELECT action, value_num, value_text, author, item_key FROM corrections WHERE sha256 = ? "
+                       "AND target = 'value' AND code = ? AND kind = ? AND active = 1 ORDER BY created_at DESC, id DESC",
+                       (sha256, code, kind)).fetchone()
+    if fix is not None:
+        if fix["action"] == "delete":
+            return None
+        return {"value": _number(fix["value_num"], fix["value_text"]), "source": f"a correction by {fix['author']}",
+                "item_key": fix["item_key"]}
+    read = conn.execute("SELECT o.value_num, o.value_text, o.location FROM observations o JOIN documents d "
+                        "ON d.id = o.document_id WHERE d.sha256 = ? AND o.code = ? AND o.kind = ?",
+                        (sha256, code, kind)).fetchone()
+    if read is None:
+        return None
+    return {"value": _number(read["value_num"], read["value_text"]), "source": f"read at {read['location']}",
+            "item_key": None}
+
+
+def _number(value_num, value_text):
+    """A stored value as a person reads it: 148, not 148.0."""
+    value = value_num if value_num is not None else value_text
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 # ---- correcting stored values ------------------------------------------------------------------------
 def correct(conn: sqlite3.Connection, sha256: str, code: str, value, who: Who, kind: str = "actual",
-            delete: bool = False, item_key: str | None = None, parsed: bool = False) -> dict:
+            delete: bool = False, item_key: str | None = None, parsed: bool = False, force: bool = False) -> dict:
     """Set (or with `delete`, remove) one value of one document; `value` is read as the code's type
-    unless `parsed` says it already is a value."""
-    _indicator(conn, code)
+    unless `parsed` says it already is a value. A code of another report type than the document's
+    is refused unless `force`: the extractor never reads one there, so it is most likely a typo."""
+    indicator = _indicator(conn, code)
     if kind not in ("actual", "target"):
         raise CorrectionError(f"kind must be actual or target, not '{kind}'")
     if not delete and not parsed:
         value = parse_for(conn, code, str(value), kind)
     with store.transaction(conn):
         doc_id = _document_of(conn, sha256)
+        doc_type = conn.execute("SELECT report_type FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+        if not delete and not force and indicator["report_type"] != doc_type:
+            raise CorrectionError(f"{code} is an indicator of {indicator['report_type']} reports and this document "
+                                  f"is a {doc_type} report: add --force to record it anyway")
         old = conn.execute("SELECT value_num, value_text FROM observations WHERE document_id = ? AND code = ? AND kind = ?",
                            (doc_id, code, kind)).fetchone()
         if delete and old is None and not _active(conn, sha256, code, kind):
@@ -207,7 +272,7 @@ def resolve_document(conn: sqlite3.Connection, file_or_sha: str) -> str:
 
 
 def _indicator(conn: sqlite3.Connection, code: str) -> sqlite3.Row:
-    row = conn.execute("SELECT code, value_type FROM indicators WHERE code = ?", (code,)).fetchone()
+    row = conn.execute("SELECT code, value_type, report_type FROM indicators WHERE code = ?", (code,)).fetchone()
     if row is None:
         raise CorrectionError(f"'{code}' is not in the indicator catalogue (see `xhht indicators`)")
     return row
@@ -226,33 +291,26 @@ def _active(conn: sqlite3.Connection, sha256: str, code: str, kind: str) -> bool
 
 
 def _insert(conn: sqlite3.Connection, sha256: str, fields: dict, who: Who, in_transaction: bool = False,
-            created_at: str | None = None, history: list | None = None, active: bool = True) -> dict:
-    """Store one correction; an active one retires the one it replaces (same document and thing)."""
+            created_at: str | None = None, history: list | None = None, active: bool = True,
+            uid: str | None = None) -> dict:
+    """Store one correction; an active one retires the ones it replaces (same document and thing,
+    or same review item). A new correction is stamped after every one already here (`_stamp`)."""
     value = fields.get("value")
-    row = {"sha256": sha256, "target": fields["target"], "action": fields["action"], "code": fields.get("code"),
-           "kind": fields.get("kind"), "value_num": None if isinstance(value, str) else value,
+    row = {"uid": uid or uuid.uuid4().hex, "sha256": sha256, "target": fields["target"], "action": fields["action"],
+           "code": fields.get("code"), "kind": fields.get("kind"), "value_num": None if isinstance(value, str) else value,
            "value_text": value if isinstance(value, str) else None,
            "unit": json.dumps(fields["unit"], ensure_ascii=False) if fields.get("unit") else None,
            "old_value": json.dumps(fields.get("old_value"), ensure_ascii=False),
            "item_key": fields.get("item_key"), "note": who.note, "author": who.by,
-           "created_at": created_at or store.now(), "history": json.dumps(history or [], ensure_ascii=False),
-           "active": int(active)}
+           "created_at": created_at, "history": json.dumps(history or [], ensure_ascii=False), "active": int(active)}
 
     def write() -> int:
-        if not active:
-            return conn.execute(f"INSERT INTO corrections ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                                list(row.values())).lastrowid
-        same = {"value": "target = 'value' AND code = ? AND kind = ?", "unit": "target = 'unit'",
-                "review": "target = 'review' AND item_key = ?"}[row["target"]]
-        args = {"value": [row["code"], row["kind"]], "unit": [], "review": [row["item_key"]]}[row["target"]]
-        replaced = [r[0] for r in conn.execute(f"SELECT id FROM corrections WHERE sha256 = ? AND active = 1 AND {same}",
-                                               [sha256, *args])]
-        for old_id in replaced:
-            conn.execute("UPDATE corrections SET active = 0, history = json_insert(history, '$[#]', json(?)) "
-                         "WHERE id = ?", (json.dumps({"event": "replaced", "at": row["created_at"]}), old_id))
-        if row["item_key"]:  # a review item is resolved once: a new answer replaces the old one
-            conn.execute("UPDATE corrections SET active = 0 WHERE sha256 = ? AND item_key = ? AND active = 1",
-                         (sha256, row["item_key"]))
+        row["created_at"] = row["created_at"] or _stamp(conn)
+        if active:
+            same, args = _same_thing(row)
+            for old_id in [r[0] for r in conn.execute(f"SELECT id FROM corrections WHERE active = 1 AND {same}", args)]:
+                conn.execute("UPDATE corrections SET active = 0, history = json_insert(history, '$[#]', json(?)) "
+                             "WHERE id = ?", (json.dumps({"event": "replaced", "at": row["created_at"]}), old_id))
         cursor = conn.execute(f"INSERT INTO corrections ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                               list(row.values()))
         return cursor.lastrowid
@@ -265,11 +323,44 @@ def _insert(conn: sqlite3.Connection, sha256: str, fields: dict, who: Who, in_tr
     return _correction(conn.execute("SELECT * FROM corrections WHERE id = ?", (new_id,)).fetchone())
 
 
+def _same_thing(row: dict) -> tuple[str, list]:
+    """SQL (and its arguments) for the corrections a correction like `row` replaces: those of the
+    same document and the same thing (a value's code and kind, the unit, a review item), and any
+    other answer to the same review item (an item is resolved once: a new answer replaces it)."""
+    same = {"value": "target = 'value' AND code = ? AND kind = ?", "unit": "target = 'unit'",
+            "review": "target = 'review' AND item_key = ?"}[row["target"]]
+    args = {"value": [row["code"], row["kind"]], "unit": [], "review": [row["item_key"]]}[row["target"]]
+    if row["item_key"]:
+        same, args = f"({same} OR item_key = ?)", [*args, row["item_key"]]
+    return f"sha256 = ? AND {same}", [row["sha256"], *args]
+
+
+def _stamp(conn: sqlite3.Connection) -> str:
+    """The time of a new correction: now, to the microsecond, and after every correction already
+    here, even when the clock went back or an imported correction was made on a clock ahead.
+    So a decision made here is always later than those it follows, in every database."""
+    stamp = canonical_time(store.now(precise=True))
+    latest = conn.execute("SELECT max(created_at) FROM corrections").fetchone()[0]
+    if latest and canonical_time(latest) >= stamp:
+        stamp = canonical_time((datetime.fromisoformat(canonical_time(latest)) + timedelta(microseconds=1)).isoformat())
+    return stamp
+
+
+def canonical_time(text: str) -> str:
+    """An ISO 8601 time as stored: UTC to the microsecond (YYYY-MM-DDTHH:MM:SS.ffffff+00:00), so that
+    sorting the text sorts the times. A time without a zone is taken as UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise CorrectionError(f"'{text}' is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
 def _correction(row: sqlite3.Row) -> dict:
-    value = row["value_num"] if row["value_num"] is not None else row["value_text"]
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return {"id": row["id"], "sha256": row["sha256"], "target": row["target"], "action": row["action"],
+    value = _number(row["value_num"], row["value_text"])
+    return {"id": row["id"], "uid": row["uid"], "sha256": row["sha256"], "target": row["target"], "action": row["action"],
             "code": row["code"], "kind": row["kind"], "value": value,
             "unit": json.loads(row["unit"]) if row["unit"] else None, "old_value": json.loads(row["old_value"] or "null"),
             "item_key": row["item_key"], "note": row["note"], "by": row["author"], "at": row["created_at"],
@@ -277,23 +368,24 @@ def _correction(row: sqlite3.Row) -> dict:
 
 
 def history(conn: sqlite3.Connection, sha256: str | None = None, active_only: bool = False) -> list[dict]:
-    """Corrections, oldest first, of one document or of all."""
+    """Corrections in the order they were decided, of one document or of all."""
     sql, args = "SELECT * FROM corrections WHERE 1 = 1", []
     if sha256:
         sql += " AND sha256 = ?"
         args.append(sha256)
     if active_only:
         sql += " AND active = 1"
-    return [_correction(r) for r in conn.execute(sql + " ORDER BY id", args)]
+    return [_correction(r) for r in conn.execute(sql + " ORDER BY created_at, id", args)]
 
 
 # ---- carrying corrections between databases --------------------------------------------------------
-_PORTABLE = ("sha256", "target", "action", "code", "kind", "value", "unit", "old_value", "item_key", "note", "by",
+_PORTABLE = ("uid", "sha256", "target", "action", "code", "kind", "value", "unit", "old_value", "item_key", "note", "by",
              "at", "active", "history")
 
 
 def export_corrections(conn: sqlite3.Connection) -> Iterator[dict]:
-    """A header line, then every correction (replaced ones too, so the history travels)."""
+    """A header line, then every correction in the order they were decided (replaced ones too, so
+    the history travels, and an import can replay them in order)."""
     yield {"schema": SCHEMA, "version": SCHEMA_VERSION}
     for item in history(conn):
         yield {k: item[k] for k in _PORTABLE}
@@ -301,34 +393,37 @@ def export_corrections(conn: sqlite3.Connection) -> Iterator[dict]:
 
 @dataclass
 class ImportReport:
-    applied: int = 0
-    already: int = 0
+    applied: int = 0  # in force for a document of this database
+    already: int = 0  # the same correction (its uid) is here already
+    history: int = 0  # kept in the history only: a later decision on the same thing is in force
     waiting: list[str] = field(default_factory=list)  # sha256 of documents not in this database
 
 
 def import_corrections(conn: sqlite3.Connection, lines: Iterable[str], source: str = "input") -> ImportReport:
-    """Apply corrections exported from another database. Those already here are skipped; those for
-    documents this database does not hold are kept, and applied when the document is imported."""
+    """Apply corrections exported from another database, replaying them in the order they were
+    decided: each is in force unless a later decision on the same thing is (here or earlier in the
+    file). Only the very same corrections are skipped; those for documents this database does not
+    hold are kept, and applied when the document is imported."""
     records = [json.loads(line) for line in lines if line.strip()]
     if not records or records[0].get("schema") != SCHEMA:
         raise CorrectionError(f"{source}: not a corrections file (no '{SCHEMA}' header line)")
-    if records[0].get("version") != SCHEMA_VERSION:
+    if records[0].get("version") not in READABLE_VERSIONS:
         raise CorrectionError(f"{source}: corrections schema version {records[0].get('version')}, "
-                              f"this database reads version {SCHEMA_VERSION}")
+                              f"this database reads versions {', '.join(map(str, READABLE_VERSIONS))}")
     report = ImportReport()
     for record in records[1:]:
+        record = {**record, "at": canonical_time(record["at"])}
         if _present(conn, record):
             report.already += 1
             continue
-        fields = {k: record.get(k) for k in ("target", "action", "code", "kind", "value", "unit", "old_value",
-                                             "item_key")}
         with store.transaction(conn):
-            _insert(conn, record["sha256"], fields, Who(record["by"], record.get("note")), in_transaction=True,
-                    created_at=record["at"], history=record.get("history"), active=record.get("active", True))
+            in_force = _replay(conn, record)
             doc_id = store.document_id(conn, record["sha256"])
             if doc_id is None:
                 report.waiting.append(record["sha256"])
-            elif record.get("active", True):
+            elif not in_force:
+                report.history += 1
+            else:
                 if record["target"] == "unit":
                     store.set_document_unit(conn, doc_id, record["unit"])
                 store.refresh_document(conn, doc_id)
@@ -336,8 +431,37 @@ def import_corrections(conn: sqlite3.Connection, lines: Iterable[str], source: s
     return report
 
 
+def _replay(conn: sqlite3.Connection, record: dict) -> bool:
+    """Store one exported correction as the decision it was; returns whether it is in force here.
+
+    One replaced where it was made stays in the history. One in force there is in force here
+    unless a decision on the same thing made later is in force here (a tie goes to the record:
+    the file is replayed in order)."""
+    fields = {k: record.get(k) for k in ("target", "action", "code", "kind", "value", "unit", "old_value",
+                                         "item_key")}
+    events = list(record.get("history") or [])
+    active = record.get("active", True)
+    if active:
+        same, args = _same_thing({**fields, "sha256": record["sha256"]})
+        later = conn.execute(f"SELECT max(created_at) FROM corrections WHERE active = 1 AND created_at > ? AND {same}",
+                             [record["at"], *args]).fetchone()[0]
+        if later:
+            active = False
+            events.append({"event": "replaced", "at": later, "note": "a later decision was in force where it was imported"})
+    _insert(conn, record["sha256"], fields, Who(record["by"], record.get("note")), in_transaction=True,
+            created_at=record["at"], history=events, active=active, uid=record.get("uid"))
+    return active
+
+
 def _present(conn: sqlite3.Connection, record: dict) -> bool:
-    return conn.execute("SELECT 1 FROM corrections WHERE sha256 = ? AND target = ? AND action = ? AND "
-                        "code IS ? AND kind IS ? AND item_key IS ? AND created_at = ? AND author = ?",
-                        (record["sha256"], record["target"], record["action"], record.get("code"), record.get("kind"),
-                         record.get("item_key"), record["at"], record["by"])).fetchone() is not None
+    """The same correction is here: its uid, or (for corrections made before uids, which each
+    database gave its own) the very same decision: what, which value, by whom and when."""
+    value = record.get("value")
+    unit = json.dumps(record["unit"], ensure_ascii=False) if record.get("unit") else None
+    return conn.execute(
+        "SELECT 1 FROM corrections WHERE uid = ? OR (sha256 = ? AND target = ? AND action = ? AND code IS ? AND "
+        "kind IS ? AND item_key IS ? AND value_num IS ? AND value_text IS ? AND unit IS ? AND created_at = ? AND "
+        "author = ?)",
+        (record.get("uid"), record["sha256"], record["target"], record["action"], record.get("code"),
+         record.get("kind"), record.get("item_key"), None if isinstance(value, str) else value,
+         value if isinstance(value, str) else None, unit, record["at"], record["by"])).fetchone() is not None

@@ -143,7 +143,11 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
             if error is not None:
                 _fail(conn, summary, emit, path, _safe_sha(path), error)
                 continue
-            outcome, _ = store.save(conn, result, path)
+            try:
+                outcome, _ = store.save(conn, result, path)
+            except Exception as exc:  # rolled back: this document only fails, the batch goes on
+                _fail(conn, summary, emit, path, result["source"]["sha256"], _store_failure(exc))
+                continue
             if outcome == "imported":
                 summary.imported += 1
             else:
@@ -192,7 +196,11 @@ def reextract(db_path: str | Path, workers: int | None = None, on_event: Listene
                                                           (todo[path],)).fetchone()[0]:
                 _fail(conn, summary, emit, path, result["source"]["sha256"], "file changed while re-extracting")
                 continue
-            changes = store.replace_extraction(conn, todo[path], result)
+            try:
+                changes = store.replace_extraction(conn, todo[path], result)
+            except Exception as exc:  # rolled back: the stored extraction stays as it was
+                _fail(conn, summary, emit, path, result["source"]["sha256"], _store_failure(exc))
+                continue
             summary.reextracted += 1
             emit("reextracted", path, changes)
         _finish_run(conn, run_id, summary, "done")
@@ -307,6 +315,13 @@ def _safe_sha(path: str) -> str | None:
         return sha256_of(Path(path))
     except OSError:
         return None
+
+
+def _store_failure(exc: Exception) -> str:
+    """One line saying why a document read well could not be stored (its transaction was rolled
+    back, so nothing of it is in the database and the next run tries it again)."""
+    what = str(exc) if isinstance(exc, store.StoreError) else f"{type(exc).__name__}: {exc}"
+    return "not stored: " + " ".join(what.split())[:300]
 
 
 def _fail(conn, summary: ImportSummary, emit: Listener, path: str, sha: str | None, reason: str) -> None:

@@ -33,8 +33,14 @@ def default_db_path() -> Path:
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+def now(precise: bool = False) -> str:
+    """The time in UTC as ISO 8601: to the second, or to the microsecond where `precise` (the
+    order of corrections, which a person can make several of within one second)."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds" if precise else "seconds")
+
+
+class StoreError(Exception):
+    """A document that cannot be stored as it is; str() says why in one line."""
 
 
 def migrations() -> list[tuple[int, Path]]:
@@ -116,14 +122,20 @@ def _statements(script: str) -> list[str]:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (or interrupt)."""
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (or interrupt), a failed COMMIT included.
+
+    SQLite rolls back by itself on some errors (a full disk, I/O); the ROLLBACK is only sent
+    while a transaction is still open, so the error that caused it is the one raised, and the
+    connection is always left ready for the next document.
+    """
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
 def sync_catalogue(conn: sqlite3.Connection, catalogue: Catalogue) -> None:
@@ -193,6 +205,7 @@ def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> l
         for table in ("observations", "activities", "review_items"):
             conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
         meta = result["document"]
+        old_unit = conn.execute("SELECT unit_id FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
         unit_id = _unit_id(conn, meta)
         conn.execute(
             "UPDATE documents SET extracted_at=?, report_type=?, unit_id=?, unit_name=?, unit_level=?, district=?, "
@@ -204,6 +217,7 @@ def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> l
         _insert_children(conn, doc_id, result, item_ids)
         events = reconcile_corrections(conn, doc_id, result["versions"]["extractor"])
         _refresh_pivot(conn, cells | _unit_years(conn, [doc_id]))
+        _drop_empty_units(conn, {old_unit})
         after = _values(conn, doc_id)
         changes = [{"code": code, "kind": kind, "old": before.get((code, kind)), "new": after.get((code, kind))}
                    for code, kind in sorted(set(before) | set(after)) if before.get((code, kind)) != after.get((code, kind))]
@@ -262,12 +276,26 @@ def _document_unit(conn: sqlite3.Connection, doc_id: int) -> dict:
 def set_document_unit(conn: sqlite3.Connection, doc_id: int, unit: dict) -> dict:
     """Give a document the unit a person chose (inside the caller's transaction); returns the old one."""
     old = _document_unit(conn, doc_id)
+    old_unit = conn.execute("SELECT unit_id FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
     cells = _unit_years(conn, [doc_id])
     meta = {k: unit.get(k) for k in _UNIT_FIELDS}
     conn.execute("UPDATE documents SET unit_id = ?, unit_name = ?, unit_level = ?, district = ?, province = ? "
                  "WHERE id = ?", (_unit_id(conn, meta), *(meta[k] for k in _UNIT_FIELDS), doc_id))
     _refresh_pivot(conn, cells | _unit_years(conn, [doc_id]))
+    _drop_empty_units(conn, {old_unit})
     return old
+
+
+def _drop_empty_units(conn: sqlite3.Connection, unit_ids: set[int | None]) -> None:
+    """Remove these units where no document (current or superseded) is theirs any more: a name
+    read wrongly and corrected by a person must not stay listed as a unit with no reports.
+
+    A unit's identity across years is its key (level, name, district, province), not its row id:
+    a document of that unit imported later finds it again by the key, or makes it anew.
+    """
+    for unit_id in unit_ids - {None}:
+        conn.execute("DELETE FROM units WHERE id = ? AND NOT EXISTS (SELECT 1 FROM documents WHERE unit_id = ?)",
+                     (unit_id, unit_id))
 
 
 def refresh_document(conn: sqlite3.Connection, doc_id: int) -> None:
@@ -429,7 +457,7 @@ def _insert_children(conn: sqlite3.Connection, doc_id: int, result: dict, item_i
         [(doc_id, o["code"], o["kind"], o["value"] if not isinstance(o["value"], str) else None,
           o["value"] if isinstance(o["value"], str) else None, o.get("unit"), o.get("label"), o.get("raw_value"),
           o.get("location"), o.get("score"), o.get("method"), o.get("ocr_confidence"))
-         for o in result["indicators"]])
+         for o in _one_per_code(result["indicators"])])
     conn.executemany(
         "INSERT INTO activities (document_id, seq, name, participants, raw_participants, host, partners, location) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -441,6 +469,19 @@ def _insert_children(conn: sqlite3.Connection, doc_id: int, result: dict, item_i
         "category, item_key, context, suggestion, candidates, details, page, box, crop) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [((item_ids or {}).pop(item.get("key"), None), *_review_row(doc_id, item)) for item in items])
+
+
+def _one_per_code(indicators: list[dict]) -> list[dict]:
+    """Each (code, kind) once, as the table holds it. The same reading found twice (a line also
+    read as a sentence) is one value, kept where it was found first; two different readings
+    refuse the document with both, rather than storing either as the answer."""
+    kept: dict[tuple[str, str], dict] = {}
+    for obs in indicators:
+        first = kept.setdefault((obs["code"], obs["kind"]), obs)
+        if first is not obs and first["value"] != obs["value"]:
+            raise StoreError(f"{obs['code']} ({obs['kind']}) read twice with different values: "
+                             f"{first['value']} at {first.get('location')}, {obs['value']} at {obs.get('location')}")
+    return list(kept.values())
 
 
 _REVIEW_FIELDS = {"kind", "category", "label", "raw_value", "location", "reason", "suggestion", "candidates",

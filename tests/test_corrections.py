@@ -96,6 +96,7 @@ def check_in_force(db: str, done: dict) -> None:
     assert any(",correction," in r and "tuanle.thong_tin.bai_bao" in r for r in rows)
     units = json.loads(run("units", "--db", db, "--format", "json").output)
     assert any(u["name"] == "An Phú" and u["province"] == "Hà Nội" for u in units)
+    assert all(u["documents"] for u in units)  # the unit the picked document left is not listed empty
 
 
 def test_corrections_survive_reextraction(resolved):
@@ -182,3 +183,125 @@ def test_review_show_gives_context_and_filters(resolved):
     assert all(i["year"] == 2022 for i in items(db, "--year", "2022", "--all"))
     assert all(i["unit_name"] == "Phước Hưng" for i in items(db, "--unit", "phuoc hung", "--all"))
     assert all(i["path"].endswith(".txt") for i in items(db, "--path", "*.txt", "--all"))
+
+
+LIEM_PHU_2021 = SAMPLES / "BC_TuanLe_HTSD_2021_LiemPhu.docx"
+BAI_BAO = "tuanle.thong_tin.bai_bao"
+
+
+def stop_the_clock(monkeypatch, at: str = "2025-03-01T08:00:00+00:00") -> None:
+    """Every decision from now on is made within the same second (and the same microsecond)."""
+    from extractor import store
+
+    monkeypatch.setattr(store, "now", lambda *args, **kwargs: at)
+
+
+def test_two_corrections_within_one_second_travel_and_the_later_wins_in_both_databases(tmp_path, monkeypatch):
+    db, other = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    for path in (db, other):
+        run("import", LIEM_PHU_2021, "--db", path, "--workers", "1")
+    stop_the_clock(monkeypatch)
+    run("correct", LIEM_PHU_2021, BAI_BAO, "191", "--db", db)
+    run("correct", LIEM_PHU_2021, BAI_BAO, "192", "--db", db)
+    assert pivot(db, BAI_BAO, "Liêm Phú")["2021"] == 192
+    out = tmp_path / "c.jsonl"
+    run("corrections", "export", "--db", db, "-o", out)
+    result = run("corrections", "import", out, "--db", other)
+    assert "applied 1, already present 0, kept in the history 1" in result.output
+    assert pivot(other, BAI_BAO, "Liêm Phú")["2021"] == 192
+    assert "applied 0, already present 2" in run("corrections", "import", out, "--db", other).output
+    # a decision made in the second database after those is later, there and once carried back
+    run("correct", LIEM_PHU_2021, BAI_BAO, "300", "--db", other)
+    back = tmp_path / "back.jsonl"
+    run("corrections", "export", "--db", other, "-o", back)
+    run("corrections", "import", back, "--db", db)
+    run("corrections", "import", out, "--db", other)  # the older ones again: nothing changes
+    assert pivot(db, BAI_BAO, "Liêm Phú")["2021"] == pivot(other, BAI_BAO, "Liêm Phú")["2021"] == 300
+
+
+def test_a_file_of_the_first_format_keeps_both_corrections_of_one_second(tmp_path):
+    """Files exported before corrections had uids: times to the second, no uid. Only the very
+    same correction is skipped, and in file order the later of one second wins."""
+    db = str(tmp_path / "a.db")
+    run("import", LIEM_PHU_2021, "--db", db, "--workers", "1")
+    sha = json.loads(run("sql", "SELECT sha256 FROM documents", "--db", db, "--format", "json").output)[0]["sha256"]
+    record = {"sha256": sha, "target": "value", "action": "set", "code": BAI_BAO, "kind": "actual",
+              "unit": None, "old_value": 4, "item_key": None, "note": None, "by": "a", "at": "2025-03-01T08:00:00+00:00",
+              "history": []}
+    lines = [{"schema": "xhht-corrections", "version": 1},
+             {**record, "value": 191, "active": False, "history": [{"event": "replaced"}]},
+             {**record, "value": 192, "active": True}]
+    old = tmp_path / "v1.jsonl"
+    old.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert "applied 1, already present 0, kept in the history 1" in run("corrections", "import", old, "--db", db).output
+    assert pivot(db, BAI_BAO, "Liêm Phú")["2021"] == 192
+    assert "applied 0, already present 2" in run("corrections", "import", old, "--db", db).output
+
+
+def test_two_decisions_on_one_review_item_within_one_second_the_second_wins(tmp_path, monkeypatch):
+    db = str(tmp_path / "q.db")
+    run("import", SAMPLES / QUEUE_SAMPLE, "--db", db, "--workers", "1")
+    item = one(items(db), "unclear_value")
+    code = item["suggestion"]["code"]
+    stop_the_clock(monkeypatch)
+    run("review", "set", item["id"], "--value", "1.300", "--db", db)
+    run("review", "set", item["id"], "--value", "1.400", "--db", db)  # a double submission, changed mind
+    assert json.loads(run("review", "show", item["id"], "--db", db).output)["resolution"]["value"] == 1400
+    assert pivot(db, code, item["unit_name"])[str(item["year"])] == 1400
+    kept = json.loads(run("sql", "SELECT value_num, active FROM corrections ORDER BY created_at", "--db", db,
+                          "--format", "json").output)
+    assert kept == [{"value_num": 1300, "active": 0}, {"value_num": 1400, "active": 1}]  # the history keeps both
+
+
+def stored_values(db) -> dict:
+    rows = json.loads(run("sql", "SELECT code, kind, COALESCE(value_num, value_text) AS v FROM observations", "--db",
+                          db, "--format", "json").output)
+    return {(r["code"], r["kind"]): r["v"] for r in rows}
+
+
+def test_accepting_over_another_stored_value_needs_replace(tmp_path):
+    db = str(tmp_path / "a.db")
+    run("import", SAMPLES / "BC_TuanLe_HTSD_2022_LiemPhu.docx", "--db", db, "--workers", "1")
+    stored = stored_values(db)
+    item = next(i for i in items(db) if (i["suggestion"] or {}).get("value") is not None
+                and stored.get((i["suggestion"]["code"], "actual")) not in (None, i["suggestion"]["value"]))
+    code, suggested = item["suggestion"]["code"], item["suggestion"]["value"]
+    before = pivot(db, code, "Liêm Phú")["2022"]
+    for args in (["accept", item["id"]], ["set", item["id"], "--value", suggested],
+                 ["set", item["id"], "--value", suggested, "--code", code]):
+        result = run("review", *args, "--db", db, ok=False)
+        assert result.exit_code == 1 and f"already holds {before}" in result.output and "--replace" in result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert pivot(db, code, "Liêm Phú")["2022"] == before
+    assert items(db, "--all")[0]["status"] == "open"
+    run("review", "accept", item["id"], "--replace", "--db", db)
+    assert pivot(db, code, "Liêm Phú")["2022"] == suggested
+    run("review", "set", item["id"], "--value", suggested + 1, "--db", db)  # the same item again: no --replace
+    assert pivot(db, code, "Liêm Phú")["2022"] == suggested + 1
+
+
+def test_a_code_of_another_report_type_needs_force(tmp_path):
+    db, doc = str(tmp_path / "a.db"), SAMPLES / "BC_TuanLe_HTSD_2022_LiemPhu.docx"
+    run("import", doc, "--db", db, "--workers", "1")
+    catalogue = json.loads(run("indicators", "--db", db, "--format", "json").output)
+    foreign = next(i["code"] for i in catalogue if i["report_type"] != "tuanle" and i["unit"] == "người")
+    item = items(db)[0]
+    for args in (["correct", doc, foreign, "5"], ["review", "set", item["id"], "--value", "5", "--code", foreign]):
+        result = run(*args, "--db", db, ok=False)
+        assert result.exit_code == 1 and "is a tuanle report: add --force" in result.output, result.output
+    assert run("sql", "SELECT COUNT(*) AS n FROM corrections", "--db", db, "--format", "json").output.count('"n": 0')
+    run("correct", doc, foreign, "5", "--force", "--db", db)
+    corrections = json.loads(run("sql", "SELECT code FROM corrections", "--db", db, "--format", "json").output)
+    assert corrections == [{"code": foreign}]
+
+
+def test_corrections_wait_in_a_database_that_does_not_exist_yet(tmp_path):
+    db = str(tmp_path / "a.db")
+    run("import", LIEM_PHU_2021, "--db", db, "--workers", "1")
+    run("correct", LIEM_PHU_2021, BAI_BAO, "7", "--db", db)
+    out = tmp_path / "c.jsonl"
+    run("corrections", "export", "--db", db, "-o", out)
+    fresh = str(tmp_path / "new" / "fresh.db")
+    assert "kept for 1 document(s)" in run("corrections", "import", out, "--db", fresh).output
+    run("import", LIEM_PHU_2021, "--db", fresh, "--workers", "1")
+    assert pivot(fresh, BAI_BAO, "Liêm Phú")["2021"] == 7

@@ -365,3 +365,121 @@ def test_a_report_added_to_a_unit_year_takes_the_pivot_only_if_issued_later(tmp_
     store.rebuild_pivot(conn)
     assert sorted(tuple(r) for r in conn.execute("SELECT * FROM pivot_values")) == kept
     assert _pivot_rows(conn) == rows
+
+
+def _fail_storing(monkeypatch, victim: str) -> None:
+    """Make storing the document read from `victim` fail once its rows are written, as a
+    duplicate (code, kind) did in store._insert_children."""
+    real = store._insert_children
+
+    def insert_then_fail(conn, doc_id, result, item_ids=None):
+        real(conn, doc_id, result, item_ids)
+        if result["source"]["path"] == victim:
+            raise sqlite3.IntegrityError("UNIQUE constraint failed: observations.document_id, observations.code")
+
+    monkeypatch.setattr(store, "_insert_children", insert_then_fail)
+
+
+def _orphans(db) -> dict:
+    """Rows that belong to no stored document (what a half-written document would leave)."""
+    conn = sqlite3.connect(db)
+    out = {table: conn.execute(f"SELECT COUNT(*) FROM {table} WHERE document_id NOT IN (SELECT id FROM documents)"
+                               ).fetchone()[0]
+           for table in ("observations", "activities", "review_items", "document_paths", "pivot_values")}
+    out["units"] = conn.execute("SELECT COUNT(*) FROM units WHERE id NOT IN (SELECT unit_id FROM documents "
+                                "WHERE unit_id IS NOT NULL)").fetchone()[0]
+    conn.close()
+    return out
+
+
+def test_a_document_that_cannot_be_stored_fails_alone_and_the_batch_goes_on(folder, tmp_path, monkeypatch):
+    from extractor.extract import sha256_of
+
+    reference = tmp_path / "reference.db"
+    import_paths(reference, [folder], workers=1)
+    victim = folder / "BC_DeAn1373_BachThong_2023.docx"
+    key = str(victim.resolve())
+    _fail_storing(monkeypatch, key)
+    db = tmp_path / "a.db"
+    summary = import_paths(db, [folder], workers=2)
+    assert summary.imported == len(SMALL) - 1 and [p for p, _ in summary.failed] == [key]
+    reason = summary.failed[0][1]
+    assert "IntegrityError" in reason and "\n" not in reason
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT COUNT(*) FROM documents WHERE sha256 = ?", (sha256_of(victim),)).fetchone()[0] == 0
+    assert set(_orphans(db).values()) == {0}
+    assert conn.execute("SELECT path, error FROM import_errors").fetchall() == [(key, reason)]
+    again = import_paths(db, [folder], workers=1)  # the same command again goes past that file
+    assert (again.unchanged, len(again.failed)) == (len(SMALL) - 1, 1)
+    assert conn.execute("SELECT attempts FROM import_errors").fetchone()[0] == 2
+    monkeypatch.undo()  # the cause is gone: the next run stores it, as if nothing had failed
+    assert import_paths(db, [folder], workers=1).imported == 1
+    assert conn.execute("SELECT COUNT(*) FROM import_errors").fetchone()[0] == 0
+    assert snapshot(db) == snapshot(reference)
+
+
+def test_a_reextraction_that_cannot_be_stored_keeps_the_document_as_it_was(folder, tmp_path, monkeypatch):
+    db = tmp_path / "a.db"
+    import_paths(db, [folder], workers=1)
+    before = snapshot(db)
+    victim = str((folder / "TongKet_XDXHHT_BacHa_2017.docx").resolve())
+    _fail_storing(monkeypatch, victim)
+    summary = reextract(db, workers=1, force=True)
+    assert summary.reextracted == len(SMALL) - 1 and [p for p, _ in summary.failed] == [victim]
+    assert snapshot(db) == before and set(_orphans(db).values()) == {0}
+
+
+def test_one_reading_found_twice_is_stored_once_and_two_readings_refuse_the_document(tmp_path):
+    from extractor.extract import extract_file
+
+    result = extract_file(sample("BC ket qua TLHTSD ChanSon 2021.docx"), with_text=True)
+    first = result["indicators"][0]
+    result["indicators"].append({**first, "location": f"{first['location']}, at 33", "method": "prose"})
+    conn = store.connect(tmp_path / "a.db")
+    outcome, doc_id = store.save(conn, result, "a.docx")
+    stored = conn.execute("SELECT value_num, value_text, location FROM observations WHERE document_id = ? AND code = ? "
+                          "AND kind = ?", (doc_id, first["code"], first["kind"])).fetchall()
+    assert outcome == "imported" and [r[2] for r in stored] == [first["location"]]
+    result["source"] = {**result["source"], "sha256": "0" * 64}
+    result["indicators"][-1]["value"] = 999999
+    with pytest.raises(store.StoreError, match=f"{first['code']} .* 999999 at {first['location']}, at 33"):
+        store.save(conn, result, "b.docx")
+    assert store.document_id(conn, "0" * 64) is None and not conn.in_transaction
+
+
+def test_corrections_of_a_schema_4_archive_are_all_kept_on_upgrade(tmp_path, monkeypatch):
+    """An archive made before corrections had uids: its corrections (two of one value within one
+    second among them, as that schema allowed) all survive the upgrade, in the same order and
+    state, and a correction made after them is later than all of them. A unit an earlier pick
+    left with no document is removed."""
+    from extractor.corrections import Who, correct, history
+    from extractor.query import compare
+
+    db = tmp_path / "old.db"
+    every = store.migrations()
+    monkeypatch.setattr(store, "migrations", lambda: [m for m in every if m[0] <= 4])
+    import_paths(db, [sample("BC_TuanLe_HTSD_2021_LiemPhu.docx")], workers=1)
+    conn = store.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    sha = conn.execute("SELECT sha256 FROM documents").fetchone()[0]
+    code = "tuanle.thong_tin.bai_bao"
+    old = [(sha, "value", "set", code, "actual", 191, None, None, "a", "2025-03-01T08:00:00+00:00", 0),
+           (sha, "value", "set", code, "actual", 192, None, None, "a", "2025-03-01T08:00:00+00:00", 1),
+           (sha, "review", "reject", None, None, None, None, "k1", "b", "2025-03-01T08:00:01+00:00", 1)]
+    conn.executemany("INSERT INTO corrections (sha256, target, action, code, kind, value_num, value_text, item_key, "
+                     "author, created_at, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", old)
+    conn.execute("INSERT INTO units (key, name) VALUES ('xa|an phu||', 'An Phú')")  # left empty by a pick
+    store.rebuild_pivot(conn)
+    conn.close()
+    monkeypatch.undo()
+
+    conn = store.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.migrations()[-1][0]
+    kept = history(conn)
+    assert [(c["value"], c["item_key"], c["active"]) for c in kept] == [(191, None, False), (192, None, True),
+                                                                         (None, "k1", True)]
+    assert len({c["uid"] for c in kept}) == 3 and kept[0]["at"] == "2025-03-01T08:00:00.000000+00:00"
+    assert compare(conn, code).rows[0][1][2021, "actual"] == 192
+    assert conn.execute("SELECT COUNT(*) FROM units").fetchone()[0] == 1
+    made = correct(conn, sha, code, "193", Who("c"))
+    assert made["at"] > kept[-1]["at"] and compare(conn, code).rows[0][1][2021, "actual"] == 193
