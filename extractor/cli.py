@@ -10,12 +10,22 @@ from pathlib import Path
 import click
 
 from extractor import __version__
+from extractor.i18n import LANGUAGES, _, ngettext
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xhht")
-def main() -> None:
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="language of messages and tables (default: $XHHT_LANG, else the locale; Vietnamese "
+                   "unless the locale is English)")
+@click.pass_context
+def main(ctx: click.Context, lang: str | None) -> None:
     """xhht-extractor: Vietnamese learning-society reports into one comparable database."""
+    from extractor.i18n import set_language
+
+    if lang:
+        set_language(lang)
+        ctx.call_on_close(lambda: set_language(None))
 
 
 @main.command()
@@ -39,7 +49,7 @@ def extract(paths: tuple[str, ...], fmt: str, output) -> None:
             result = extract_file(path)
         except ReadError as exc:
             failed += 1
-            click.echo(f"error: {path}: {exc}", err=True)
+            click.echo(_("error: {path}: {reason}").format(path=path, reason=exc), err=True)
             continue
         if fmt == "json":
             output.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
@@ -50,7 +60,7 @@ def extract(paths: tuple[str, ...], fmt: str, output) -> None:
 
             output.write(summary(result) + "\n")
     if not files:
-        click.echo("error: no supported files (.docx .pdf .txt .doc) under the given paths", err=True)
+        click.echo(_("error: no supported files (.docx .pdf .txt .doc) under the given paths"), err=True)
         sys.exit(2)
     if failed:
         sys.exit(1)
@@ -73,7 +83,7 @@ def _readonly(db: str | None):
     try:
         return connect(path, readonly=True)
     except FileNotFoundError:
-        raise click.ClickException(f"no database at {path}; run `xhht import FOLDER` first") from None
+        raise click.ClickException(_("no database at {path}; run `xhht import FOLDER` first").format(path=path)) from None
 
 
 @main.command("import")
@@ -98,7 +108,7 @@ def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextra
     from extractor.progress import ProgressReporter
 
     if not paths and not reextract:
-        raise click.UsageError("give files or folders to import (or --reextract)")
+        raise click.UsageError(_("give files or folders to import (or --reextract)"))
     target = _db(db)
     reporter = ProgressReporter()
     remote = Cluster(cluster, cluster_files) if cluster else None
@@ -109,7 +119,7 @@ def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextra
             else:
                 summary = import_paths(target, paths, workers, reporter.event, cluster=remote)
     except KeyboardInterrupt:
-        click.echo("interrupted: what was stored is complete; run the same command again to finish", err=True)
+        click.echo(_("interrupted: what was stored is complete; run the same command again to finish"), err=True)
         sys.exit(130)
     except (RuntimeError, OSError) as exc:
         if not remote:
@@ -142,16 +152,30 @@ def compare(code: str, db: str | None, unit, district, province, year_from, year
     except QueryError as exc:
         raise click.ClickException(str(exc)) from None
     if not pivot.rows:
-        raise click.ClickException(f"no values of {code} for the units and years asked")
+        raise click.ClickException(_("no values of {code} for the units and years asked").format(code=code))
     title = f"{pivot.label} ({pivot.code}{', ' + pivot.unit if pivot.unit else ''})"
     try:
-        text = out.render(pivot.header(), pivot.table(), fmt, output, title)
+        text = out.render(pivot.header(translated=fmt in ("table", "xlsx")), pivot.table(), fmt, output, title,
+                          pivot.unit, localized=True)
         if plot_file:
             out.plot(pivot, plot_file)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     if text is not None:
         click.echo(text, nl=False)
+
+
+def _shown(columns: list[str], rows: list[list], fmt: str) -> tuple[list[str], list[list]]:
+    """A table for people (fmt "table"): column names and codes in the interface's language;
+    CSV and JSON keep the codes and column names that programs read."""
+    if fmt != "table":
+        return columns, rows
+    from extractor import i18n
+
+    shown = {"report_type": i18n.report_type_name, "status": i18n.status_name, "category": i18n.category_name,
+             "reason": i18n.reason, "location": i18n.location}
+    rows = [[shown[c](v) if c in shown else v for c, v in zip(columns, row, strict=True)] for row in rows]
+    return [i18n.column_name(c) for c in columns], rows
 
 
 @main.command()
@@ -164,7 +188,7 @@ def indicators(db: str | None, fmt: str) -> None:
 
     rows = list_indicators(_readonly(db))
     columns = ["code", "report_type", "label", "unit", "observations"]
-    click.echo(out.render(columns, [[r[c] for c in columns] for r in rows], fmt), nl=False)
+    click.echo(out.render(*_shown(columns, [[r[c] for c in columns] for r in rows], fmt), fmt), nl=False)
 
 
 @main.command()
@@ -177,7 +201,7 @@ def units(db: str | None, fmt: str) -> None:
 
     rows = list_units(_readonly(db))
     columns = ["level", "name", "district", "province", "merged_into", "documents", "years"]
-    click.echo(out.render(columns, [[r[c] for c in columns] for r in rows], fmt), nl=False)
+    click.echo(out.render(*_shown(columns, [[r[c] for c in columns] for r in rows], fmt), fmt), nl=False)
 
 
 @main.command()
@@ -197,6 +221,8 @@ def export(db: str | None, fmt: str, output) -> None:
             output.write(json.dumps(doc, ensure_ascii=False) + "\n")
         return
     writer = None
+    if output.name not in ("-", "<stdout>"):
+        output.write("\ufeff")  # a CSV file starts with a BOM so that Excel reads it as UTF-8
     for row in observation_rows(conn):
         if writer is None:
             writer = csv.DictWriter(output, fieldnames=list(row))
@@ -225,7 +251,7 @@ def _writable(db: str | None):
 
     path = _db(db)
     if not Path(path).exists():
-        raise click.ClickException(f"no database at {path}; run `xhht import FOLDER` first")
+        raise click.ClickException(_("no database at {path}; run `xhht import FOLDER` first").format(path=path))
     return connect(path)
 
 
@@ -290,9 +316,10 @@ def review_list(db, kind, unit, year, path_glob, open_only, fmt) -> None:
         _print_json(items)
         return
     columns = ["id", "status", "category", "unit_name", "year", "location", "label", "raw_value", "reason"]
-    rows = [[i[c] if c != "reason" else i[c][:70] for c in columns] for i in items]
+    columns, rows = _shown(columns, [[i[c] for c in columns] for i in items], "table")
+    rows = [[*row[:-1], row[-1][:70]] for row in rows]
     click.echo(out.render(columns, rows, "table"), nl=False)
-    click.echo(f"{len(items)} item(s)", err=True)
+    click.echo(ngettext("{n} item", "{n} items", len(items)).format(n=len(items)), err=True)
 
 
 @review.command("show")
@@ -309,7 +336,7 @@ def review_show(item_id: int, db, image) -> None:
         if image:
             data = crop_of(conn, item_id)
             if data is None:
-                raise click.ClickException(f"review item {item_id} has no scanned region to crop")
+                raise click.ClickException(_("review item {id} has no scanned region to crop").format(id=item_id))
             Path(image).write_bytes(data)
     _print_json(item)
 
@@ -386,7 +413,7 @@ def correct(document: str, code: str, value: str | None, kind: str, delete: bool
     from extractor.corrections import resolve_document
 
     if value is None and not delete:
-        raise click.UsageError("give the VALUE, or --delete")
+        raise click.UsageError(_("give the VALUE, or --delete"))
     conn = _writable(db)
     with _corrections_errors():
         _print_json(run_correct(conn, resolve_document(conn, document), code, value, _who(by, note), kind, delete,
@@ -421,9 +448,10 @@ def corrections_import(file, db) -> None:
 
     with _corrections_errors():
         report = import_corrections(connect(_db(db)), file, file.name)
-    click.echo(f"applied {report.applied}, already present {report.already}, "
-               f"kept in the history {report.history} (a later decision is in force), "
-               f"kept for {len(set(report.waiting))} document(s) not in this database", err=True)
+    click.echo(_("applied {applied}, already present {already}, kept in the history {history} (a later decision "
+                 "is in force), kept for {waiting} document(s) not in this database").format(
+        applied=report.applied, already=report.already, history=report.history,
+        waiting=len(set(report.waiting))), err=True)
 
 
 @main.command()
@@ -447,9 +475,10 @@ def serve(db: str | None, port: int, host: str, review: bool) -> None:
     except RuntimeError as exc:
         sock.close()
         raise click.ClickException(str(exc)) from None
-    mode = "with the review pages" if review else "read-only"
+    mode = _("with the review pages") if review else _("read-only")
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"serving {path} {mode} at http://{shown}:{sock.getsockname()[1]}/ (Ctrl-C to stop)", err=True)
+    click.echo(_("serving {path} {mode} at {url} (Ctrl-C to stop)").format(
+        path=path, mode=mode, url=f"http://{shown}:{sock.getsockname()[1]}/"), err=True)
     run(app, sock)
 
 

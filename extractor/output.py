@@ -7,19 +7,25 @@ import io
 import json
 from pathlib import Path
 
+from extractor.i18n import _, kind_name, number
 from extractor.query import Pivot
 
 FORMATS = ("table", "csv", "xlsx", "json")
 
 
 def render(columns: list[str], rows: list[list], fmt: str, output: str | Path | None = None,
-           title: str | None = None) -> str | None:
-    """Write rows in `fmt` to `output` (a file) or return the text to print (xlsx needs a file)."""
+           title: str | None = None, unit: str | None = None, localized: bool = False) -> str | None:
+    """Write rows in `fmt` to `output` (a file) or return the text to print (xlsx needs a file).
+
+    Whole numbers are written as integers everywhere (3, not 3.0). CSV and JSON stay
+    machine-readable (4000000, 57.4); the terminal table and Excel show numbers the way the
+    interface's language writes them — the table only when the cells are values (`localized`,
+    never ids or years); `unit` "%" adds the percent sign in Excel."""
     rows = [[int(v) if isinstance(v, float) and v.is_integer() else v for v in row] for row in rows]
     if fmt == "xlsx":
         if not output:
-            raise ValueError("xlsx needs --output FILE")
-        _xlsx(columns, rows, Path(output), title)
+            raise ValueError(_("xlsx needs --output FILE"))
+        _xlsx(columns, rows, Path(output), title, unit)
         return None
     if fmt == "csv":
         buffer = io.StringIO()
@@ -30,16 +36,16 @@ def render(columns: list[str], rows: list[list], fmt: str, output: str | Path | 
     elif fmt == "json":
         text = json.dumps([dict(zip(columns, row, strict=True)) for row in rows], ensure_ascii=False, indent=1) + "\n"
     elif fmt == "table":
-        text = _table(columns, rows, title)
+        text = _table(columns, rows, title, localized)
     else:
         raise ValueError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})")
-    if output:
+    if output:  # a CSV file starts with a BOM so that Excel reads it as UTF-8 (Vietnamese intact)
         Path(output).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
         return None
     return text
 
 
-def _table(columns: list[str], rows: list[list], title: str | None) -> str:
+def _table(columns: list[str], rows: list[list], title: str | None, localized: bool = False) -> str:
     from rich.console import Console
     from rich.table import Table
 
@@ -47,20 +53,33 @@ def _table(columns: list[str], rows: list[list], title: str | None) -> str:
     for k, column in enumerate(columns):
         table.add_column(column, justify="left" if k == 0 else "right")
     for row in rows:
-        table.add_row(*["" if v is None else _fmt(v) for v in row])
+        table.add_row(*["" if v is None else _fmt(v, localized and k > 0) for k, v in enumerate(row)])
     console = Console(file=io.StringIO(), width=200, record=True)
     console.print(table)
     return console.export_text()
 
 
-def _fmt(value) -> str:
-    """A cell as a person reads it: 44.0 as 44, years and ids without thousands separators."""
+def _fmt(value, localized: bool = False) -> str:
+    """A cell as a person reads it: 44.0 as 44; with `localized` (values, not ids or years) the
+    number as the interface's language writes it (4.000.000 and 57,4 in Vietnamese)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if localized:
+        return number(value)
     if isinstance(value, float):
         return f"{value:.2f}".rstrip("0").rstrip(".") if not value.is_integer() else str(int(value))
     return str(value)
 
 
-def _xlsx(columns: list[str], rows: list[list], path: Path, title: str | None) -> None:
+def excel_format(value: int | float, unit: str | None = None) -> str:
+    """The Excel number format of a numeric cell: grouped thousands, decimals only when there are
+    some. Excel draws the separators of the reader's locale (4.000.000 and 57,4 % in Vietnamese)
+    while the cell stays a number that sums and sorts."""
+    code = "#,##0" if isinstance(value, int) else "#,##0.0#"
+    return code + ' "%"' if unit == "%" else code
+
+
+def _xlsx(columns: list[str], rows: list[list], path: Path, title: str | None, unit: str | None = None) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -75,7 +94,9 @@ def _xlsx(columns: list[str], rows: list[list], path: Path, title: str | None) -
         sheet.cell(row=start, column=k, value=column).font = Font(bold=True)
     for r, row in enumerate(rows, start + 1):
         for k, value in enumerate(row, 1):
-            sheet.cell(row=r, column=k, value=value)
+            cell = sheet.cell(row=r, column=k, value=value)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                cell.number_format = excel_format(value, unit)
     sheet.freeze_panes = sheet.cell(row=start + 1, column=2)
     sheet.column_dimensions["A"].width = 40
     book.save(path)
@@ -97,16 +118,16 @@ def plot(pivot: Pivot, path: str | Path, width_px: int = 1200, height_px: int = 
             points = [(y, v) for y, v in points if isinstance(v, int | float)]
             if not points:
                 continue
-            label = name if kind == "actual" else f"{name} (chỉ tiêu)"
+            label = name if kind == "actual" else f"{name} ({kind_name(kind)})"
             ax.plot([p[0] for p in points], [p[1] for p in points], marker="o",
                     linestyle="--" if kind == "target" else "-", label=label)
             drawn += 1
     if not drawn:
         plt.close(fig)
-        raise ValueError(f"no numeric values of {pivot.code} to plot")
+        raise ValueError(_("no numeric values of {code} to plot").format(code=pivot.code))
     ax.set_title(f"{pivot.label} ({pivot.code})", fontsize=11)
-    ax.set_xlabel("Năm")
-    ax.set_ylabel(pivot.unit or "giá trị")
+    ax.set_xlabel(_("Year"))
+    ax.set_ylabel(pivot.unit or _("value"))
     ax.set_xticks(pivot.years)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, loc="best")

@@ -9,6 +9,8 @@ import time
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from extractor.i18n import _
+
 
 class ProgressReporter:
     """Receives the importer's events (see importer.Listener) and shows them."""
@@ -27,8 +29,9 @@ class ProgressReporter:
     def __enter__(self) -> ProgressReporter:
         if self.live:
             self.progress = Progress(
-                TextColumn("[bold]nhập/import"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]:.1f} tệp/s"), TextColumn("lỗi/failed: {task.fields[failed]}"),
+                TextColumn("[bold]" + _("import")), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]:.1f} " + _("files/s")),
+                TextColumn(_("failed") + ": {task.fields[failed]}"),
                 TimeRemainingColumn(), console=self.console, transient=True)
             self.progress.__enter__()
             self.task = self.progress.add_task("import", total=None, rate=0.0, failed=0)
@@ -44,7 +47,7 @@ class ProgressReporter:
             if self.progress:
                 self.progress.update(self.task, total=self.total)
             else:
-                self._log(f"{self.total} files to import")
+                self._log(_("{n} files to import").format(n=self.total))
             return
         if kind == "skipped":
             return
@@ -54,7 +57,8 @@ class ProgressReporter:
         if self.progress:
             self.progress.update(self.task, completed=self.done, rate=rate, failed=self.failed)
             if kind == "failed":
-                self.progress.console.print(f"[red]error[/red]: {path}: {detail}", markup=True, highlight=False)
+                self.progress.console.print("[red]" + _("error") + f"[/red]: {path}: {detail}", markup=True,
+                                            highlight=False)
         else:
             reason = f": {detail}" if kind == "failed" else ""
             self._log(f"[{self.done}/{self.total}] {kind} {path}{reason}")
@@ -64,10 +68,12 @@ class ProgressReporter:
 
     def closing(self, summary, db: str) -> str:
         elapsed = time.perf_counter() - self.started
-        lines = [f"{db}: imported {summary.imported}, unchanged {summary.unchanged}, "
-                 f"re-extracted {summary.reextracted}, skipped {len(summary.skipped)}, failed {len(summary.failed)} "
-                 f"({elapsed:.1f}s)"]
+        lines = [_("{db}: imported {imported}, unchanged {unchanged}, re-extracted {reextracted}, skipped {skipped}, "
+                   "failed {failed} ({seconds}s)").format(
+            db=db, imported=summary.imported, unchanged=summary.unchanged, reextracted=summary.reextracted,
+            skipped=len(summary.skipped), failed=len(summary.failed), seconds=f"{elapsed:.1f}")]
         if summary.skipped:
-            lines.append(f"skipped (not a supported type): {len(summary.skipped)} files, e.g. {summary.skipped[0]}")
-        lines += [f"failed: {path}: {reason}" for path, reason in summary.failed]
+            lines.append(_("skipped (not a supported type): {n} files, e.g. {path}").format(
+                n=len(summary.skipped), path=summary.skipped[0]))
+        lines += [_("failed: {path}: {reason}").format(path=path, reason=reason) for path, reason in summary.failed]
         return "\n".join(lines)

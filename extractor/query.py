@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import process
 
+from extractor.i18n import _, kind_name
 from extractor.normalize import words
 
 
@@ -35,11 +36,16 @@ class Pivot:
     unit_ids: list[int] = field(default_factory=list)  # aligned with rows
     sources: list[dict[tuple[int, str], int]] = field(default_factory=list)  # document id of each cell
 
-    def header(self) -> list[str]:
+    def header(self, translated: bool = False) -> list[str]:
+        """The column names: stable Vietnamese ones for CSV and JSON (programs key on them), or,
+        `translated`, in the interface's language for tables, Excel and pages."""
         names = {"target": "chỉ tiêu", "actual": "kết quả"}
+        first = "Đơn vị"
+        if translated:
+            names, first = {k: kind_name(k) for k in names}, _("Unit")
         if self.kinds == ["actual"]:
-            return ["Đơn vị", *[str(y) for y in self.years]]
-        return ["Đơn vị", *[f"{y} {names[k]}" for y in self.years for k in self.kinds]]
+            return [first, *[str(y) for y in self.years]]
+        return [first, *[f"{y} {names[k]}" for y in self.years for k in self.kinds]]
 
     def table(self) -> list[list[object]]:
         return [[name, *[values.get((y, k)) for y in self.years for k in self.kinds]] for name, values in self.rows]
@@ -193,11 +199,16 @@ def _corrections_of(conn: sqlite3.Connection, sha256: str) -> dict:
 
 
 def observation_rows(conn: sqlite3.Connection) -> Iterator[dict]:
-    """One flat row per current observation, with its unit, period and provenance (CSV export)."""
+    """One flat row per current observation, with its unit, period and provenance (CSV export);
+    counts written as integers (3, not 3.0)."""
     sql = ("SELECT v.*, (SELECT path FROM document_paths p WHERE p.document_id = v.document_id "
            "ORDER BY last_seen DESC LIMIT 1) AS path FROM indicator_values v ORDER BY v.document_id, v.code, v.kind")
     for row in conn.execute(sql):
-        yield dict(row)
+        out = dict(row)
+        for column in ("value", "extracted_value"):
+            if column in out:
+                out[column] = plain_value(out[column], out.get("unit"))
+        yield out
 
 
 def _observation(row: sqlite3.Row) -> dict:

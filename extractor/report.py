@@ -7,6 +7,9 @@ from io import StringIO
 from rich.console import Console
 from rich.table import Table
 
+from extractor import i18n
+from extractor.i18n import _, ngettext
+
 
 def summary(result: dict) -> str:
     """Metadata, then a table of values with where each came from, then what went to review."""
@@ -16,32 +19,41 @@ def summary(result: dict) -> str:
     console.print(f"[b]{source['path']}[/b]  ({source['format']}, sha256 {source['sha256'][:12]})")
     unit = " ".join(x for x in (doc.get("unit_level"), doc.get("unit_name")) if x) or "?"
     where = ", ".join(x for x in (doc.get("district"), doc.get("province")) if x)
-    console.print(f"type: {doc['report_type']}   unit: {unit}" + (f" ({where})" if where else "")
-                  + f"   period: {doc.get('period')}   issued: {doc.get('issued_date')}   number: {doc.get('doc_number')}")
+    kind = f"{i18n.report_type_name(doc['report_type'])} ({doc['report_type']})"
+    console.print(_("type: {type}   unit: {unit}").format(type=kind, unit=unit) + (f" ({where})" if where else "")
+                  + _("   period: {period}   issued: {issued}   number: {number}").format(
+                      period=doc.get("period"), issued=doc.get("issued_date"), number=doc.get("doc_number")))
     notes = result.get("reader", {}).get("notes") or []
     if notes:
-        console.print("reader: " + "; ".join(notes))
+        console.print(_("reader: ") + "; ".join(notes))
     if result["indicators"]:
-        table = Table(title=f"{len(result['indicators'])} indicator values", show_lines=False)
-        for column in ("code", "kind", "value", "unit", "label", "location", "score"):
+        count = len(result["indicators"])
+        table = Table(title=ngettext("{n} indicator value", "{n} indicator values", count).format(n=count),
+                      show_lines=False)
+        for column in (_("code"), _("kind"), _("value"), _("unit"), _("label"), _("location"), _("score")):
             table.add_column(column, overflow="fold")
         for ind in result["indicators"]:
-            table.add_row(ind["code"], ind["kind"], str(ind["value"]), ind["unit"], ind["label"][:50],
-                          ind["location"], f"{ind['score']:.0f}")
+            table.add_row(ind["code"], i18n.kind_name(ind["kind"]), i18n.number(ind["value"]), ind["unit"],
+                          ind["label"][:50], i18n.location(ind["location"]), f"{ind['score']:.0f}")
         console.print(table)
     if result["activities"]:
-        table = Table(title=f"{len(result['activities'])} activities")
-        for column in ("name", "participants", "host", "partners", "location"):
+        count = len(result["activities"])
+        table = Table(title=ngettext("{n} activity", "{n} activities", count).format(n=count))
+        for column in (_("name"), _("participants"), _("host"), _("partners"), _("location")):
             table.add_column(column, overflow="fold")
         for act in result["activities"]:
-            table.add_row(act["name"][:60], str(act["participants"] if act["participants"] is not None else ""),
-                          act["host"] or "", act["partners"] or "", act["location"])
+            table.add_row(act["name"][:60], i18n.number(act["participants"]), act["host"] or "",
+                          act["partners"] or "", i18n.location(act["location"]))
         console.print(table)
     if result["unmatched"] or result["warnings"]:
-        console.print(f"[b]for review[/b]: {len(result['unmatched'])} labels, {len(result['warnings'])} warnings")
+        labels, warnings = len(result["unmatched"]), len(result["warnings"])
+        console.print("[b]" + _("for review") + "[/b]: " + ngettext("{n} label", "{n} labels", labels).format(n=labels)
+                      + ", " + ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings))
         for item in result["unmatched"]:
-            best = f" (closest: {item['best']} {item.get('score', '')})" if item.get("best") else ""
-            console.print(f"  - {item['location']}: '{item['label'][:70]}' = '{item['raw_value'][:30]}': {item['reason']}{best}")
+            best = _(" (closest: {code} {score})").format(code=item["best"], score=i18n.number(item.get("score"))) \
+                if item.get("best") else ""
+            console.print(f"  - {i18n.location(item['location'])}: '{item['label'][:70]}' = "
+                          f"'{item['raw_value'][:30]}': {i18n.reason(item['reason'])}{best}")
         for warning in result["warnings"]:
-            console.print(f"  ! {warning}")
+            console.print(f"  ! {i18n.reason(warning)}")
     return buffer.getvalue().rstrip()

@@ -15,21 +15,23 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractor.i18n import N_
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
 from extractor.normalize import words
 from extractor.patterns import Catalogue
 from extractor.values import Parsed, parse_value
 
 # Category → what it means for the person deciding. The order is the order of the queue.
+# The descriptions are shown translated (extractor.i18n); the keys stay codes everywhere.
 CATEGORIES = {
-    "unmatched_label": "a label with a value that no catalogue label matches well enough",
-    "unclear_value": "a matched label whose value does not read as that indicator's type",
-    "low_confidence": "an OCR'd figure read with too little confidence",
-    "ambiguous_cell": "a cell whose labels and values cannot be paired one to one",
-    "conflict": "one indicator read with two different values",
-    "ambiguous_unit": "a unit name the register holds several times, with nothing in the text to choose",
-    "unknown_unit": "a unit name the register does not know, or cannot spell",
-    "other": "anything else the extractor left for review",
+    "unmatched_label": N_("a label with a value that no catalogue label matches well enough"),
+    "unclear_value": N_("a matched label whose value does not read as that indicator's type"),
+    "low_confidence": N_("an OCR'd figure read with too little confidence"),
+    "ambiguous_cell": N_("a cell whose labels and values cannot be paired one to one"),
+    "conflict": N_("one indicator read with two different values"),
+    "ambiguous_unit": N_("a unit name the register holds several times, with nothing in the text to choose"),
+    "unknown_unit": N_("a unit name the register does not know, or cannot spell"),
+    "other": N_("anything else the extractor left for review"),
 }
 
 

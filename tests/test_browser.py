@@ -93,8 +93,8 @@ def test_researcher_finds_an_indicator_follows_a_figure_and_downloads_csv(site, 
 
     url, _ = site
     browser.get(url + "/")
-    assert "văn bản" in browser.find_element(By.TAG_NAME, "body").text
-    browser.find_element(By.PARTIAL_LINK_TEXT, "So sánh một chỉ tiêu").click()
+    assert "documents" in browser.find_element(By.TAG_NAME, "body").text
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Compare one indicator").click()
     box = browser.find_element(By.ID, "indicator-search")
     box.send_keys("luot nguoi tham gia xoa mu chu")
     option = wait_for(lambda: [li for li in browser.find_elements(By.CSS_SELECTOR, "#indicator-results li.option")
@@ -131,10 +131,10 @@ def test_archivist_resolves_an_item_and_sees_it_in_the_comparison(site, browser)
     assert "1.2OO" in browser.find_element(By.TAG_NAME, "body").text
     browser.find_element(By.ID, "set-value").send_keys("1.200")
     browser.find_element(By.ID, "set").click()
-    assert "1200" in wait_for(lambda: browser.find_elements(By.ID, "message"))[0].text
+    assert "1,200" in wait_for(lambda: browser.find_elements(By.ID, "message"))[0].text  # English pinned
     browser.get(url + "/-/compare?code=tuanle.tuyen_truyen.sach_tai_lieu&unit=Phước Hưng")
     cells = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "#pivot tbody td")]
-    assert "1200" in cells
+    assert "1,200" in cells
     browser.find_element(By.CSS_SELECTOR, "#pivot a.figure").click()
     row = browser.find_element(By.ID, browser.current_url.split("#", 1)[1])
     assert "corrected" in row.get_attribute("class")

@@ -54,7 +54,7 @@ def test_compare_table_csv_json_xlsx_and_plot(db, tmp_path):
     from openpyxl import load_workbook
 
     sheet = load_workbook(xlsx).active
-    assert sheet.cell(row=3, column=1).value == "Đơn vị"
+    assert sheet.cell(row=3, column=1).value == "Unit"  # for people: in the interface's language
     from PIL import Image
 
     with Image.open(png) as image:

@@ -13,6 +13,7 @@ from pathlib import Path
 from datasette.utils.asgi import Response
 
 from extractor import output
+from extractor.i18n import _
 from extractor.query import QueryError, plain_value
 from extractor.web.pages import compare_args, database, disposition, row_id, run_compare
 
@@ -21,7 +22,7 @@ async def compare_data(datasette, request) -> Response:
     fmt = request.url_vars["format"]
     wanted = compare_args(request)
     if not wanted["code"]:
-        return Response.text("give ?code=INDICATOR_CODE", status=400)
+        return Response.text(_("give ?code=INDICATOR_CODE"), status=400)
 
     def build(conn: sqlite3.Connection):
         pivot = run_compare(conn, wanted)
@@ -38,11 +39,11 @@ async def compare_data(datasette, request) -> Response:
                               "rows": [dict(zip(header, [plain_value(v, pivot.unit) for v in row], strict=True))
                                        for row in rows]})
     if fmt == "csv":
-        return Response(output.render(header, rows, "csv"), content_type="text/csv; charset=utf-8",
+        return Response("\ufeff" + output.render(header, rows, "csv"), content_type="text/csv; charset=utf-8",
                         headers={"content-disposition": disposition("attachment", name)})
     with tempfile.TemporaryDirectory(prefix="xhht-xlsx-") as tmp:
         path = Path(tmp) / name
-        output.render(header, rows, "xlsx", path, f"{pivot.label} ({pivot.code})")
+        output.render(pivot.header(translated=True), rows, "xlsx", path, f"{pivot.label} ({pivot.code})", pivot.unit)
         data = path.read_bytes()
     return Response(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"content-disposition": disposition("attachment", name)})
@@ -57,5 +58,5 @@ async def crop_png(datasette, request) -> Response:
 
     data = await database(datasette).execute_fn(read)
     if not data:
-        return Response.text("no crop for this item", status=404)
+        return Response.text(_("no crop for this item"), status=404)
     return Response(data, content_type="image/png")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from extractor.i18n import number
 from extractor.query import Pivot
 
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
@@ -63,4 +64,5 @@ def svg(pivot: Pivot, width: int = 900, height: int = 320) -> str:
 
 
 def _tick(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    """A number on the axis or in a tooltip, written as the interface's language writes numbers."""
+    return number(round(value, 1))

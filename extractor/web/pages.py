@@ -18,13 +18,13 @@ from urllib.parse import quote
 
 from datasette.utils.asgi import NotFound, Response
 
+from extractor import i18n
+from extractor.i18n import _
 from extractor.normalize import fold
 from extractor.query import Pivot, QueryError, compare
 from extractor.web import chart
 
 PAGE_ROWS = 200  # pivot rows shown on the page; downloads carry all of them
-REPORT_TYPES = {"tuanle": "Tuần lễ học tập suốt đời", "xhht": "Tổng kết xây dựng xã hội học tập",
-                "dean1373": "Đề án 1373", "soket_tthtcd": "Sơ kết Trung tâm HTCĐ", "unknown": "Chưa rõ loại"}
 
 
 def database(datasette):
@@ -53,15 +53,9 @@ def disposition(kind: str, name: str) -> str:
 
 
 def shown(value, unit: str | None = None) -> str:
-    """A value as a person reads it: counts as integers, rates with their %, words as written."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value) if isinstance(value, int) else f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{text} %" if unit == "%" else text
+    """A value as a person reads it: counts as integers, rates with their %, words as written,
+    numbers as the interface's language writes them (4.000.000; 57,4 % in Vietnamese)."""
+    return i18n.number(value, unit)
 
 
 def anchor(code: str, kind: str) -> str:
@@ -70,7 +64,7 @@ def anchor(code: str, kind: str) -> str:
 
 
 async def render(datasette, request, template: str, context: dict) -> Response:
-    context = {"report_types": REPORT_TYPES, "review_enabled": review_enabled(datasette),
+    context = {"review_enabled": review_enabled(datasette), "lang": i18n.language(),
                "db_name": database(datasette).name, **context}
     return Response.html(await datasette.render_template(template, context, request=request))
 
@@ -88,7 +82,7 @@ async def home(datasette, request) -> Response:
         table: dict[str, dict] = {}
         for r in by_type:
             table.setdefault(r["report_type"], {})[r["year"]] = r["n"]
-        provinces = conn.execute("SELECT COALESCE(province, '(chưa rõ)') AS province, COUNT(*) AS units FROM units "
+        provinces = conn.execute("SELECT province, COUNT(*) AS units FROM units "
                                  "GROUP BY 1 ORDER BY units DESC, 1 LIMIT 40").fetchall()
         totals = conn.execute("SELECT (SELECT COUNT(*) FROM documents WHERE superseded_by IS NULL) AS documents, "
                               "(SELECT COUNT(*) FROM units) AS units, "
@@ -121,7 +115,7 @@ async def compare_page(datasette, request) -> Response:
     wanted = compare_args(request)
 
     def read(conn: sqlite3.Connection) -> dict:
-        catalogue = [dict(r) for r in conn.execute(
+        catalogue = [dict(r) | {"report_type_name": i18n.report_type_name(r["report_type"])} for r in conn.execute(
             "SELECT code, report_type, label, unit FROM indicators ORDER BY report_type, code")]
         provinces = [r[0] for r in conn.execute("SELECT DISTINCT province FROM units WHERE province IS NOT NULL "
                                                 "ORDER BY province")]
@@ -144,13 +138,12 @@ async def compare_page(datasette, request) -> Response:
 
 
 def _pivot_context(pivot: Pivot) -> dict:
-    names = {"target": "chỉ tiêu", "actual": "kết quả"}
-    columns = [(year, kind, f"{year}" if pivot.kinds == ["actual"] else f"{year} {names[kind]}")
+    columns = [(year, kind, f"{year}" if pivot.kinds == ["actual"] else f"{year} {i18n.kind_name(kind)}")
                for year in pivot.years for kind in pivot.kinds]
     rows = []
     for k, (name, values) in enumerate(pivot.rows[:PAGE_ROWS]):
         cells = []
-        for year, kind, _ in columns:
+        for year, kind, _label in columns:
             value = values.get((year, kind))
             doc = pivot.sources[k].get((year, kind))
             cells.append({"text": shown(value, pivot.unit), "href": f"/-/document/{doc}#{anchor(pivot.code, kind)}"
@@ -199,7 +192,7 @@ async def unit_page(datasette, request) -> Response:
 
     data = await database(datasette).execute_fn(read)
     if data is None:
-        return Response.html("Không có đơn vị này / no such unit", status=404)
+        return Response.html(escape(_("No such unit")), status=404)
     return await render(datasette, request, "xhht_unit.html", data)
 
 
@@ -231,7 +224,7 @@ async def document_page(datasette, request) -> Response:
 
     data = await database(datasette).execute_fn(read)
     if data is None:
-        return Response.html("Không có văn bản này / no such document", status=404)
+        return Response.html(escape(_("No such document")), status=404)
     return await render(datasette, request, "xhht_document.html", data)
 
 
@@ -254,7 +247,8 @@ async def original_file(datasette, request) -> Response:
                 return Response(data, content_type=_content_type(path), headers={
                     "content-disposition": disposition("inline", path.name),
                     "x-content-type-options": "nosniff"})
-    return Response.text("the original file is not readable here (moved or changed since it was imported)", status=404)
+    return Response.text(_("the original file is not readable here (moved or changed since it was imported)"),
+                         status=404)
 
 
 def _content_type(path: Path) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datasette.handle_exception
 from datasette import hookimpl
 
+from extractor import i18n
 from extractor.web import api, guard, pages, review_pages
 
 NAME = "xhht"
@@ -26,6 +27,17 @@ datasette.handle_exception.rich = None
 def asgi_wrapper(datasette):
     config = datasette.plugin_config(NAME) or {}
     return lambda app: guard.wrap(app, guard.Guard.serving(config.get("host"), config.get("port")))
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    """Templates translate with `_()` (gettext, in the language of the run: see extractor.i18n) and
+    show codes and numbers through the same helpers as the command line."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.globals.update(number=i18n.number, report_type_name=i18n.report_type_name, kind_name=i18n.kind_name,
+                       category_name=i18n.category_name, status_name=i18n.status_name, reason=i18n.reason,
+                       location=i18n.location, field_name=i18n.column_name)
 
 
 @hookimpl

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 
 from datasette.utils.asgi import Response
 
-from extractor import corrections, store
+from extractor import corrections, i18n, store
+from extractor.i18n import _
 from extractor.patterns import default_catalogue
 from extractor.review import CATEGORIES
 from extractor.web.pages import database, render, row_id
@@ -85,8 +86,9 @@ async def item_page(datasette, request) -> Response:
     following = await database(datasette).execute_fn(next_open)
     return await render(datasette, request, "xhht_review_item.html",
                         {"item": item, "code": close_code(item), "next_id": following,
-                         "message": request.args.get("message"), "error": request.args.get("error"), "by": getpass.getuser(),
-                         "description": CATEGORIES.get(item["category"], "")})
+                         "message": request.args.get("message"), "error": request.args.get("error"),
+                         "by": getpass.getuser(),
+                         "description": _(CATEGORIES[item["category"]]) if item["category"] in CATEGORIES else ""})
 
 
 async def act(datasette, request) -> Response:
@@ -121,7 +123,7 @@ async def act(datasette, request) -> Response:
         done = await database(datasette).execute_write_fn(run)
     except (corrections.CorrectionError, ValueError) as exc:
         return Response.redirect(f"/-/review/{item_id}?{urlencode({'error': str(exc)})}")
-    said = {"accept": "đã nhận gợi ý / suggestion accepted", "reject": "đã bỏ qua / rejected",
-            "pick": "đã chọn / picked", "set": "đã ghi giá trị / value set"}[action]
-    detail = f" — {done['code']} = {done['value']}" if done.get("code") else ""
+    said = {"accept": _("suggestion accepted"), "reject": _("rejected"), "pick": _("picked"),
+            "set": _("value set")}[action]
+    detail = f" — {done['code']} = {i18n.number(done['value'])}" if done.get("code") else ""
     return Response.redirect(f"/-/review/{item_id}?{urlencode({'message': said + detail})}")

@@ -4,8 +4,6 @@
   const box = document.getElementById("indicator-search");
   const code = document.getElementById("indicator-code");
   const list = document.getElementById("indicator-results");
-  const names = {tuanle: "Tuần lễ học tập suốt đời", xhht: "Tổng kết xây dựng XHHT", dean1373: "Đề án 1373",
-                 soket_tthtcd: "Sơ kết Trung tâm HTCĐ"};
   const fold = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D")
     .toLowerCase().replace(/\s+/g, " ").trim();
   catalogue.forEach((i) => { i.key = fold(i.label + " " + i.code); });
@@ -26,7 +24,7 @@
         group = item.report_type;
         const li = document.createElement("li");
         li.className = "group";
-        li.textContent = names[group] || group;
+        li.textContent = item.report_type_name || group;  // named by the server (extractor.i18n)
         list.appendChild(li);
       }
       const li = document.createElement("li");

@@ -1,0 +1,290 @@
+"""The interface in the users' language: Vietnamese by default (from the locale), English on
+request; the catalogue complete and compiled; numbers written the Vietnamese way for people and
+plainly for programs; report types, review categories, statuses and reasons shown by name while
+the data keeps its codes."""
+
+import csv
+import io
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, SAMPLES
+
+from extractor.cli import main
+
+PO = ROOT / "extractor" / "locale" / "vi" / "LC_MESSAGES" / "xhht.po"
+MO = PO.with_suffix(".mo")
+LEAFLETS = "tuanle.tuyen_truyen.to_roi"  # "Số lượng tờ rơi đã phát hành", a count
+LITERACY = "xmc.15_60.ty_le_biet_chu"  # a rate (%)
+LOCALE_VARIABLES = ("XHHT_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def run(*args, ok: bool = True):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """Three reports that need no system tool: one with review items of three kinds and a count
+    made large (4.000.000 leaflets), and a district report with rates (99,37 %)."""
+    folder = tmp_path_factory.mktemp("i18n")
+    files = folder / "files"
+    files.mkdir()
+    text = (SAMPLES / "BC_TuanLe_2024_XaPhuocHung_can_xem_lai.txt").read_text(encoding="utf-8")
+    assert "phát hành: 450 tờ" in text
+    (files / "tuanle.txt").write_text(text.replace("phát hành: 450 tờ", "phát hành: 4.000.000 tờ"), encoding="utf-8")
+    for name in ("TongKet_XDXHHT_BacHa_2017.docx", "BC_DeAn1373_BachThong_2023.docx"):
+        shutil.copy(SAMPLES / name, files / name)
+    db = folder / "i18n.db"
+    run("import", files, "--db", db, "--workers", "1")
+    return db
+
+
+@pytest.fixture
+def vietnamese(monkeypatch):
+    monkeypatch.setenv("XHHT_LANG", "vi")
+
+
+# ---- the language ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("environment, expected", [
+    ({}, "vi"),
+    ({"LANG": "C"}, "vi"),
+    ({"LC_ALL": "POSIX"}, "vi"),
+    ({"LANG": "C.UTF-8"}, "vi"),
+    ({"LANG": "vi_VN.UTF-8"}, "vi"),
+    ({"LANG": "en_US.UTF-8"}, "en"),
+    ({"LANGUAGE": "en_GB:en", "LANG": "vi_VN.UTF-8"}, "en"),
+    ({"LC_ALL": "vi_VN.UTF-8", "LANG": "en_US.UTF-8"}, "vi"),
+    ({"LC_MESSAGES": "en_AU.UTF-8", "LANG": "C"}, "en"),
+    ({"XHHT_LANG": "vi", "LANG": "en_US.UTF-8"}, "vi"),
+    ({"XHHT_LANG": "en", "LANG": "vi_VN.UTF-8"}, "en"),
+])
+def test_the_language_comes_from_xhht_lang_then_the_locale(monkeypatch, environment, expected):
+    from extractor import i18n
+
+    for name in LOCALE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert i18n.language() == expected
+
+
+def test_lang_option_wins_over_the_environment_and_lasts_one_run(archive, monkeypatch):
+    monkeypatch.setenv("XHHT_LANG", "vi")
+    assert "conflicting values" in run("--lang", "en", "review", "list", "--db", archive).output
+    assert "giá trị mâu thuẫn" in run("review", "list", "--db", archive).output  # the option did not stick
+    monkeypatch.setenv("XHHT_LANG", "en")
+    assert "giá trị mâu thuẫn" in run("--lang", "vi", "review", "list", "--db", archive).output
+    assert run("--lang", "fr", "review", "list", ok=False).exit_code == 2
+
+
+# ---- the command line in Vietnamese ---------------------------------------------------------------------
+def test_review_list_in_vietnamese_keeps_codes_in_json(archive, vietnamese):
+    table = run("review", "list", "--db", archive)
+    text = table.output
+    for shown in ("chưa xử lý", "giá trị chưa rõ", "nhãn không khớp danh mục", "giá trị mâu thuẫn",  # status, kinds
+                  "số có lẫn chữ", "khớp yếu", "bảng 1, hàng 2, ô 3", "mã số", "lý do"):  # reasons, places, columns
+        assert shown in text, shown
+    for english in ("unclear_value", "conflict ", "weak match", "number with extra text", "table 1"):
+        assert english not in text, english
+    assert "mục" in table.stderr
+    items = json.loads(run("review", "list", "--db", archive, "--format", "json").output)
+    assert {"unclear_value", "unmatched_label", "conflict"} <= {i["category"] for i in items}
+    assert {i["status"] for i in items} == {"open"}
+    assert any(i["reason"].startswith("number with extra text") for i in items)  # stored as written
+
+
+def test_messages_and_errors_in_vietnamese(archive, tmp_path, vietnamese):
+    missing = run("review", "list", "--db", tmp_path / "none.db", ok=False)
+    assert missing.exit_code != 0 and "chưa có cơ sở dữ liệu tại" in missing.output
+    summary = run("extract", SAMPLES / "BC_TuanLe_2024_XaPhuocHung_can_xem_lai.txt").output
+    assert "loại: Tuần lễ học tập suốt đời (tuanle)" in summary and "cần xem lại: 2 nhãn, 1 cảnh báo" in summary
+    assert "đọc được hai lần với giá trị khác nhau" in summary and "dòng 17, ký tự 22" in summary
+    imported = run("import", SAMPLES / "BC_SoKet_HK1_DakSMar_2017.txt", "--db", tmp_path / "one.db", "--workers", "1")
+    assert "đã nhập 1" in imported.output and "lỗi 0" in imported.output
+
+
+def test_compare_numbers_vietnamese_for_people_plain_for_programs(archive, tmp_path, vietnamese):
+    table = run("compare", LEAFLETS, "--db", archive).output
+    assert "4.000.000" in table and "Đơn vị" in table
+    rows = list(csv.reader(io.StringIO(run("compare", LEAFLETS, "--db", archive, "--format", "csv").output)))
+    assert rows[0][0] == "Đơn vị" and "4000000" in {cell for row in rows for cell in row}
+    data = json.loads(run("compare", LEAFLETS, "--db", archive, "--format", "json").output)
+    assert 4000000 in [v for row in data for v in row.values()]
+    rates = json.loads(run("compare", LITERACY, "--db", archive, "--format", "json").output)
+    assert 99.37 in [v for row in rates for v in row.values()]
+    target = tmp_path / "leaflets.csv"
+    run("compare", LEAFLETS, "--db", archive, "--format", "csv", "-o", target)
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_xlsx_cells_stay_numbers_with_grouped_formats(archive, tmp_path, vietnamese):
+    from openpyxl import load_workbook
+
+    counts, rates = tmp_path / "counts.xlsx", tmp_path / "rates.xlsx"
+    run("compare", LEAFLETS, "--db", archive, "--format", "xlsx", "-o", counts)
+    run("compare", LITERACY, "--db", archive, "--format", "xlsx", "-o", rates)
+    cells = [c for row in load_workbook(counts).active.iter_rows(min_row=4) for c in row[1:] if c.value is not None]
+    big = [c for c in cells if c.value == 4000000]
+    assert big and isinstance(big[0].value, int) and big[0].number_format == "#,##0"
+    assert all(isinstance(c.value, int) for c in cells)  # counts are integers, not 450.0
+    cells = [c for row in load_workbook(rates).active.iter_rows(min_row=4) for c in row[1:] if c.value is not None]
+    rate = [c for c in cells if c.value == 99.37][0]
+    assert rate.number_format == '#,##0.0# "%"' and rate.data_type == "n"
+
+
+def test_exports_write_counts_as_integers_and_csv_files_start_with_a_bom(archive, tmp_path):
+    rows = list(csv.DictReader(io.StringIO(run("export", "--db", archive, "--format", "csv").output)))
+    leaflets = [r for r in rows if r["code"] == LEAFLETS]
+    assert leaflets[0]["value"] == "4000000" and leaflets[0]["extracted_value"] == "4000000"
+    assert all(not r["value"].endswith(".0") for r in rows if r["unit"] != "%")
+    assert [r["value"] for r in rows if r["code"] == LITERACY] == ["99.37"]
+    target = tmp_path / "all.csv"
+    run("export", "--db", archive, "--format", "csv", "-o", target)
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf") and target.read_text(encoding="utf-8-sig").startswith("code,")
+    docs = [json.loads(line) for line in run("export", "--db", archive).output.splitlines()]
+    values = [i["value"] for d in docs for i in d["indicators"] if i["code"] == LEAFLETS]
+    assert values == [4000000] and isinstance(values[0], int)
+
+
+# ---- the web view -------------------------------------------------------------------------------------------
+def site(archive, review=False):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    return make_app(archive, review=review)
+
+
+@pytest.mark.asyncio
+async def test_web_pages_in_vietnamese_with_report_types_by_name(archive, vietnamese):
+    web = site(archive, review=True)
+    home = (await web.client.get("/")).text
+    for name in ("Tuần lễ học tập suốt đời", "Tổng kết xây dựng xã hội học tập", "Đề án 1373", "Trang chủ",
+                 "Văn bản theo loại báo cáo và năm"):
+        assert name in home, name
+    for code in (">tuanle<", ">tongket_xhht<", ">dean_1373<"):
+        assert code not in home, code
+    compare = (await web.client.get(f"/-/compare?code={LEAFLETS}")).text
+    assert ">4.000.000<" in compare and "Tải về" in compare
+    catalogue = json.loads(compare.split('id="catalogue">', 1)[1].split("</script>", 1)[0])
+    assert {i["report_type_name"] for i in catalogue} >= {"Tuần lễ học tập suốt đời", "Đề án 1373",
+                                                          "Tổng kết xây dựng xã hội học tập"}
+    assert "report_type_name" in (ROOT / "extractor" / "web" / "static" / "compare.js").read_text(encoding="utf-8")
+    rates = (await web.client.get(f"/-/compare?code={LITERACY}")).text
+    assert ">99,37 %<" in rates
+    found = (await web.client.get("/-/search?q=tờ rơi")).text
+    assert "Tuần lễ học tập suốt đời" in found and "— tuanle" not in found
+    queue = (await web.client.get("/-/review")).text
+    assert "giá trị mâu thuẫn" in queue and "khớp yếu" in queue and "Danh sách cần xem lại" in queue
+    item_id = queue.split('class="review-item" href="/-/review/', 1)[1].split('"', 1)[0]
+    item = (await web.client.get(f"/-/review/{item_id}")).text
+    assert "Quyết định" in item and "Không ghi gì" in item
+
+
+@pytest.mark.asyncio
+async def test_web_downloads_machine_readable_csv_with_bom(archive, vietnamese):
+    web = site(archive)
+    response = await web.client.get(f"/-/compare.csv?code={LEAFLETS}")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Đơn vị" and "4000000" in {cell for row in rows for cell in row}
+    data = (await web.client.get(f"/-/compare.json?code={LEAFLETS}")).json()
+    assert 4000000 in [v for row in data["rows"] for v in row.values()]
+
+
+# ---- the catalogue ---------------------------------------------------------------------------------------------
+def extracted_messages() -> set:
+    """Every msgid in the code and the templates, found by pybabel's own extraction (babel.cfg)."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with open(ROOT / "babel.cfg", encoding="utf-8") as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    return {message if isinstance(message, str) else tuple(message)
+            for _, _, message, _, _ in extract_from_dir(ROOT, method_map, options_map, keywords=keywords)}
+
+
+def test_every_message_has_a_vietnamese_translation():
+    import re
+
+    from babel.messages.pofile import read_po
+
+    with PO.open("rb") as handle:
+        catalogue = read_po(handle)
+    translated = {}
+    for message in catalogue:
+        if not message.id:
+            continue
+        key = message.id if isinstance(message.id, str) else tuple(message.id)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        assert not message.fuzzy, key
+        assert all(strings), f"untranslated: {key}"
+        translated[key] = strings
+    missing = extracted_messages() - set(translated)
+    assert not missing, f"not in xhht.po (run the pybabel commands in README): {sorted(map(str, missing))}"
+    for key, strings in translated.items():  # the facts a message carries survive its translation
+        ids = [key] if isinstance(key, str) else list(key)
+        wanted = set(re.findall(r"\{\w+\}|%\(\w+\)s", ids[0]))
+        assert all(wanted <= set(re.findall(r"\{\w+\}|%\(\w+\)s", s)) for s in strings), key
+
+
+def test_the_compiled_catalogue_is_the_po():
+    import gettext
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with PO.open("rb") as handle:
+        catalogue = read_po(handle)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    expected = gettext.GNUTranslations(compiled)._catalog
+    with MO.open("rb") as handle:
+        shipped = gettext.GNUTranslations(handle)._catalog
+    assert shipped == expected, "xhht.mo is stale: pybabel compile -D xhht -d extractor/locale"
+
+
+def test_names_cover_every_code():
+    from extractor import i18n
+    from extractor.patterns import REPORT_TYPES
+    from extractor.review import CATEGORIES
+
+    assert set(i18n.REPORT_TYPE_NAMES) == set(REPORT_TYPES)
+    assert set(i18n.CATEGORY_NAMES) == set(CATEGORIES)
+
+
+def test_stored_reasons_are_shown_translated(monkeypatch):
+    from extractor import i18n
+
+    monkeypatch.setenv("XHHT_LANG", "vi")
+    facts = {"location": "table 2, row 3, cell 1", "where": "line 17, at 22", "code": "tuanle.x.y", "kind": "actual",
+             "value": "02 lớp", "other": "03 lớp", "method": "table", "labels": "3", "values": "2", "raw": "1.2OO",
+             "name": "Tân Phú", "level": "xã", "count": "2", "places": "A, B", "role": "target", "confidence": "41",
+             "minimum": "60"}
+    for template in i18n.REASONS:
+        english = template.format(**facts)
+        shown = i18n.reason(english)
+        assert shown != english and shown == i18n.gettext(template).format(
+            **{**facts, "location": "bảng 2, hàng 3, ô 1", "where": "dòng 17, ký tự 22", "kind": "kết quả"})
+    assert i18n.reason("something new the extractor says") == "something new the extractor says"
+    monkeypatch.setenv("XHHT_LANG", "en")
+    assert i18n.reason("weak match") == "weak match" and i18n.location("table 1, row 2") == "table 1, row 2"
+
+
+def test_the_compiled_catalogue_is_not_ignored_by_git_so_the_wheel_carries_it():
+    """The wheel takes the `extractor` package as git sees it (hatch honours .gitignore)."""
+    import subprocess
+
+    git = shutil.which("git")
+    if git is None or not (ROOT / ".git").exists():
+        pytest.skip("needs git and a checkout")
+    ignored = subprocess.run([git, "check-ignore", str(MO), str(PO)], cwd=ROOT, check=False)
+    assert ignored.returncode == 1  # 1: none of them is ignored
+    assert MO.is_file() and MO.stat().st_size > 1000
