@@ -7,7 +7,10 @@ import sys
 import time
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from extractor.wording import count, printable
 
 
 class ProgressReporter:
@@ -44,9 +47,11 @@ class ProgressReporter:
             if self.progress:
                 self.progress.update(self.task, total=self.total)
             else:
-                self._log(f"{self.total} files to import")
+                self._log(f"{count(self.total, 'file')} to import")
             return
         if kind == "skipped":
+            if not self.progress:  # on a terminal the closing summary says it once, grouped by reason
+                self._log(f"skipped {printable(path)}: {detail}")
             return
         self.done += 1
         self.failed += kind == "failed"
@@ -54,20 +59,30 @@ class ProgressReporter:
         if self.progress:
             self.progress.update(self.task, completed=self.done, rate=rate, failed=self.failed)
             if kind == "failed":
-                self.progress.console.print(f"[red]error[/red]: {path}: {detail}", markup=True, highlight=False)
+                shown = f"{escape(printable(path))}: {escape(printable(detail))}"
+                self.progress.console.print(f"[red]error[/red]: {shown}", markup=True, highlight=False)
         else:
-            reason = f": {detail}" if kind == "failed" else ""
-            self._log(f"[{self.done}/{self.total}] {kind} {path}{reason}")
+            reason = f": {printable(detail)}" if kind == "failed" else ""
+            self._log(f"[{self.done}/{self.total}] {kind} {printable(path)}{reason}")
 
     def _log(self, line: str) -> None:
         print(line, file=self.stream, flush=True)
 
     def closing(self, summary, db: str) -> str:
         elapsed = time.perf_counter() - self.started
-        lines = [f"{db}: imported {summary.imported}, unchanged {summary.unchanged}, "
+        lines = [f"{printable(db)}: imported {summary.imported}, unchanged {summary.unchanged}, "
                  f"re-extracted {summary.reextracted}, skipped {len(summary.skipped)}, failed {len(summary.failed)} "
                  f"({elapsed:.1f}s)"]
-        if summary.skipped:
-            lines.append(f"skipped (not a supported type): {len(summary.skipped)} files, e.g. {summary.skipped[0]}")
-        lines += [f"failed: {path}: {reason}" for path, reason in summary.failed]
+        lines += skipped_lines(summary.skipped)
+        lines += [f"failed: {printable(path)}: {printable(reason)}" for path, reason in summary.failed]
         return "\n".join(lines)
+
+
+def skipped_lines(skipped: list[tuple[str, str]]) -> list[str]:
+    """One line per reason for what a walk skipped, with how many and the first one met: a folder
+    of reports and photos says "skipped (unsupported file type): 412 paths" once, not 412 times."""
+    by_reason: dict[str, list[str]] = {}
+    for path, reason in skipped:
+        by_reason.setdefault(reason, []).append(str(path))
+    return [f"skipped ({reason}): {count(len(paths), 'path')}, e.g. {printable(paths[0])}" if len(paths) > 1
+            else f"skipped ({reason}): {printable(paths[0])}" for reason, paths in by_reason.items()]
