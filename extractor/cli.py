@@ -11,6 +11,7 @@ import click
 
 from extractor import __version__
 from extractor.i18n import LANGUAGES, _, ngettext
+from extractor.wording import printable
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,39 +32,66 @@ def main(ctx: click.Context, lang: str | None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["summary", "json", "jsonl"]), default="summary",
-              show_default=True, help="summary for people; json (one file) or jsonl (many) for programs")
+              show_default=True, help="summary for people; json: one object for one file, an array for a "
+                                      "folder or several files; jsonl: one object a line")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="write here instead of stdout")
 def extract(paths: tuple[str, ...], fmt: str, output) -> None:
     """Read files or folders (recursively) and print what each one says.
 
-    A file that cannot be read gets one line on stderr naming it and the reason; the run goes
-    on, and the exit code is 1 if any file failed.
+    A file that cannot be read gets one line on stderr naming it and the reason, and so does
+    each kind of entry that is skipped; the run goes on, and the exit code is 1 if any file failed.
     """
-    from extractor.extract import extract_file, iter_files
-    from extractor.readers import ReadError
+    from extractor.extract import walk
+    from extractor.progress import skipped_lines
 
-    files = iter_files(list(paths))
-    failed = 0
-    for path in files:
-        try:
-            result = extract_file(path)
-        except ReadError as exc:
-            failed += 1
-            click.echo(_("error: {path}: {reason}").format(path=path, reason=exc), err=True)
-            continue
-        if fmt == "json":
-            output.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-        elif fmt == "jsonl":
-            output.write(json.dumps(result, ensure_ascii=False) + "\n")
-        else:
-            from extractor.report import summary
-
-            output.write(summary(result) + "\n")
-    if not files:
+    found = walk(paths)
+    for line in skipped_lines([(str(path), reason) for path, reason in found.skipped]):
+        click.echo(line, err=True)
+    if not found.files:
         click.echo(_("error: no supported files (.docx .pdf .txt .doc) under the given paths"), err=True)
         sys.exit(2)
+    failed: list[Path] = []
+    results = _extracted(found.files, failed)
+    if fmt == "json" and (len(paths) > 1 or Path(paths[0]).is_dir()):
+        _write_json_array(results, output)
+    else:
+        for result in results:
+            output.write(_rendered(result, fmt) + "\n")
     if failed:
         sys.exit(1)
+
+
+def _extracted(files: list[Path], failed: list[Path]):
+    """Each file's result in turn; a file that cannot be read is one line on stderr, and is added to
+    `failed`."""
+    from extractor.extract import extract_file
+    from extractor.readers import ReadError
+
+    for path in files:
+        try:
+            yield extract_file(path)
+        except ReadError as exc:
+            failed.append(path)
+            click.echo(_("error: {path}: {reason}").format(path=printable(str(path)), reason=printable(str(exc))), err=True)
+
+
+def _rendered(result: dict, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(result, ensure_ascii=False, indent=2)
+    if fmt == "jsonl":
+        return json.dumps(result, ensure_ascii=False)
+    from extractor.report import summary
+
+    return summary(result)
+
+
+def _write_json_array(results, output) -> None:
+    """Several documents as one JSON array, written as each is read: one object per document, as
+    the contract says, and still one JSON value a program can parse (objects back to back are not)."""
+    output.write("[")
+    for k, result in enumerate(results):
+        output.write(("\n" if k == 0 else ",\n") + _rendered(result, "json"))
+    output.write("\n]\n")
 
 
 DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,

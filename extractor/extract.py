@@ -8,11 +8,16 @@ unmatched labels and warnings as review items with their context and suggestion)
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor import __version__
 from extractor.activities import extract_activities
+from extractor.i18n import N_
 from extractor.indicators import extract_indicators
 from extractor.metadata import detect
 from extractor.model import Document
@@ -78,14 +83,63 @@ def _format_of(document: Document) -> str:
     return "scan" if document.method == "ocr" else document.format
 
 
-def iter_files(paths: list[str | Path]) -> list[Path]:
-    """Files under the given paths (folders recursively), supported ones only, sorted."""
-    out: list[Path] = []
+@dataclass
+class Walk:
+    """What a walk over files and folders found: the files to read, and every other entry met with
+    the reason it is not read."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def walk(paths: Iterable[str | Path]) -> Walk:
+    """The files to read under the given files and folders (folders recursively, each sorted).
+
+    The one walk of the project: `extract` and `import` both read what it finds and report what
+    it skips. Hidden files, Office lock files (~$) and gold answers are no reports and are passed
+    over quietly, and plain folders are entered; any other entry that is not read is skipped with
+    its reason, so nothing a person put in the archive disappears without a word.
+    """
+    found = Walk()
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
-                          and not p.name.startswith((".", "~$")) and not p.name.endswith(".gold.json"))
-        else:
-            out.append(path)
-    return out
+        for entry in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if _passed_over(entry):
+                continue
+            reason = _skip_reason(entry)
+            if reason is None:
+                found.files.append(entry)
+            else:
+                found.skipped.append((entry, reason))
+    return found
+
+
+def _passed_over(entry: Path) -> bool:
+    """Hidden files, Office lock files and gold answers (no reports), and real folders (not links)
+    whose names are not a report's (the walk goes through them)."""
+    if entry.name.startswith((".", "~$")) or entry.name.endswith(".gold.json"):
+        return True
+    return entry.is_dir() and not entry.is_symlink() and entry.suffix.lower() not in SUPPORTED
+
+
+def _skip_reason(entry: Path) -> str | None:
+    """Why an entry is not read, or None for a file to read.
+
+    Links to folders are not followed (a link back up the tree would walk forever, and a link to
+    another part of the archive would import it twice); links to files are read as the file.
+    """
+    try:
+        mode = entry.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return N_("symbolic link loop")
+        if entry.is_symlink():
+            return N_("broken link: its target does not exist")
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode):
+        return N_("link to a folder, not followed") if entry.is_symlink() else N_("folder named like a file")
+    if not stat.S_ISREG(mode):
+        return N_("not a regular file")
+    if entry.suffix.lower() not in SUPPORTED:
+        return N_("unsupported file type")
+    return None

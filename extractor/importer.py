@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor import store
-from extractor.extract import extract_file, sha256_of
+from extractor.extract import extract_file, sha256_of, walk
 from extractor.patterns import default_catalogue
-from extractor.readers import SUPPORTED, ReadError
+from extractor.readers import ReadError
 from extractor.review import attach_crops
 
 
@@ -37,7 +37,7 @@ class Cluster:
 
 
 # on_event(kind, path, detail): kind is "start" (detail = number of files), "imported",
-# "unchanged", "reextracted", "failed" (detail = reason) or "skipped".
+# "unchanged", "reextracted", "failed" or "skipped" (detail = reason: see extract.walk).
 Listener = Callable[[str, str, object], None]
 
 
@@ -46,27 +46,12 @@ class ImportSummary:
     imported: int = 0
     unchanged: int = 0
     reextracted: int = 0
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why it was not read)
     failed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failed
-
-
-def walk(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
-    """(supported files, skipped files) under the given files and folders, sorted."""
-    files: list[Path] = []
-    skipped: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for item in found:
-            name = item.name
-            if name.startswith((".", "~$")) or name.endswith(".gold.json"):
-                continue
-            (files if item.suffix.lower() in SUPPORTED else skipped).append(item)
-    return files, skipped
 
 
 CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler before the import gives up with a clear error
@@ -118,13 +103,13 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
     summary = ImportSummary()
     run_id = _start_run(conn, "import")
     try:
-        files, skipped = walk(paths)
-        summary.skipped = [str(p) for p in skipped]
-        emit("start", "", len(files))
-        for path in skipped:
-            emit("skipped", str(path), "unsupported file type")
+        found = walk(paths)
+        summary.skipped = [(str(path), reason) for path, reason in found.skipped]
+        emit("start", "", len(found.files))
+        for path, reason in summary.skipped:
+            emit("skipped", path, reason)
         todo = []
-        for path in files:
+        for path in found.files:
             key = str(path.resolve())
             try:
                 sha = sha256_of(path)

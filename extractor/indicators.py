@@ -23,6 +23,7 @@ from extractor.patterns import Catalogue, Indicator
 from extractor.review import flag
 from extractor.sentences import Mention, default_vocabulary, mentions, split_label_value
 from extractor.values import Unclear, is_blank, numbers_in, parse_value
+from extractor.wording import count
 
 _INLINE = re.compile(r"^(?P<label>[^:：]{3,}?)\s*[:：]\s*(?P<value>.*)$")
 _PART_SPLIT = re.compile(r";\s*|\s[*+•▪–-]\s+(?=[A-ZĐÀ-Ỹ])")
@@ -294,7 +295,8 @@ class IndicatorExtractor:
         else:
             pairs = None
             self.found.warnings.append(flag(
-                f"{row_location}: {len(needing)} labels but {len(nonblank_values)} values; left for review",
+                f"{row_location}: {count(len(needing), 'label')} but {count(len(nonblank_values), 'value')}; "
+                "left for review",
                 "ambiguous_cell", location=row_location, labels=[ln.text for ln in needing],
                 values=[v.text for v in nonblank_values]))
         for ln in items:

@@ -7,9 +7,11 @@ import sys
 import time
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from extractor.i18n import _
+from extractor.i18n import _, ngettext
+from extractor.wording import printable
 
 
 class ProgressReporter:
@@ -47,9 +49,11 @@ class ProgressReporter:
             if self.progress:
                 self.progress.update(self.task, total=self.total)
             else:
-                self._log(_("{n} files to import").format(n=self.total))
+                self._log(ngettext("{n} file to import", "{n} files to import", self.total).format(n=self.total))
             return
         if kind == "skipped":
+            if not self.progress:  # on a terminal the closing summary says it once, grouped by reason
+                self._log(f"skipped {printable(path)}: {detail}")
             return
         self.done += 1
         self.failed += kind == "failed"
@@ -57,11 +61,11 @@ class ProgressReporter:
         if self.progress:
             self.progress.update(self.task, completed=self.done, rate=rate, failed=self.failed)
             if kind == "failed":
-                self.progress.console.print("[red]" + _("error") + f"[/red]: {path}: {detail}", markup=True,
-                                            highlight=False)
+                shown = f"{escape(printable(path))}: {escape(printable(detail))}"
+                self.progress.console.print("[red]" + _("error") + f"[/red]: {shown}", markup=True, highlight=False)
         else:
-            reason = f": {detail}" if kind == "failed" else ""
-            self._log(f"[{self.done}/{self.total}] {kind} {path}{reason}")
+            reason = f": {printable(detail)}" if kind == "failed" else ""
+            self._log(f"[{self.done}/{self.total}] {kind} {printable(path)}{reason}")
 
     def _log(self, line: str) -> None:
         print(line, file=self.stream, flush=True)
@@ -70,10 +74,23 @@ class ProgressReporter:
         elapsed = time.perf_counter() - self.started
         lines = [_("{db}: imported {imported}, unchanged {unchanged}, re-extracted {reextracted}, skipped {skipped}, "
                    "failed {failed} ({seconds}s)").format(
-            db=db, imported=summary.imported, unchanged=summary.unchanged, reextracted=summary.reextracted,
-            skipped=len(summary.skipped), failed=len(summary.failed), seconds=f"{elapsed:.1f}")]
-        if summary.skipped:
-            lines.append(_("skipped (not a supported type): {n} files, e.g. {path}").format(
-                n=len(summary.skipped), path=summary.skipped[0]))
-        lines += [_("failed: {path}: {reason}").format(path=path, reason=reason) for path, reason in summary.failed]
+            db=printable(db), imported=summary.imported, unchanged=summary.unchanged,
+            reextracted=summary.reextracted, skipped=len(summary.skipped), failed=len(summary.failed),
+            seconds=f"{elapsed:.1f}")]
+        lines += skipped_lines(summary.skipped)
+        lines += [_("failed: {path}: {reason}").format(path=printable(path), reason=printable(reason))
+                  for path, reason in summary.failed]
         return "\n".join(lines)
+
+
+def skipped_lines(skipped: list[tuple[str, str]]) -> list[str]:
+    """One line per reason for what a walk skipped, with how many and the first one met: a folder
+    of reports and photos says "skipped (unsupported file type): 412 paths" once, not 412 times."""
+    by_reason: dict[str, list[str]] = {}
+    for path, reason in skipped:
+        by_reason.setdefault(reason, []).append(str(path))
+    return [_("skipped ({reason}): {paths}, e.g. {path}").format(
+                reason=_(reason), path=printable(paths[0]),
+                paths=ngettext("{n} path", "{n} paths", len(paths)).format(n=len(paths)))
+            if len(paths) > 1 else _("skipped ({reason}): {path}").format(reason=_(reason), path=printable(paths[0]))
+            for reason, paths in by_reason.items()]

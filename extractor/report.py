@@ -5,10 +5,12 @@ from __future__ import annotations
 from io import StringIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from extractor import i18n
 from extractor.i18n import _, ngettext
+from extractor.wording import printable
 
 
 def summary(result: dict) -> str:
@@ -16,7 +18,8 @@ def summary(result: dict) -> str:
     buffer = StringIO()
     console = Console(file=buffer, width=160, force_terminal=False, color_system=None)
     source, doc = result["source"], result["document"]
-    console.print(f"[b]{source['path']}[/b]  ({source['format']}, sha256 {source['sha256'][:12]})")
+    shown = escape(printable(source["path"]))
+    console.print(f"[b]{shown}[/b]  ({source['format']}, sha256 {source['sha256'][:12]})")
     unit = " ".join(x for x in (doc.get("unit_level"), doc.get("unit_name")) if x) or "?"
     where = ", ".join(x for x in (doc.get("district"), doc.get("province")) if x)
     kind = f"{i18n.report_type_name(doc['report_type'])} ({doc['report_type']})"

@@ -1,3 +1,5 @@
+import shutil
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,70 @@ def sample(name: str) -> Path:
 
 
 needs_shared = pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="needs ../shared (seeds and corpus) beside the checkout")
+
+# ---- system tools ------------------------------------------------------------------------------
+# The README's test command runs on a machine without them: what needs one skips, saying which and
+# how to install it; everything else uses inputs that need none.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+TOOLS = {  # tool → (installed here, why a test skips without it)
+    "soffice": (bool(shutil.which("soffice") or shutil.which("libreoffice")),
+                "needs LibreOffice (apt-get install libreoffice-writer-nogui)"),
+    "tesseract": (bool(shutil.which("tesseract") and shutil.which("pdftoppm")),
+                  "needs Tesseract and poppler (apt-get install tesseract-ocr tesseract-ocr-vie "
+                  "poppler-utils)"),
+    "chromium": (bool(CHROMIUM and CHROMEDRIVER),
+                 "needs chromium and chromedriver (apt-get install chromium chromium-driver)"),
+}
+
+
+def needs(tool: str) -> pytest.MarkDecorator:
+    installed, reason = TOOLS[tool]
+    return pytest.mark.skipif(not installed, reason=reason)
+
+
+needs_soffice = needs("soffice")
+needs_tesseract = needs("tesseract")
+needs_chromium = needs("chromium")
+
+
+def tool_for(path: Path) -> str | None:
+    """The system tool the reader of this file calls, if any: .doc files are converted by
+    LibreOffice, PDFs without a text layer are read by OCR (the same test pdf_reader makes)."""
+    from extractor.readers import sniff
+
+    kind = sniff(path)
+    if kind == "doc":
+        return "soffice"
+    if kind == "pdf":
+        import pdfplumber
+
+        from extractor.readers.pdf_reader import MIN_CHARS_PER_PAGE
+
+        with pdfplumber.open(str(path)) as pdf:
+            if sum(len(page.chars) for page in pdf.pages) < MIN_CHARS_PER_PAGE * len(pdf.pages):
+                return "tesseract"
+    return None
+
+
+@cache
+def readable_samples() -> tuple[Path, ...]:
+    """The samples this machine can read: those whose reader needs no tool, or an installed one."""
+    return tuple(p for p in sorted(SAMPLES.iterdir()) if (tool := tool_for(p)) is None or TOOLS[tool][0])
+
+
+@pytest.fixture(scope="session")
+def samples(tmp_path_factory) -> Path:
+    """The samples folder as this machine can read it: corpus_samples itself when every tool its
+    files need is installed, else a copy without the files whose tool is missing (so a test that
+    imports "the samples" and expects no failure holds on a machine without LibreOffice or OCR)."""
+    readable = readable_samples()
+    if len(readable) == len(list(SAMPLES.iterdir())):
+        return SAMPLES
+    folder = tmp_path_factory.mktemp("samples")
+    for path in readable:
+        shutil.copy(path, folder / path.name)
+    return folder
 
 
 @pytest.fixture(autouse=True, scope="session")

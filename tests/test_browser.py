@@ -3,7 +3,6 @@ Selenium; nothing is downloaded): the researcher's path from the home page to a 
 source and a CSV, and the archivist's path from the review queue to a corrected comparison."""
 
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -13,17 +12,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES
+from conftest import CHROMEDRIVER, CHROMIUM, needs_chromium
 
 from extractor.cli import main
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-pytestmark = [
-    pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="needs chromium and chromedriver (apt-get install chromium "
-                                                         "chromium-driver)"),
-    pytest.mark.slow,
-]
+pytestmark = [needs_chromium, pytest.mark.slow]
 
 
 def free_port() -> int:
@@ -33,11 +26,11 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, samples):
     pytest.importorskip("datasette")
     folder = tmp_path_factory.mktemp("web")
     db = folder / "archive.db"
-    result = CliRunner().invoke(main, ["import", str(SAMPLES), "--db", str(db), "--workers", "1"])
+    result = CliRunner().invoke(main, ["import", str(samples), "--db", str(db), "--workers", "1"])
     assert result.exit_code == 0, result.output
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "extractor", "serve", "--db", str(db), "--port", str(port),
@@ -71,7 +64,7 @@ def browser(site):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False})
-    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.implicitly_wait(5)
     driver.downloads = downloads
     yield driver

@@ -1,9 +1,14 @@
+import io
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import SAMPLES, sample
+from conftest import sample
 
 from extractor.cli import main
+from extractor.progress import ProgressReporter
+from extractor.report import summary
+from extractor.wording import count
 
 
 def test_extract_json_contract():
@@ -15,11 +20,11 @@ def test_extract_json_contract():
     assert obj["source"]["format"] == "docx" and len(obj["source"]["sha256"]) == 64
 
 
-def test_extract_folder_jsonl_and_summary():
+def test_extract_folder_jsonl_and_summary(samples):
     runner = CliRunner()
-    result = runner.invoke(main, ["extract", str(SAMPLES), "--format", "jsonl"])
+    result = runner.invoke(main, ["extract", str(samples), "--format", "jsonl"])
     assert result.exit_code == 0, result.output
-    assert len(result.output.strip().splitlines()) == len(list(SAMPLES.iterdir()))
+    assert len(result.output.strip().splitlines()) == len(list(samples.iterdir()))
     summary = runner.invoke(main, ["extract", str(sample("BC_DeAn1373_MDrak_2025.pdf"))])
     assert "dean.xmc.muc_do_2" in summary.output and "dean_1373" in summary.output
 
@@ -34,3 +39,97 @@ def test_bad_file_one_line_error_and_batch_goes_on(tmp_path):
     assert len(result.stdout.strip().splitlines()) == 1
     errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
     assert len(errors) == 1 and "broken.docx" in errors[0]
+
+
+def test_extract_json_of_several_files_is_one_array(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("BC ket qua TLHTSD ChanSon 2021.docx", "BC_SoKet_HK1_DakSMar_2017.txt"):
+        (folder / name).write_bytes(sample(name).read_bytes())
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04garbage")
+    runner = CliRunner()
+    result = runner.invoke(main, ["extract", str(folder), "--format", "json"])
+    assert result.exit_code == 1  # broken.docx failed; the others still form one JSON value
+    docs = json.loads(result.stdout)
+    assert isinstance(docs, list) and sorted(Path(d["source"]["path"]).name for d in docs) == sorted(
+        p.name for p in folder.iterdir() if p.name != "broken.docx")
+    two = [str(p) for p in sorted(folder.iterdir()) if p.name != "broken.docx"]
+    result = runner.invoke(main, ["extract", *two, "--format", "json"])
+    assert result.exit_code == 0 and [d["source"]["path"] for d in json.loads(result.stdout)] == two
+    one = runner.invoke(main, ["extract", two[0], "--format", "json"])
+    assert json.loads(one.stdout)["source"]["path"] == two[0]  # one file: one object, as the contract says
+
+
+def odd_entries(folder: Path) -> dict[str, str]:
+    """Entries a walk cannot read, each with the reason it must give: name → reason."""
+    (folder / "unzipped.docx").mkdir()  # a folder named like a report
+    (folder / "loop.docx").symlink_to("loop.docx")
+    (folder / "gone.pdf").symlink_to("missing.pdf")
+    (folder / "up").symlink_to("..")
+    (folder / "notes.xlsx").write_bytes(b"PK\x03\x04")
+    return {"unzipped.docx": "folder named like a file", "loop.docx": "symbolic link loop",
+            "gone.pdf": "broken link", "up": "link to a folder, not followed",
+            "notes.xlsx": "unsupported file type"}
+
+
+def test_entries_that_are_not_read_are_counted_as_skipped_with_their_reason(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(sample("BC_SoKet_HK1_DakSMar_2017.txt").read_bytes())
+    odd = odd_entries(folder)
+    runner = CliRunner()
+    result = runner.invoke(main, ["import", str(folder), "--db", str(tmp_path / "x.db"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert f"imported 1, unchanged 0, re-extracted 0, skipped {len(odd)}, failed 0" in result.stderr
+    lines = result.stderr.splitlines()
+    for name, reason in odd.items():  # in the progress log and again in the closing summary
+        assert sum(1 for line in lines if name in line and reason in line) == 2, (name, result.stderr)
+    result = runner.invoke(main, ["extract", str(folder), "--format", "jsonl"])
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1
+    lines = result.stderr.splitlines()
+    for name, reason in odd.items():
+        assert any(line.startswith("skipped") and name in line and reason in line for line in lines), name
+
+
+def test_file_names_are_printed_with_control_characters_escaped(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    forged = "r\nfailed: x.txt: forged\r\x1b[31m.txt"
+    (folder / forged).write_bytes(sample("BC_SoKet_HK1_DakSMar_2017.txt").read_bytes())
+    (folder / "empty\x1b[2J.txt").write_bytes(b"")
+    runner = CliRunner()
+    result = runner.invoke(main, ["import", str(folder), "--db", str(tmp_path / "x.db"), "--workers", "1"])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\r" not in result.stderr
+    assert not any(line.startswith("failed: x.txt") for line in result.stderr.splitlines())
+    assert "imported " + str(folder / "r\\nfailed: x.txt: forged\\r\\x1b[31m.txt") in result.stderr
+    assert "failed: " + str(folder / "empty\\x1b[2J.txt") + ": empty file" in result.stderr
+    result = runner.invoke(main, ["extract", str(folder), "--format", "jsonl"])
+    assert "error: " + str(folder / "empty\\x1b[2J.txt") + ": empty file" in result.stderr
+    assert "\x1b" not in result.stderr
+
+
+def test_a_failed_file_named_like_markup_on_the_progress_bar(monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich draws the live bar as on a terminal
+    stream = io.StringIO()
+    reporter = ProgressReporter(stream=stream)
+    assert reporter.live
+    with reporter:
+        reporter.event("start", "", 1)
+        reporter.event("failed", "a[/b]\x1b[2Jc.txt", "empty file")
+    assert "a[/b]\\x1b[2Jc.txt: empty file" in stream.getvalue() and "\x1b[2J" not in stream.getvalue()
+
+
+def test_counts_agree_with_their_nouns(tmp_path):
+    one = CliRunner().invoke(main, ["import", str(sample("BC_SoKet_HK1_DakSMar_2017.txt")), "--db",
+                                    str(tmp_path / "x.db"), "--workers", "1"])
+    assert "1 file to import" in one.stderr
+    result = {"source": {"path": "r.txt", "format": "txt", "sha256": "0" * 64},
+              "document": {"report_type": "tuanle"}, "indicators": [], "activities": [], "unmatched": [],
+              "warnings": ["w1"]}
+    assert "0 labels, 1 warning\n" in summary(result) + "\n"
+    result["unmatched"] = [{"label": "x", "raw_value": "1", "location": "line 1", "reason": "weak match"}]
+    result["warnings"].append("w2")
+    assert "1 label, 2 warnings\n" in summary(result) + "\n"
+    assert [count(n, "activity", "activities") for n in (0, 1, 2)] == ["0 activities", "1 activity",
+                                                                       "2 activities"]

@@ -12,9 +12,9 @@ from extractor.cli import main
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
+def db(tmp_path_factory, samples):
     path = tmp_path_factory.mktemp("cli") / "x.db"
-    result = CliRunner().invoke(main, ["import", str(SAMPLES), "--db", str(path), "--workers", "1"])
+    result = CliRunner().invoke(main, ["import", str(samples), "--db", str(path), "--workers", "1"])
     assert result.exit_code == 0, result.output
     return str(path)
 
@@ -84,19 +84,19 @@ def test_indicators_and_units(db):
     assert chan_son["years"] == "2019, 2021, 2022, 2023" and chan_son["district"] == "Yên Sơn"
 
 
-def test_export_jsonl_and_csv(db):
+def test_export_jsonl_and_csv(db, samples):
     result = run("export", "--db", db)
     docs = [json.loads(line) for line in result.output.splitlines()]
-    assert len(docs) == len(list(SAMPLES.iterdir()))
+    assert len(docs) == len(list(samples.iterdir()))
     assert all({"source", "document", "indicators", "activities", "unmatched", "warnings"} <= set(d) for d in docs)
     result = run("export", "--db", db, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert rows and {"code", "value", "unit_name", "year", "path", "raw_label", "location"} <= set(rows[0])
 
 
-def test_sql_reads_and_refuses_writes(db):
+def test_sql_reads_and_refuses_writes(db, samples):
     result = run("sql", "SELECT COUNT(*) AS n FROM documents", "--db", db, "--format", "json")
-    assert json.loads(result.output) == [{"n": len(list(SAMPLES.iterdir()))}]
+    assert json.loads(result.output) == [{"n": len(list(samples.iterdir()))}]
     for statement in ("DELETE FROM documents", "INSERT INTO units (key, name) VALUES ('x', 'y')",
                       "DROP TABLE observations"):
         result = run("sql", statement, "--db", db)

@@ -16,14 +16,14 @@ def cluster():
 
 
 @pytest.mark.parametrize("files", ["send", "shared"])
-def test_cluster_import_equals_a_local_import(cluster, tmp_path, files):
+def test_cluster_import_equals_a_local_import(cluster, tmp_path, files, samples):
     local = tmp_path / "local.db"
     remote = tmp_path / "cluster.db"
-    expected = import_paths(local, [SAMPLES], workers=1)
-    got = import_paths(remote, [SAMPLES], cluster=Cluster(cluster, files))
+    expected = import_paths(local, [samples], workers=1)
+    got = import_paths(remote, [samples], cluster=Cluster(cluster, files))
     assert (got.imported, got.failed) == (expected.imported, expected.failed)
     assert snapshot(remote) == snapshot(local)
-    again = import_paths(remote, [SAMPLES], cluster=Cluster(cluster, files))  # resumable, idempotent
+    again = import_paths(remote, [samples], cluster=Cluster(cluster, files))  # resumable, idempotent
     assert (again.imported, again.unchanged) == (0, expected.imported)
 
 

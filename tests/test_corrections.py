@@ -21,8 +21,8 @@ def run(*args, ok: bool = True):
     return result
 
 
-def imported(path) -> str:
-    run("import", SAMPLES, "--db", path, "--workers", "1")
+def imported(path, samples) -> str:
+    run("import", samples, "--db", path, "--workers", "1")
     return str(path)
 
 
@@ -44,9 +44,9 @@ def exported(db) -> dict:
 
 
 @pytest.fixture(scope="module")
-def resolved(tmp_path_factory):
+def resolved(tmp_path_factory, samples):
     """A database of the samples with one item of every kind resolved from the CLI."""
-    db = imported(tmp_path_factory.mktemp("review") / "r.db")
+    db = imported(tmp_path_factory.mktemp("review") / "r.db", samples)
     queue = items(db)
     assert {"unmatched_label", "unclear_value", "conflict", "ambiguous_cell", "ambiguous_unit"} <= {
         i["category"] for i in queue}
@@ -99,12 +99,12 @@ def check_in_force(db: str, done: dict) -> None:
     assert all(u["documents"] for u in units)  # the unit the picked document left is not listed empty
 
 
-def test_corrections_survive_reextraction(resolved):
+def test_corrections_survive_reextraction(resolved, samples):
     db, done = resolved
     check_in_force(db, done)
     run("import", "--reextract", "--force", "--db", db, "--workers", "1")
     check_in_force(db, done)
-    run("import", SAMPLES, "--db", db, "--workers", "1")  # the same files again
+    run("import", samples, "--db", db, "--workers", "1")  # the same files again
     check_in_force(db, done)
 
 
@@ -125,9 +125,9 @@ def test_reextraction_that_agrees_is_noted_not_applied_twice(tmp_path):
     assert pivot(db, "tuanle.thong_tin.bai_bao", "Liêm Phú")["2022"] == extracted
 
 
-def test_corrections_travel_to_a_second_database(resolved, tmp_path):
+def test_corrections_travel_to_a_second_database(resolved, tmp_path, samples):
     db, _ = resolved
-    other = imported(tmp_path / "other.db")
+    other = imported(tmp_path / "other.db", samples)
     out = tmp_path / "c.jsonl"
     run("corrections", "export", "--db", db, "-o", out)
     result = run("corrections", "import", out, "--db", other)

@@ -3,19 +3,11 @@
 They need LibreOffice and Tesseract (vie); CI installs both, elsewhere they skip with the reason.
 """
 
-import shutil
 import time
 
-import pytest
-from conftest import sample
+from conftest import needs_soffice, needs_tesseract, sample
 
 from extractor.extract import extract_file
-
-needs_soffice = pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
-                                   reason="needs LibreOffice (apt-get install libreoffice-writer-nogui)")
-needs_tesseract = pytest.mark.skipif(not (shutil.which("tesseract") and shutil.which("pdftoppm")),
-                                     reason="needs Tesseract and poppler (apt-get install tesseract-ocr "
-                                            "tesseract-ocr-vie poppler-utils)")
 
 
 @needs_soffice

@@ -174,7 +174,7 @@ def test_bad_inputs_each_get_one_error_row_and_the_batch_completes(folder, tmp_p
     assert "encrypted" in failed[str((folder / "encrypted.pdf").resolve())]
     assert "zip bomb" in failed[str((folder / "bomb.docx").resolve())]
     assert summary.imported == len(SMALL) + 1  # the PDF named .docx is read as what it is
-    assert [os.path.basename(p) for p in summary.skipped] == ["notes.xlsx"]
+    assert [os.path.basename(p) for p, _ in summary.skipped] == ["notes.xlsx"]
     conn = store.connect(db, readonly=True)
     assert conn.execute("SELECT COUNT(*) FROM import_errors").fetchone()[0] == 7
     # a second run tries the broken files again, without duplicating their error rows
@@ -218,9 +218,9 @@ def test_sigkill_at_any_point_then_rerun_gives_the_uninterrupted_database(folder
     assert snapshot(db) == snapshot(reference)
 
 
-def test_samples_folder_imports_cleanly(tmp_path):
-    summary = import_paths(tmp_path / "s.db", [SAMPLES], workers=2)
-    assert summary.failed == [] and summary.imported == len(list(SAMPLES.iterdir()))
+def test_samples_folder_imports_cleanly(tmp_path, samples):
+    summary = import_paths(tmp_path / "s.db", [samples], workers=2)
+    assert summary.failed == [] and summary.imported == len(list(samples.iterdir()))
 
 
 def _children(pid: int) -> set[int]:

@@ -20,10 +20,10 @@ CODE = "tuanle.lop.xoa_mu_chu.so_luot"
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory):
+def archive(tmp_path_factory, samples):
     folder = tmp_path_factory.mktemp("webdb")
     files = folder / "files"
-    shutil.copytree(SAMPLES, files)
+    shutil.copytree(samples, files)
     db = folder / "w.db"
     result = CliRunner().invoke(main, ["import", str(files), "--db", str(db), "--workers", "1"])
     assert result.exit_code == 0, result.output

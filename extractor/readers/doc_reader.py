@@ -19,6 +19,7 @@ from pathlib import Path
 
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
 from extractor.readers import ReadError
+from extractor.wording import count
 
 RUN_TOGETHER_MIN_CHARS = 60  # shorter paragraphs are not checked for a lost table
 
@@ -73,7 +74,8 @@ def _restore_tables(document: Document, path: Path) -> None:
             restored += 1
     if restored:
         _renumber(document.blocks)
-        document.notes.append(f"{restored} table(s) LibreOffice ran together rebuilt from the .doc text stream")
+        document.notes.append(f"{count(restored, 'table')} LibreOffice ran together rebuilt from the .doc "
+                              "text stream")
 
 
 def word_text(path: Path) -> str:

@@ -18,6 +18,7 @@ from lxml import etree
 from extractor import legacy
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
 from extractor.readers import ReadError
+from extractor.wording import count
 
 MAX_UNCOMPRESSED = 300 * 1024 * 1024  # a zip bomb expands far beyond this
 # The body's XML is parsed whole, at about 19 MiB of memory per MiB: this keeps a read under
@@ -46,7 +47,7 @@ def read(path: Path) -> Document:
     reader.walk(word.element.body)
     document = Document(path=str(path), format="docx", blocks=reader.blocks)
     if reader.legacy_runs:
-        document.notes.append(f"converted {reader.legacy_runs} runs from legacy fonts")
+        document.notes.append(f"converted {count(reader.legacy_runs, 'run')} from legacy fonts")
         document.method = "converted"
     else:
         _convert_by_statistics(document)
