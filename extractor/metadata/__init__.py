@@ -54,6 +54,7 @@ class Metadata:
 
 
 def detect(document: Document, catalogue: Catalogue) -> Metadata:
+    """The document's metadata; the header is read once and every stage takes it from here."""
     header = Header.of(header_lines(document))
     text = document.full_text()
     unit = _unit(document, header, text, has_diacritics(text))
