@@ -3,8 +3,15 @@
 import pytest
 from conftest import SHARED, needs_shared, sample
 
-from extractor.metadata import _orgs, detect, lookup
+from extractor.metadata import detect, header_lines
+from extractor.metadata.body import body_unit
+from extractor.metadata.dates import Dates, read_dates
+from extractor.metadata.header import Header, report_type
+from extractor.metadata.letterhead import Letterhead, agency_lines, read_letterhead
+from extractor.metadata.names import Org, clean_name, cut_name, has_diacritics, title_words
+from extractor.metadata.unit import Unit, school_unit, settle_unit
 from extractor.model import Document, Paragraph
+from extractor.register import lookup
 
 
 def doc(*lines: str) -> Document:
@@ -21,7 +28,7 @@ def test_letterhead_wrapped_and_interleaved_with_the_motto(catalogue):
 
 
 def _units(head: list[str]) -> list[tuple[str, str]]:
-    return [(o.level, o.key) for o in _orgs(head)]
+    return [(o.level, o.key) for o in read_letterhead(Header.of(head)).orgs]
 
 
 def test_level_words_are_told_from_names_by_their_diacritics():
@@ -205,3 +212,92 @@ def test_the_seeds_name_their_units_in_the_body():
     assert (got["001"]["unit_level"], got["001"]["unit_name"]) == ("xã", "Hiền Hào")  # from the signature
     assert (got["004"]["unit_level"], got["004"]["unit_name"]) == ("thị xã", "Hương Trà")
     assert got["003"]["unit_name"] is None  # a template with dots where the unit should be
+
+
+# ---- each stage: its input and the record it returns ----------------------------------------
+HEAD = ["UBND HUYỆN YÊN SƠN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TRUNG TÂM HTCĐ XÃ CHÂN SƠN",
+        "Độc lập - Tự do - Hạnh phúc", "Số: 12/BC-TTHTCĐ", "Chân Sơn, ngày 10 tháng 10 năm 2023", "BÁO CÁO",
+        "Sơ kết học kỳ I năm học 2023-2024"]
+
+
+def test_header_finds_its_title_once_and_the_letterhead_above_it(catalogue):
+    header = Header.of(HEAD)
+    assert (header.title, header.top, header.keys[6]) == (6, HEAD[:6], "bao cao")
+    assert Header.of([f"line {i}" for i in range(20)]).top == [f"line {i}" for i in range(12)]  # no title
+    assert report_type(header, catalogue) == "soket_tthtcd"
+    flat = doc("UBND HUYỆN ĐÔNG HƯNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "UBNDxã an bình",
+               "Kính gửi: Sở GD&ĐT")
+    assert header_lines(flat) == ["UBND HUYỆN ĐÔNG HƯNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                  "UBND xã an bình", "Kính gửi: Sở GD&ĐT"]
+
+
+def test_letterhead_agency_lines_leave_out_the_motto_and_mark_xa_hoi():
+    assert agency_lines(Header.of(HEAD[:4] + HEAD[5:])) == [["ubnd", "huyện", "yên", "sơn"],
+                                                            ["trung", "tâm", "htcđ", "xã", "chân", "sơn"]]
+    steering = Header.of(["UBND HUYỆN QUAN HÓA CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                          "BAN CHỈ ĐẠO XÂY DỰNG XÃ HỘI HỌC TẬP", "BÁO CÁO"])
+    assert agency_lines(steering) == [["ubnd", "huyện", "quan", "hóa"],
+                                      ["ban", "chỉ", "đạo", "xây", "dựng", "#", "học", "tập"]]
+
+
+def test_letterhead_record_gives_the_units_top_down_and_tells_a_school():
+    assert read_letterhead(Header.of(HEAD)) == Letterhead(
+        (Org("huyện", ("yên", "sơn"), True), Org("xã", ("chân", "sơn"), True)), school=False)
+    school = read_letterhead(Header.of(["PHÒNG GD&ĐT HUYỆN YÊN SƠN", "TRƯỜNG THCS CHÂN SƠN", "BÁO CÁO"]))
+    assert school.school and school.orgs == (Org("huyện", ("yên", "sơn"), True),)
+
+
+def test_names_are_cut_where_the_register_says_they_end():
+    # a letter after a known name and before the line's end is part of it ("Long Trị A")
+    assert cut_name(["long", "trị", "a", "cộng"], 0, 4, {3}, "xã", True) == (
+        Org("xã", ("long", "trị", "a"), True), 3)
+    # OCR debris after the name, and a word an export broke over two lines
+    assert cut_name(["thượng", "ninh", "n"], 0, 3, {3}, "xã", True) == (
+        Org("xã", ("thượng", "ninh"), True), 2)
+    assert cut_name(["quảng", "n", "am"], 0, 3, {2, 3}, "tỉnh", True) == (
+        Org("tỉnh", ("quảng", "nam"), True), 3)
+    unknown, used = cut_name(["lạc", "đâu", "huyện", "x"], 0, 4, {4}, "xã", True)
+    assert (unknown, used, clean_name(unknown)) == (Org("xã", ("lạc", "đâu"), False), 2, True)
+    assert title_words("Tân Phú A như sau") == ["Tân", "Phú", "A"]
+    assert (has_diacritics("Xã Chân Sơn báo cáo"), has_diacritics("Xa Chan Son bao cao")) == (True, False)
+
+
+@pytest.mark.parametrize("line", ["Trung tâm học tập cộng đồng xã Hiền Hào báo cáo kết quả như sau:",
+                                  "Chủ tịch UBND xã Hiền Hào"])
+def test_body_names_the_unit_as_subject_or_signature(line):
+    found = body_unit(doc("BÁO CÁO", "Kết quả năm 2023", line), accents=True)
+    assert found == Org("xã", ("hiền", "hào"), True)
+
+
+def test_body_names_the_area_only_when_it_names_one():
+    one = doc("BÁO CÁO", "Trên địa bàn huyện Yên Sơn có nhiều lớp học.")
+    assert body_unit(one, accents=True) == Org("huyện", ("yên", "sơn"), True)
+    two = doc("BÁO CÁO", "Trên địa bàn huyện Yên Sơn và trên địa bàn huyện Cát Hải có nhiều lớp học.")
+    assert body_unit(two, accents=True) is None
+
+
+def test_unit_is_settled_with_its_district_and_province_or_flagged():
+    orgs = read_letterhead(Header.of(HEAD)).orgs
+    text = "\n".join(HEAD)
+    assert settle_unit(orgs, text, accents=True) == Unit("xã", "Chân Sơn", "Yên Sơn", "Tuyên Quang")
+    school = school_unit(orgs, text, accents=True)
+    assert (school.level, school.name, school.district, school.province) == (
+        "trường", None, "Yên Sơn", "Tuyên Quang")
+    assert [w.category for w in school.warnings] == ["unknown_unit"]
+    alone = settle_unit((Org("xã", ("minh", "tân"), True),), "UBND XÃ MINH TÂN", accents=True)
+    assert (alone.name, alone.district, alone.province) == ("Minh Tân", None, None)
+    assert [w.category for w in alone.warnings] == ["ambiguous_unit"]
+
+
+@pytest.mark.parametrize(("head", "expected"), [
+    (HEAD, Dates("2023-10-10", "12/BC-TTHTCĐ", 2023, "HK1 2023-2024")),
+    (["UBND XÃ AN BÌNH", "Số:   /BC-UBND", "An Bình, ngày   tháng 01 năm 2024", "BÁO CÁO", "Sơ kết học kỳ I"],
+     Dates(None, None, 2023, "HK1 2023-2024")),  # a term with the issue month: the school year it began
+    (["Đại Từ, ngày 15/12/2021", "BÁO CÁO",
+      "Kết quả thực hiện Đề án “Xây dựng xã hội học tập giai đoạn 2021-2030”"],
+     Dates("2021-12-15", None, 2021, "2021")),  # the quoted span is the scheme's name, not the period
+    (["UBND HUYỆN X", "Thực hiện Công văn số 77/SGDĐT ngày 02 tháng 12 năm 2020", "BÁO CÁO",
+      "Kết quả giai đoạn 2016-2020"], Dates(None, None, 2016, "2016-2020")),  # a cited date is not its own
+])
+def test_dates_from_the_place_and_date_line_and_the_title(head, expected):
+    assert read_dates(Header.of(head)) == expected
