@@ -20,7 +20,7 @@ import pdfplumber
 from extractor.lexicon import belong_together
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
 from extractor.normalize import has_bullet
-from extractor.readers import ReadError
+from extractor.readers.errors import ReadError
 from extractor.readers.tables import join_tables
 from extractor.readers.words import Word, split_at_gaps
 

@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 from extractor.model import Document
-from extractor.readers import ReadError
+from extractor.readers.errors import ReadError
 from extractor.readers.scan.layout import page_blocks
 from extractor.readers.scan.ocr import OCR_SETTINGS, cached_ocr, settled
 from extractor.readers.tables import join_tables

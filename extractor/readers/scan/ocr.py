@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from extractor.cache import cache_root, cached
-from extractor.readers import ReadError
+from extractor.readers.errors import ReadError
 from extractor.readers.scan.page import (
     MAX_SKEW,
     RULE_MIN_FRACTION,

@@ -11,7 +11,7 @@ import math
 import subprocess
 from pathlib import Path
 
-from extractor.readers import ReadError
+from extractor.readers.errors import ReadError
 
 RULE_MIN_FRACTION = 0.12  # a horizontal rule spans at least this share of the page width
 RULE_MIN_VERTICAL = 90    # pixels (at 300 dpi, ~7.5 mm): shorter dark runs are letters, not rules
