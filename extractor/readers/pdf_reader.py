@@ -54,11 +54,21 @@ def read(path: Path) -> Document:
             chars += len(page.chars)
             _read_page(page, number, blocks)
             page.close()  # a page's parsed glyphs are large: keep only what was read from them
-    if chars < MIN_CHARS_PER_PAGE * pages:  # no text layer: the pages are images
+    if _no_text_layer(chars, pages):
         from extractor.readers import scan
 
         return scan.read(path, pages)
     return Document(path=str(path), format="pdf", blocks=join_tables(blocks), pages=pages)
+
+
+def is_scan(pdf) -> bool:
+    """Is this PDF (open in pdfplumber) a scan, so that `read` hands it to OCR?"""
+    return _no_text_layer(sum(len(page.chars) for page in pdf.pages), len(pdf.pages))
+
+
+def _no_text_layer(chars: int, pages: int) -> bool:
+    """Fewer than MIN_CHARS_PER_PAGE characters a page: no text layer, the pages are images."""
+    return chars < MIN_CHARS_PER_PAGE * pages
 
 
 def _is_password_error(exc: BaseException) -> bool:
