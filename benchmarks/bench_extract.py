@@ -63,7 +63,7 @@ def main() -> None:
 def _is_scan(path: Path) -> bool:
     import pdfplumber
 
-    from extractor.readers.pdf_reader import _is_scan as scan_test
+    from extractor.readers.pdf_reader import is_scan as scan_test
 
     with pdfplumber.open(str(path)) as pdf:
         return scan_test(pdf)

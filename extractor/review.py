@@ -117,7 +117,7 @@ def attach_crops(result: dict, path: str) -> None:
     """
     if result["source"]["format"] != "scan":
         return
-    from extractor.readers.scan_reader import crops
+    from extractor.readers.scan.crops import crops
 
     boxed = [item for item in result.get("review", []) if item.get("box") and item.get("page")]
     if not boxed:

@@ -11,16 +11,13 @@ import zipfile
 from pathlib import Path
 
 from extractor.model import Document
+from extractor.readers.errors import ReadError
 
 SUPPORTED = {".docx", ".pdf", ".txt", ".doc", ".md", ".text"}
 MAX_BYTES = 200 * 1024 * 1024  # any file larger than this is refused before it is opened
 # A text export larger than this is no report (a real one is under 1 MiB); reading one takes about
 # 8 MiB of memory per MiB of text, so this keeps the import under 500 MiB (benchmarks/bench_memory.py).
 MAX_TEXT_BYTES = 32 * 1024 * 1024
-
-
-class ReadError(Exception):
-    """A file that cannot be read; str() is the one-line reason shown to the user."""
 
 
 def sniff(path: Path) -> str:

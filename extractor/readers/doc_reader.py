@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
-from extractor.readers import ReadError
+from extractor.readers.errors import ReadError
 from extractor.wording import count
 
 RUN_TOGETHER_MIN_CHARS = 60  # shorter paragraphs are not checked for a lost table

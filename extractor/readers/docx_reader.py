@@ -17,7 +17,7 @@ from lxml import etree
 
 from extractor import legacy
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
-from extractor.readers import ReadError
+from extractor.readers.errors import ReadError
 from extractor.wording import count
 
 MAX_UNCOMPRESSED = 300 * 1024 * 1024  # a zip bomb expands far beyond this

@@ -6,21 +6,23 @@ next line, so wrapped labels and sentences are joined while short value lines st
 Wide gaps split a line into columns (the two-column letterhead). Tables come from ruling
 lines; a table continued on the next page with its header repeated is joined into one, and a
 row broken across the page break is joined when its continuation has no number of its own.
-Pages with no text layer are handed to OCR (see `scan_reader`).
+Pages with no text layer are handed to OCR (the `scan` package); OCR never calls back here: the
+page-break join both use is in `tables`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
 
 from extractor.lexicon import belong_together
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
-from extractor.normalize import has_bullet, words
-from extractor.readers import ReadError
+from extractor.normalize import has_bullet
+from extractor.readers.errors import ReadError
+from extractor.readers.tables import join_tables
+from extractor.readers.words import Word, split_at_gaps
 
 # pdfplumber table settings, as plain data (see pdfplumber's `table_settings`).
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
@@ -29,20 +31,6 @@ COLUMN_GAP = 24.0  # points: a wider gap between words splits a line into column
 ALIGN_TOLERANCE = 2.0  # points: a value line this close to a label line's top sits beside that label
 MIN_CHARS_PER_PAGE = 20  # fewer characters than this: the page is a scan
 MAX_PAGES = 500  # longer PDFs are refused: no report is that long, and memory grows with the pages
-
-
-@dataclass(slots=True)
-class _Word:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    cx: float = field(init=False)  # the centre decides which cell a word is in
-    cy: float = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.cx, self.cy = (self.x0 + self.x1) / 2, (self.top + self.bottom) / 2
 
 
 def read(path: Path) -> Document:
@@ -58,37 +46,47 @@ def read(path: Path) -> Document:
         if pages == 0:
             raise ReadError("PDF has no pages")
         if pages > MAX_PAGES:
-            raise ReadError(f"PDF has {pages} pages; more than {MAX_PAGES} is not a report (a bound volume?), "
-                            "split it to import its reports")
+            raise ReadError(f"PDF has {pages} pages; more than {MAX_PAGES} is not a report "
+                            "(a bound volume?), split it to import its reports")
         blocks: list = []
         chars = 0
         for number, page in enumerate(pdf.pages, 1):
             chars += len(page.chars)
             _read_page(page, number, blocks)
             page.close()  # a page's parsed glyphs are large: keep only what was read from them
-    if chars < MIN_CHARS_PER_PAGE * pages:  # no text layer: the pages are images
-        from extractor.readers import scan_reader
+    if _no_text_layer(chars, pages):
+        from extractor.readers import scan
 
-        return scan_reader.read(path, pages)
-    return Document(path=str(path), format="pdf", blocks=_join_tables(blocks), pages=pages)
+        return scan.read(path, pages)
+    return Document(path=str(path), format="pdf", blocks=join_tables(blocks), pages=pages)
+
+
+def is_scan(pdf) -> bool:
+    """Is this PDF (open in pdfplumber) a scan, so that `read` hands it to OCR?"""
+    return _no_text_layer(sum(len(page.chars) for page in pdf.pages), len(pdf.pages))
+
+
+def _no_text_layer(chars: int, pages: int) -> bool:
+    """Fewer than MIN_CHARS_PER_PAGE characters a page: no text layer, the pages are images."""
+    return chars < MIN_CHARS_PER_PAGE * pages
 
 
 def _is_password_error(exc: BaseException) -> bool:
     """pdfplumber wraps pdfminer's PDFPasswordIncorrect; look through the chain and the args."""
     seen = [exc, exc.__cause__, exc.__context__, *[a for a in exc.args if isinstance(a, BaseException)]]
-    return any(e is not None and ("password" in f"{type(e).__name__} {e}".lower() or "encrypt" in str(e).lower())
-               for e in seen)
+    return any(e is not None and ("password" in f"{type(e).__name__} {e}".lower()
+                                  or "encrypt" in str(e).lower()) for e in seen)
 
 
 def _read_page(page, number: int, blocks: list) -> None:
     tables = page.find_tables(TABLE_SETTINGS)
-    words = [_Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"])
+    words = [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"])
              for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)]
     in_tables = [[w for w in words if _inside(w, table.bbox)] for table in tables]
     taken = {id(w) for inside in in_tables for w in inside}
     outside = [w for w in words if id(w) not in taken]
     items: list[tuple[float, object]] = []
-    right_margin = max((w.x1 for w in outside), default=page.width)
+    right_margin = max((w.right for w in outside), default=page.width)
     for k, text in enumerate(_paragraphs(_lines(outside), right_margin), 1):
         items.append((text[1], Paragraph(text[0], f"page {number}, line {k}")))
     for t, (table, inside) in enumerate(zip(tables, in_tables, strict=True), 1):
@@ -97,53 +95,42 @@ def _read_page(page, number: int, blocks: list) -> None:
     blocks.extend(block for _, block in items)
 
 
-def _inside(word: _Word, box) -> bool:
+def _inside(word: Word, box) -> bool:
     return box[0] <= word.cx <= box[2] and box[1] <= word.cy <= box[3]
 
 
-def _lines(words: list[_Word]) -> list[list[_Word]]:
+def _lines(words: list[Word]) -> list[list[Word]]:
     """Group words into visual lines by their vertical position, each sorted left to right."""
-    lines: list[list[_Word]] = []
-    for word in sorted(words, key=lambda w: (round(w.top), w.x0)):
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (round(w.top), w.left)):
         if lines and abs(lines[-1][0].top - word.top) <= 3:
             lines[-1].append(word)
         else:
             lines.append([word])
-    return [sorted(line, key=lambda w: w.x0) for line in lines]
+    return [sorted(line, key=lambda w: w.left) for line in lines]
 
 
-def _segments(line: list[_Word]) -> list[list[_Word]]:
-    """Split a visual line at wide gaps (columns of a letterhead)."""
-    parts = [[line[0]]]
-    for word in line[1:]:
-        if word.x0 - parts[-1][-1].x1 > COLUMN_GAP:
-            parts.append([word])
-        else:
-            parts[-1].append(word)
-    return parts
-
-
-def _text(words: list[_Word]) -> str:
+def _text(words: list[Word]) -> str:
     return " ".join(w.text for w in words)
 
 
-def _wrapped(previous: list[_Word], following: list[_Word], right: float) -> bool:
+def _wrapped(previous: list[Word], following: list[Word], right: float) -> bool:
     """Did `previous` end only because the next word would not fit before `right`?"""
     if has_bullet(_text(following)) or re.match(r"^\s*(\d+(\.\d+)*\.|[IVX]+\.|[a-z]\))\s", _text(following)):
         return False
     if re.search(r"[:;.!?]$", previous[-1].text):
         return False
-    space = max(2.0, (previous[-1].x1 - previous[-1].x0) / max(1, len(previous[-1].text)))
+    space = max(2.0, (previous[-1].right - previous[-1].left) / max(1, len(previous[-1].text)))
     first = following[0]
-    return previous[-1].x1 + space + (first.x1 - first.x0) > right - 1
+    return previous[-1].right + space + (first.right - first.left) > right - 1
 
 
-def _paragraphs(lines: list[list[_Word]], right: float) -> list[tuple[str, float]]:
+def _paragraphs(lines: list[list[Word]], right: float) -> list[tuple[str, float]]:
     """Join wrapped single-column lines into paragraphs; multi-column lines stay apart."""
     out: list[tuple[str, float]] = []
-    previous: list[_Word] | None = None
+    previous: list[Word] | None = None
     for line in lines:
-        segments = _segments(line)
+        segments = split_at_gaps(line, COLUMN_GAP)
         if len(segments) > 1:
             out.extend((_text(seg), seg[0].top) for seg in segments)
             previous = None
@@ -156,7 +143,7 @@ def _paragraphs(lines: list[list[_Word]], right: float) -> list[tuple[str, float
     return out
 
 
-def _table(table, words: list[_Word], location: str, page: int) -> Table:
+def _table(table, words: list[Word], location: str, page: int) -> Table:
     """A ruled table from the words inside it, each put in the cell its centre falls in."""
     rows: list[Row] = []
     for r, row in enumerate(table.rows, 1):
@@ -169,7 +156,8 @@ def _table(table, words: list[_Word], location: str, page: int) -> Table:
         cells = []
         for c, lines in enumerate(columns, 1):
             where = f"{location}, row {r}, cell {c}"  # a covered (merged) cell stays empty: read once
-            cells.append(Cell([Line(t, f"{where}, line {k}") for k, (t, _) in enumerate(lines, 1)], where, c - 1))
+            text = [Line(t, f"{where}, line {k}") for k, (t, _) in enumerate(lines, 1)]
+            cells.append(Cell(text, where, c - 1))
         rows.append(Row(cells, f"{location}, row {r}"))
     return Table(rows, location, page)
 
@@ -189,7 +177,8 @@ def _align_with_labels(columns: list[list[tuple[str, float]]], box: tuple) -> No
     for c, lines in enumerate(columns):
         if c == label or not lines or len(lines) >= len(tops):
             continue
-        if len(lines) == 1 and len(tops) >= 3 and abs(lines[0][1] + ALIGN_TOLERANCE * 3 - middle) < 2 * ALIGN_TOLERANCE:
+        centred = abs(lines[0][1] + ALIGN_TOLERANCE * 3 - middle) < 2 * ALIGN_TOLERANCE
+        if len(lines) == 1 and len(tops) >= 3 and centred:
             continue
         slots = [min(range(len(tops)), key=lambda k, top=top: abs(tops[k] - top)) for _, top in lines]
         if (any(abs(tops[k] - top) > ALIGN_TOLERANCE for k, (_, top) in zip(slots, lines, strict=True))
@@ -201,7 +190,7 @@ def _align_with_labels(columns: list[list[tuple[str, float]]], box: tuple) -> No
         columns[c] = laid[: max(slots) + 1]
 
 
-def _cell_lines(lines: list[list[_Word]], right: float) -> list[tuple[str, float]]:
+def _cell_lines(lines: list[list[Word]], right: float) -> list[tuple[str, float]]:
     """A cell's text lines with their tops, wrapped lines joined, broken words mended (`_mend`)."""
     out: list[tuple[str, float]] = []
     previous = None
@@ -214,13 +203,13 @@ def _cell_lines(lines: list[list[_Word]], right: float) -> list[tuple[str, float
     return out
 
 
-def _continues_label(previous: list[_Word], line: list[_Word]) -> bool:
+def _continues_label(previous: list[Word], line: list[Word]) -> bool:
     """A line in lower case after one that does not close its item ("…, số bài viết liên" /
     "quan chuyển đổi số …") is the rest of that item, wherever the first line stopped."""
     return line[0].text[:1].islower() and not re.search(r"[:;.!?]$", previous[-1].text)
 
 
-def _mend(lines: list[list[_Word]]) -> list[list[_Word]]:
+def _mend(lines: list[list[Word]]) -> list[list[Word]]:
     """Join the pieces of words a narrow cell broke, until none is left.
 
     A word too long for its column is cut at the line's end ("TTHTC" / "Đ", "TH&" / "THC" / "S,")
@@ -236,10 +225,11 @@ def _mend(lines: list[list[_Word]]) -> list[list[_Word]]:
             (i, j), (i2, j2) = flat[k], flat[k + 1]
             a, b = lines[i][j], lines[i2][j2]
             following = lines[flat[k + 2][0]][flat[k + 2][1]].text if k + 2 < len(flat) else ""
-            if i == i2 and b.x0 - a.x1 >= a.bottom - a.top:
+            if i == i2 and b.left - a.right >= a.bottom - a.top:
                 continue  # a real space on the line
             if belong_together(a.text, b.text, following):
-                lines[i][j] = _Word(a.text + b.text, a.x0, max(a.x1, b.x1) if i == i2 else a.x1, a.top, a.bottom)
+                right = max(a.right, b.right) if i == i2 else a.right
+                lines[i][j] = Word(a.text + b.text, a.left, a.top, right, a.bottom)
                 del lines[i2][j2]
                 lines = [line for line in lines if line]
                 # only the two pairs before the joined word see it changed (as their right or
@@ -247,57 +237,3 @@ def _mend(lines: list[list[_Word]]) -> list[list[_Word]]:
                 start, joined = max(0, k - 2), True
                 break
     return lines
-
-
-def _header_key(row: Row) -> str:
-    return words(" ".join(c.text for c in row.cells))
-
-
-def _join_tables(blocks: list) -> list:
-    """Join a table continued on the next page (header repeated or not) into the one before."""
-    out: list = []
-    reaches: dict[int, int] = {}  # id of a joined table → the last page it runs on
-    for block in blocks:
-        previous = out[-1] if out else None
-        last_page = reaches.get(id(previous), getattr(previous, "page", None))
-        if (isinstance(block, Table) and isinstance(previous, Table) and block.page and last_page
-                and block.page == last_page + 1 and len(block.rows[0].cells) == len(previous.rows[0].cells)):
-            reaches[id(previous)] = block.page
-            rows = list(block.rows)
-            if rows and _header_key(rows[0]) == _header_key(previous.rows[0]):
-                rows = rows[1:]
-            if rows and _continues(previous.rows[-1], rows[0]):
-                _merge_row(previous.rows[-1], rows.pop(0))
-            previous.rows.extend(rows)
-            continue
-        out.append(block)
-    return out
-
-
-def _continues(last: Row, first: Row) -> bool:
-    """A row cut by the page break: its continuation has no number and reads on mid-sentence."""
-    if not first.cells or first.cells[0].text.strip():
-        return False
-    texts = [c.text.strip() for c in first.cells[1:] if c.text.strip()]
-    if not texts or (len(first.cells) > 2 and not first.cells[1].text.strip()):
-        return True  # neither number nor label: the rest of the row above
-    head = texts[0]
-    last_label = last.cells[1].text.strip() if len(last.cells) > 1 else ""
-    if head[:1].islower():
-        return True
-    return head.isupper() and last_label.isupper() and not re.search(r"[:.]$", last_label)
-
-
-def _merge_row(target: Row, extra: Row) -> None:
-    for cell, more in zip(target.cells, extra.cells, strict=False):
-        more.lines = [ln for ln in more.lines if ln.text.strip()]
-        last = cell.lines[-1].text.split() if cell.lines else []
-        first = more.lines[0].text.split(" ", 1) if more.lines else []
-        if last and first and belong_together(last[-1], first[0], first[1] if len(first) > 1 else ""):
-            cell.lines[-1].text += more.lines[0].text  # a word cut by the page break
-            cell.lines.extend(more.lines[1:])
-        elif cell.lines and more.lines and more.lines[0].text[:1].islower():
-            cell.lines[-1].text += " " + more.lines[0].text
-            cell.lines.extend(more.lines[1:])
-        else:
-            cell.lines.extend(more.lines)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from extractor import legacy
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
-from extractor.readers import ReadError
+from extractor.readers.errors import ReadError
 
 _TAG_BREAK = re.compile(r"<\s*(?:br|/p|/li|/div|/tr)\s*/?>|<\s*li[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]{1,200}>")

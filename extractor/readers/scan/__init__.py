@@ -1,0 +1,35 @@
+"""Scanned PDF reader: pages rendered (pdftoppm), OCR'd with Tesseract (vie), tables rebuilt.
+
+`pdf_reader` decides a PDF is a scan (no text layer) and calls `read`; nothing here calls back.
+- `page`: the page image — rendering, skew found and straightened, ruling lines found;
+- `ocr`: Tesseract on every page, short uncertain words read again, the result cached by the
+  file's sha256 and the settings (`OCR_SETTINGS`, `REREAD`, `CACHE_VERSION`, `page`'s rule sizes);
+- `layout`: the words of a page → lines → tables (from the rules) and paragraphs;
+- `crops`: PNGs of a page's regions for review (`crops.crops`).
+A table continued on the next page is joined as for a born-digital PDF (`readers.tables`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from extractor.model import Document
+from extractor.readers.errors import ReadError
+from extractor.readers.scan.layout import page_blocks
+from extractor.readers.scan.ocr import OCR_SETTINGS, cached_ocr, settled
+from extractor.readers.tables import join_tables
+
+
+def read(path: Path, pages: int) -> Document:
+    """The scanned PDF at `path` (of `pages` pages) read by OCR, from the cache when it was before."""
+    if not shutil.which("tesseract") or not shutil.which("pdftoppm"):
+        raise ReadError("scanned PDF needs OCR: install tesseract-ocr, tesseract-ocr-vie and poppler-utils")
+    blocks: list = []
+    tables = 0
+    for number, page in enumerate(cached_ocr(path, pages), 1):
+        words = [settled(w) for w in page["words"]]
+        laid_out, tables = page_blocks(words, page["rules"], number, tables)
+        blocks += laid_out
+    return Document(path=str(path), format="pdf", blocks=join_tables(blocks), pages=pages, method="ocr",
+                    notes=[f"OCR (tesseract {OCR_SETTINGS['lang']}, {OCR_SETTINGS['dpi']} dpi)"])
