@@ -229,17 +229,20 @@ def _inside_label(folded: str, start: int, end: int, vocab: Vocabulary) -> bool:
 
     A label's value is what follows the label and its separator; a number written before the
     separator qualifies the label (a round, a stage, a year), however it is worded, and so does a
-    number in parentheses after which a value follows. A number that itself follows a separator
-    stands where a value stands ("là 5, đạt 100 %") and is not one of these.
+    number in parentheses after which a value follows. When the separator ends the text, the value
+    is elsewhere (on the next line), never the number before it. A number that itself follows a
+    separator stands where a value stands ("là 5, đạt 100 %") and is not one of these.
     """
-    if re.search(rf"(?:{vocab.separator.pattern})\s*$", folded[:start]):
+    separator = vocab.separator.pattern
+    if re.search(rf"(?:{separator})\s*$", folded[:start]):
         return False
     rest = folded[end:]
+    then_value = rf"\s*(?:{separator})\s*(?:(?:{NUMBER})|$)"
     if folded.rfind("(", 0, start) > folded.rfind(")", 0, start):  # inside a parenthesised qualifier
         close = rest.find(")")
-        return close >= 0 and bool(re.match(rf"\s*(?:(?:{vocab.separator.pattern}|[-–—])\s*)?(?:{NUMBER})",
-                                            rest[close + 1:]))
-    return bool(re.match(rf"\s*{vocab.separator.pattern}\s*(?:{NUMBER})", rest))
+        after = rest[close + 1:]
+        return close >= 0 and bool(re.match(then_value, after) or re.match(rf"\s*(?:[-–—]\s*)?(?:{NUMBER})", after))
+    return bool(re.match(then_value, rest))
 
 
 def _sentence_start(folded: str, position: int) -> int:

@@ -176,6 +176,8 @@ def test_a_qualifier_in_a_line_of_a_narrative_report_agrees_with_its_sentence_re
     ("Số bài viết trên các báo lần 2 là 05", ["05"]),
     ("Tổng số học viên: 150 (trong đó nữ 80)", ["150", "80"]),  # a value inside parentheses, after the value
     ("Trong đợt 1 có 3 lớp xóa mù chữ", ["3"]),
+    ("Số bài viết trên các báo (đợt 1):", []),  # the value is on the next line, if anywhere
+    ("Số bài viết trên các báo lần 2 là", []),
 ])
 def test_the_value_is_what_follows_the_label_and_its_separator(text, raw):
     assert [m.raw for m in mentions(clean(text))] == raw
