@@ -107,11 +107,11 @@ def test_a_scanned_page_of_such_lines_gives_each_value_once(tmp_path, monkeypatc
     if not font_file.exists():
         pytest.skip("needs the DejaVu fonts to draw a page (apt-get install fonts-dejavu-core)")
     monkeypatch.setenv("XHHT_CACHE_DIR", str(tmp_path / "cache"))
-    font = ImageFont.truetype(str(font_file), 36)
+    font = ImageFont.truetype(str(font_file), 44)
     page = Image.new("L", (2480, 3508), 255)
     draw = ImageDraw.Draw(page)
     for k, line in enumerate(HEADER + LINES):
-        draw.text((180, 200 + 60 * k), line, font=font, fill=0)
+        draw.text((180, 200 + 72 * k), line, font=font, fill=0)
     scan = tmp_path / "bao_cao.pdf"
     page.save(scan, "PDF", resolution=300)
     result = extract_file(scan)
