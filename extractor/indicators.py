@@ -42,6 +42,7 @@ class Observation:
     location: str
     method: str
     confidence: float | None = None
+    reading: str = ""  # the shape it was read in (table, inline, …, sentence): `method` says "ocr" on a scan
 
     def as_dict(self) -> dict:
         out = {"code": self.code, "kind": self.kind, "value": self.value, "unit": self.unit,
@@ -83,9 +84,6 @@ class IndicatorExtractor:
         self.found = Findings()
         self.ctx = _Context()
         self.vocab = default_vocabulary()
-        # (code, kind, tier) → first observation; tier "sentence" yields to every other shape
-        self._seen: dict[tuple[str, str, str], Observation] = {}
-        self._conflicts: set[tuple[str, str, str]] = set()
 
     def run(self, document: Document) -> Findings:
         if not self.report:
@@ -100,30 +98,43 @@ class IndicatorExtractor:
         return self.found
 
     def _settled(self) -> list[Observation]:
-        """Observations without conflicts; a sentence's value only where no table or line gave one.
+        """One value per (code, kind): every reading of the document is settled here, and only here.
 
-        A table cell or a "label: value" line is explicit about what its number is; a sentence is
-        read by rules. Where both speak of one code they should agree; when they do not, the
-        explicit value stays and the sentence's is left for review.
+        A document often says one figure twice (a line read both as "label: value" and as a
+        sentence, a table and the prose about it). Readings are ranked by how explicit their shape
+        is: a table cell, a "label: value" line or a catalogue pattern says what its number is; a
+        sentence is read by rules. The most explicit readings decide: if they agree, the value is
+        kept once (the best-scored reading, the first in reading order on a tie); if they disagree,
+        nothing is stored and the readings go to review as a conflict. A less explicit reading
+        that disagrees with the kept value goes to review beside it.
         """
-        explicit = {(o.code, o.kind): o for o in self.found.observations
-                    if _tier(o.method) == "explicit" and (o.code, o.kind, "explicit") not in self._conflicts}
-        out = []
+        readings: dict[tuple[str, str], list[Observation]] = {}
         for obs in self.found.observations:
-            tier = _tier(obs.method)
-            if (obs.code, obs.kind, tier) in self._conflicts:
-                continue
-            if tier == "sentence" and (obs.code, obs.kind) in explicit:
-                other = explicit[(obs.code, obs.kind)]
-                if other.value != obs.value:
-                    self.found.warnings.append(flag(
-                        f"{obs.location}: a sentence gives {obs.code} ({obs.kind}) = {obs.raw_value}, the "
-                        f"{other.method} at {other.location} gives {other.raw_value}; the {other.method} value is kept",
-                        "conflict", location=obs.location, label=obs.label, raw_value=obs.raw_value,
-                        candidates=[_candidate(other), _candidate(obs)]))
-                continue
-            out.append(obs)
-        return out
+            readings.setdefault((obs.code, obs.kind), []).append(obs)
+        kept = {id(obs) for group in readings.values() if (obs := self._settle(group)) is not None}
+        return [obs for obs in self.found.observations if id(obs) in kept]
+
+    def _settle(self, readings: list[Observation]) -> Observation | None:
+        """The reading kept for one (code, kind), or None when its most explicit readings disagree."""
+        rank = min(_RANK[_tier(o.reading)] for o in readings)
+        top = [o for o in readings if _RANK[_tier(o.reading)] == rank]
+        distinct = _distinct(top)
+        if len(distinct) > 1:
+            last = distinct[-1]  # where the text contradicts itself: the item's place, stable across versions
+            self.found.warnings.append(flag(
+                f"{last.location}: {last.code} ({last.kind}) read with different values "
+                f"({'; '.join(f'{o.raw_value} at {o.location}' for o in distinct)}); left for review",
+                "conflict", location=last.location, label=last.label, raw_value=last.raw_value,
+                candidates=[_candidate(o) for o in distinct]))
+            return None
+        best = max(top, key=lambda o: o.score)  # max keeps the first of equal scores
+        for other in _distinct([o for o in readings if o.value != best.value]):
+            self.found.warnings.append(flag(
+                f"{other.location}: a {other.reading} gives {other.code} ({other.kind}) = {other.raw_value}, the "
+                f"{best.reading} at {best.location} gives {best.raw_value}; the {best.reading} value is kept",
+                "conflict", location=other.location, label=other.label, raw_value=other.raw_value,
+                candidates=[_candidate(best), _candidate(other)]))
+        return best
 
     # ---- paragraphs -------------------------------------------------------------------
     def _paragraph(self, para: Paragraph) -> None:
@@ -374,26 +385,24 @@ class IndicatorExtractor:
                                          "reason": f"OCR confidence {confidence:.0f} below {self.min_ocr_confidence:.0f}",
                                          "best": ind.code, "category": "low_confidence"})
             return
-        key = (ind.code, kind, _tier(method))
-        if key in self._seen:
-            if self._seen[key].value != parsed.value:
-                self._conflicts.add(key)
-                self.found.warnings.append(flag(
-                    f"{location}: {ind.code} ({kind}) read twice with different values "
-                    f"({self._seen[key].raw_value} at {self._seen[key].location}, {raw} here); left for review",
-                    "conflict", location=location, label=label, raw_value=raw,
-                    candidates=[_candidate(self._seen[key]),
-                                {"code": ind.code, "kind": kind, "value": parsed.value, "raw_value": raw,
-                                 "location": location}]))
-            return
-        obs = Observation(ind.code, kind, parsed.value, ind.unit, label, raw, score, location,
-                          "ocr" if confidence is not None else method, confidence)
-        self._seen[key] = obs
-        self.found.observations.append(obs)
+        self.found.observations.append(Observation(
+            ind.code, kind, parsed.value, ind.unit, label, raw, score, location,
+            "ocr" if confidence is not None else method, confidence, reading=method))
 
 
 def _tier(method: str) -> str:
     return "sentence" if method == "sentence" else "explicit"
+
+
+_RANK = {"explicit": 0, "sentence": 1}  # lower decides: the shapes that say what their number is
+
+
+def _distinct(readings: list[Observation]) -> list[Observation]:
+    """The first reading of each different value, in reading order."""
+    out: dict[object, Observation] = {}
+    for obs in readings:
+        out.setdefault(obs.value, obs)
+    return list(out.values())
 
 
 def _without_role_words(label: str, vocab) -> str:

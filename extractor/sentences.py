@@ -48,6 +48,7 @@ class Vocabulary:
     actual: re.Pattern
     not_value_after: re.Pattern  # matched against the text just before a number
     not_value_before: re.Pattern  # matched against the text just after a number
+    separator: re.Pattern        # what stands between a label and its value: a connector, ":" or "="
 
 
 def _alternation(items: list[str]) -> str:
@@ -87,6 +88,7 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
         actual=re.compile(word.format(_alternation(lists["actual_words"]))),
         not_value_after=re.compile(r"(?<![\w])(?:" + _alternation(lists["not_value_after"]) + r")\s*[:.]?\s*$"),
         not_value_before=re.compile(r"^\s*(?:" + _alternation(lists["not_value_before"]) + r")(?![\w])"),
+        separator=re.compile(r"(?:[:：=]|(?<![\w])(?:" + _alternation(lists["connectors"]) + r")(?![\w]))"),
     )
 
 
@@ -217,7 +219,30 @@ def _not_a_value(match: re.Match, folded: str, text: str, vocab: Vocabulary) -> 
         return True
     if vocab.not_value_after.search(before) or (not match.group(2) and vocab.not_value_before.match(after)):
         return True
+    if not match.group(2) and _inside_label(folded, start, end, vocab):
+        return True
     return bool(_YEAR.match(number)) and not match.group(2)
+
+
+def _inside_label(folded: str, start: int, end: int, vocab: Vocabulary) -> bool:
+    """A number the label holds ("… (đợt 1): 03 bài", "… lần 2 là 05"): the label's value follows it.
+
+    A label's value is what follows the label and its separator; a number written before the
+    separator qualifies the label (a round, a stage, a year), however it is worded, and so does a
+    number in parentheses after which a value follows. When the separator ends the text, the value
+    is elsewhere (on the next line), never the number before it. A number that itself follows a
+    separator stands where a value stands ("là 5, đạt 100 %") and is not one of these.
+    """
+    separator = vocab.separator.pattern
+    if re.search(rf"(?:{separator})\s*$", folded[:start]):
+        return False
+    rest = folded[end:]
+    then_value = rf"\s*(?:{separator})\s*(?:(?:{NUMBER})|$)"
+    if folded.rfind("(", 0, start) > folded.rfind(")", 0, start):  # inside a parenthesised qualifier
+        close = rest.find(")")
+        after = rest[close + 1:]
+        return close >= 0 and bool(re.match(then_value, after) or re.match(rf"\s*(?:[-–—]\s*)?(?:{NUMBER})", after))
+    return bool(re.match(then_value, rest))
 
 
 def _sentence_start(folded: str, position: int) -> int:

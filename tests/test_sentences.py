@@ -114,3 +114,70 @@ def test_a_number_of_classes_never_fills_a_count_of_people():
                  "2 lớp là 301 người.")
     assert got.get(("xmc.hoan_thanh_chuong_trinh", "actual")) in (None, 301)
     assert 2 not in got.values()
+
+
+# ---- a number inside the label is part of the label (issue 22, item 3) -----------------------
+TUANLE_HEADER = ["UBND HUYỆN ĐAN PHƯỢNG", "TRUNG TÂM HTCĐ XÃ TÂN LẬP", "Tân Lập, ngày 16 tháng 10 năm 2023", "",
+                 "BÁO CÁO", "Kết quả tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2023", "",
+                 "1. Công tác thông tin, tuyên truyền"]
+QUALIFIED = [
+    "- Số bài viết trên các báo (đợt 1): 03 bài",
+    "- Số bài viết trên các báo (đợt 1) là 03 bài",
+    "- Số bài viết trên các báo (đợt 1) - 03 bài",
+    "- Số bài viết trên các báo (đợt 1, lần 2): 03 bài",
+    "- Số bài viết trên các báo đợt 1 là 03 bài",
+    "- Số bài viết trên các báo lần 2: 03",
+    "Trong tuần lễ, số bài viết trên các báo (đợt 2) là 03; đài truyền thanh xã đã phát 15 bài.",
+]
+
+
+def bai_bao(result: dict) -> list:
+    return [o["value"] for o in result["indicators"] if o["code"] == "tuanle.thong_tin.bai_bao"]
+
+
+@pytest.mark.parametrize("line", QUALIFIED)
+def test_a_number_inside_the_label_is_not_its_value_in_a_text_file(tmp_path, line):
+    from extractor.extract import extract_file
+
+    path = tmp_path / "bao_cao.txt"
+    path.write_text("\n".join(TUANLE_HEADER + [line]) + "\n", encoding="utf-8")
+    assert bai_bao(extract_file(path)) == [3]
+
+
+def test_a_number_inside_the_label_is_not_its_value_in_a_word_file(tmp_path):
+    import docx
+
+    from extractor.extract import extract_file
+
+    word = docx.Document()
+    for text in TUANLE_HEADER:
+        word.add_paragraph(text)
+    word.add_paragraph(QUALIFIED[0])
+    table = word.add_table(rows=3, cols=3)
+    for row, cells in zip(table.rows, [("TT", "Nội dung", "Số lượng"), ("1", "Số tờ rơi (đợt 2) đã phát hành", "600"),
+                                       ("2", "Số lớp xóa mù chữ (lần 1)", "02")], strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    path = tmp_path / "bao_cao.docx"
+    word.save(path)
+    result = extract_file(path)
+    got = {o["code"]: o["value"] for o in result["indicators"]}
+    assert got == {"tuanle.thong_tin.bai_bao": 3, "tuanle.tuyen_truyen.to_roi": 600, "tuanle.lop.xoa_mu_chu.so_lop": 2}
+
+
+def test_a_qualifier_in_a_line_of_a_narrative_report_agrees_with_its_sentence_reading():
+    got = values("tongket_xhht", "4.1.1. Đối với những người trong độ tuổi 15-60:",
+                 "- Số người biết chữ độ tuổi từ 15-60 (đợt 2) là 218.672 người; miễn giảm (lần 1): 864 người")
+    assert got == {("xmc.15_60.biet_chu", "actual"): 218672, ("xmc.15_60.mien_giam", "actual"): 864}
+
+
+@pytest.mark.parametrize("text, raw", [
+    ("Số bài viết trên các báo (đợt 1): 03 bài", ["03 bài"]),
+    ("Số bài viết trên các báo lần 2 là 05", ["05"]),
+    ("Tổng số học viên: 150 (trong đó nữ 80)", ["150", "80"]),  # a value inside parentheses, after the value
+    ("Trong đợt 1 có 3 lớp xóa mù chữ", ["3"]),
+    ("Số bài viết trên các báo (đợt 1):", []),  # the value is on the next line, if anywhere
+    ("Số bài viết trên các báo lần 2 là", []),
+])
+def test_the_value_is_what_follows_the_label_and_its_separator(text, raw):
+    assert [m.raw for m in mentions(clean(text))] == raw

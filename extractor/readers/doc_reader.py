@@ -6,6 +6,12 @@ fight over one profile and fail) and a timeout; locations still name the origina
 LibreOffice now and then loses a table's structure and writes its cells as one run-together
 paragraph ("TTNội dung chỉ tiêuMục tiêu…"). The .doc's own text stream still has every cell
 mark, so such a paragraph is rebuilt as the table it was from that stream (`_restore_tables`).
+
+A damaged file is refused with its reason rather than imported as noise: LibreOffice turns an OLE
+header followed by random bytes (or any random bytes) into kilobytes of CJK characters. What can
+be decided from the file itself is checked before LibreOffice runs (`word_stream_problem`: the
+container, its Word stream, the FIB's magic number, the text of the piece table); the converted
+text is checked too, for what only the conversion shows.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
@@ -24,6 +31,9 @@ from extractor.wording import count
 RUN_TOGETHER_MIN_CHARS = 60  # shorter paragraphs are not checked for a lost table
 
 TIMEOUT_SECONDS = 120
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+WORD_FIB_MAGIC = {0xA5EC: "Word 97-2003", 0xA5DC: "Word 6.0/95"}  # wIdent, the FIB's first field
+MAX_NOISE_SHARE = 0.5  # more of a text's letters than this outside the Latin script: not a report
 
 
 def soffice() -> str | None:
@@ -31,6 +41,9 @@ def soffice() -> str | None:
 
 
 def read(path: Path) -> Document:
+    problem = word_stream_problem(path)
+    if problem:
+        raise ReadError(f"not a readable Word file: {problem}")
     binary = soffice()
     if not binary:
         raise ReadError("cannot read .doc: LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
@@ -48,10 +61,61 @@ def read(path: Path) -> Document:
         if not converted.exists():
             raise ReadError("LibreOffice could not convert this .doc (corrupt or not a Word file)")
         document = docx_reader.read(converted)
+    share = noise_share(document.full_text())
+    if share > MAX_NOISE_SHARE:
+        raise ReadError(f"not a readable Word file: {share:.0%} of the converted text is not Latin letters "
+                        "(CJK or unassigned characters: a damaged Word stream)")
     document.path, document.format = str(path), "doc"
     document.notes.insert(0, "converted from .doc with LibreOffice")
     _restore_tables(document, path)
     return document
+
+
+# ---- a Word stream that can be read, or the reason it cannot -------------------------------------
+def word_stream_problem(path: Path) -> str | None:
+    """Why this OLE file holds no readable Word stream, or None (also for files that are not OLE:
+    RTF or HTML saved as .doc are LibreOffice's to read)."""
+    import olefile
+
+    with path.open("rb") as fh:
+        if fh.read(len(OLE_MAGIC)) != OLE_MAGIC:
+            return None
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            if not ole.exists("WordDocument"):
+                return "the OLE container has no WordDocument stream (not a Word document)"
+            head = ole.openstream("WordDocument").read(2)
+    except Exception as exc:  # olefile raises OSError, ValueError, IndexError… on a damaged container
+        return f"damaged OLE container ({type(exc).__name__})"
+    magic = struct.unpack("<H", head)[0] if len(head) == 2 else None
+    if magic not in WORD_FIB_MAGIC:
+        return f"the Word stream has no valid header (FIB magic {magic:#06x})" if magic is not None else \
+            "the Word stream is empty"
+    if WORD_FIB_MAGIC[magic] != "Word 97-2003":
+        return None  # older FIBs are laid out otherwise: the converted text is checked instead
+    try:
+        text = word_text(path)
+    except (OSError, ValueError, IndexError, struct.error):
+        return "the Word stream's piece table cannot be read"
+    share = noise_share(text)
+    if share > MAX_NOISE_SHARE:
+        return f"{share:.0%} of the Word stream's text is not Latin letters (CJK or unassigned characters)"
+    return None
+
+
+def noise_share(text: str) -> float:
+    """The share of a text's letters (and unassigned or private-use code points) that are not Latin.
+
+    Vietnamese, and TCVN3/VNI text before conversion, is Latin letters; random bytes read as
+    UTF-16 are CJK, Hangul and private-use code points.
+    """
+    letters = noise = 0
+    for ch in text:
+        alpha = ch.isalpha()
+        if alpha or unicodedata.category(ch) in ("Co", "Cn"):
+            letters += 1
+            noise += not (alpha and unicodedata.name(ch, "").startswith("LATIN"))
+    return noise / letters if letters else 0.0
 
 
 # ---- tables LibreOffice lost, rebuilt from the Word text stream --------------------------------
