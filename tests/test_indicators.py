@@ -1,4 +1,5 @@
-"""One value per (code, kind): every reading of a document is settled in one place (indicators.py).
+"""Indicators: each value shape (a table, "label: value" lines, prose and sentences), and the ledger
+that settles one value per (code, kind) in one place.
 
 A line such as "- label là value; label: value" is read both as "label: value" lines and as a
 sentence; on a scan every reading is marked "ocr", and the same figure came out twice, which the
@@ -14,9 +15,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import SAMPLES, SHARED, TOOLS, tool_for
 
+from extractor.activities import extract_activities
 from extractor.cli import main
 from extractor.extract import extract_document, extract_file, walk
-from extractor.model import Paragraph
+from extractor.indicators import Ledger, Observation, extract_indicators
+from extractor.model import Cell, Document, Line, Paragraph, Row, Table
+from extractor.normalize import normalize_document
 from extractor.readers import read_document
 
 HEADER = ["UBND TỈNH NAM ĐỊNH", "ỦY BAN NHÂN DÂN HUYỆN TRỰC NINH", "Số: 3411/BC-UBND",
@@ -29,6 +33,128 @@ WANT = {("xmc.15_60.dan_so", "actual"): 221988, ("xmc.15_60.mien_giam", "actual"
         ("xmc.15_60.biet_chu", "actual"): 218672, ("xmc.15_60.ty_le_biet_chu", "actual"): 98.89}
 
 
+def cell(col: int, *texts: str, where: str = "") -> Cell:
+    """A table cell with one line per paragraph."""
+    where = where or f"cell {col}"
+    return Cell([Line(t, f"{where}, line {k}") for k, t in enumerate(texts, 1)], where, col)
+
+
+def table(*rows: list[Cell]) -> Table:
+    return Table([Row(cells, f"row {k}") for k, cells in enumerate(rows, 1)], "table 1")
+
+
+HEADING = ["Nội dung", "Kết quả"]
+
+
+def read(report_type: str, catalogue, *blocks) -> tuple[dict, list[tuple[str, str]], list]:
+    """The values read from these blocks (code, kind → value, method), and what is left for review."""
+    found = extract_indicators(normalize_document(Document("x.txt", "txt", list(blocks))), catalogue,
+                               report_type)
+    got = {(o.code, o.kind): (o.value, o.method) for o in found.observations}
+    return got, [(w.category, str(w)) for w in found.warnings], found.unmatched
+
+
+# ---- one value shape at a time ----------------------------------------------------------------
+def test_a_table_row_per_indicator_and_labels_as_paragraphs_of_one_cell(catalogue):
+    got, warnings, unmatched = read("tuanle", catalogue, table(
+        [cell(0, HEADING[0]), cell(1, HEADING[1])],
+        [cell(0, "Số bài viết trên các báo"), cell(1, "11")],
+        [cell(0, "Số lớp xóa mù chữ", "Số lớp giáo dục kỹ năng sống"), cell(1, "03", "02")]))
+    assert got == {("tuanle.thong_tin.bai_bao", "actual"): (11, "table"),
+                   ("tuanle.lop.xoa_mu_chu.so_lop", "actual"): (3, "table"),
+                   ("tuanle.lop.ky_nang_song.so_lop", "actual"): (2, "table")}
+    assert (warnings, unmatched) == ([], [])
+
+
+def test_a_cell_with_more_labels_than_values_is_left_for_review(catalogue):
+    got, warnings, _ = read("tuanle", catalogue, table(
+        [cell(0, HEADING[0]), cell(1, HEADING[1])],
+        [cell(0, "Số lớp xóa mù chữ", "Số lớp giáo dục kỹ năng sống", "Số bài viết trên các báo"),
+         cell(1, "03", "02")]))
+    assert got == {}
+    assert warnings == [("ambiguous_cell", "row 2: 3 labels but 2 values; left for review")]
+
+
+def test_label_value_pairs_inside_a_label_cell(catalogue):
+    got, _, _ = read("tuanle", catalogue, table(
+        [cell(0, HEADING[0]), cell(1, HEADING[1])],
+        [cell(0, "Số bài viết trên các báo: 11; Số lớp xóa mù chữ: 03"), cell(1, "")]))
+    assert got == {("tuanle.thong_tin.bai_bao", "actual"): (11, "inline"),
+                   ("tuanle.lop.xoa_mu_chu.so_lop", "actual"): (3, "inline")}
+
+
+@pytest.mark.parametrize("host", ["Đơn vị chủ trì", "Đơnvị chủtrì"])  # OCR runs header words together
+def test_an_activity_table_is_left_to_the_activities_by_the_one_header_rule(catalogue, host):
+    document = normalize_document(Document("x.txt", "txt", [table(
+        [cell(0, "Tên hoạt động"), cell(1, host), cell(2, "Số lượng")],
+        [cell(0, "Số lớp xóa mù chữ"), cell(1, "UBND xã"), cell(2, "04")])]))
+    assert extract_indicators(document, catalogue, "tuanle").observations == []
+    activities, _ = extract_activities(document, catalogue)
+    assert [(a["name"], a["host"], a["participants"]) for a in activities] == [
+        ("Số lớp xóa mù chữ", "UBND xã", 4)]
+
+
+def test_narrative_lines_under_their_heading(catalogue):
+    line = "- Tổng dân số độ tuổi từ 15-60: 221.988 người; miễn giảm: 864 người"
+    got, _, _ = read("tongket_xhht", catalogue,
+                     Paragraph("4.1.1. Đối với những người trong độ tuổi 15-60:", "line 1"), Paragraph(line, "line 2"))
+    assert got == {("xmc.15_60.dan_so", "actual"): (221988, "narrative"),
+                   ("xmc.15_60.mien_giam", "actual"): (864, "narrative")}
+
+
+def test_nothing_is_read_after_a_plans_heading(catalogue):
+    got, _, _ = read("tongket_xhht", catalogue,
+                     Paragraph("4.1.1. Đối với những người trong độ tuổi 15-60:", "line 1"),
+                     Paragraph("III. Phương hướng nhiệm vụ năm 2016", "line 2"),
+                     Paragraph("- Tổng dân số độ tuổi từ 15-60: 221.988 người", "line 3"))
+    assert got == {}
+
+
+def test_a_prose_pattern_and_a_sentence(catalogue):
+    prose, _, _ = read("tongket_xhht", catalogue,
+                       Paragraph("Năm qua toàn huyện đã huy động 120 người ra học xóa mù chữ.", "line 1"))
+    assert prose == {("xmc.huy_dong_hoc", "actual"): (120, "prose")}
+    sentence, _, _ = read("tuanle", catalogue, Paragraph("Số bài viết trên các báo là 11.", "line 1"))
+    assert sentence == {("tuanle.thong_tin.bai_bao", "actual"): (11, "sentence")}
+
+
+# ---- the ledger --------------------------------------------------------------------------------
+def reading(value: int, raw: str, location: str, shape: str = "table") -> Observation:
+    return Observation("tuanle.thong_tin.bai_bao", "actual", value, "bài", "Số bài viết trên các báo", raw,
+                       100.0, location, shape, reading=shape)
+
+
+def test_the_ledger_keeps_the_same_reading_once():
+    ledger, warnings = Ledger(), []
+    first, again = reading(11, "11", "row 2"), reading(11, "11 bài", "line 9", "inline")
+    ledger.add(first)
+    ledger.add(again)
+    assert ledger.settled(warnings) == [first]
+    assert warnings == []
+
+
+def test_the_ledger_sends_disagreeing_readings_to_review_as_a_conflict():
+    ledger, warnings = Ledger(), []
+    for obs in (reading(11, "11", "row 2"), reading(12, "12", "row 5")):
+        ledger.add(obs)
+    assert ledger.settled(warnings) == []
+    [item] = warnings
+    assert item.category == "conflict"
+    assert [c["value"] for c in item.details["candidates"]] == [11, 12]
+    assert item.details["location"] == "row 5"
+
+
+def test_the_ledger_keeps_a_table_value_over_a_sentence_and_reviews_the_sentence():
+    ledger, warnings = Ledger(), []
+    sentence, cell_value = reading(12, "12", "line 3, at 5", "sentence"), reading(11, "11", "row 2")
+    ledger.add(sentence)
+    ledger.add(cell_value)
+    assert ledger.settled(warnings) == [cell_value]
+    [item] = warnings
+    assert (item.category, item.details["location"]) == ("conflict", "line 3, at 5")
+
+
+# ---- one figure read in two shapes -------------------------------------------------------------
 def report(tmp_path: Path, *lines: str) -> Path:
     path = tmp_path / "bao_cao.txt"
     path.write_text("\n".join(HEADER + list(lines)) + "\n", encoding="utf-8")
