@@ -49,15 +49,15 @@ class Reading:
     report: ReportPatterns | None
     matcher: Matcher
     vocab: Vocabulary
-    min_ocr_confidence: float = 80.0
+    min_ocr_confidence: float = 80.0  # an OCR'd figure read with less goes to review
     context: Context = field(default_factory=Context)
     ledger: Ledger = field(default_factory=Ledger)
     found: Findings = field(default_factory=Findings)
 
     @classmethod
-    def start(cls, catalogue: Catalogue, report_type: str, min_ocr_confidence: float = 80.0) -> Reading:
+    def start(cls, catalogue: Catalogue, report_type: str) -> Reading:
         return cls(catalogue, catalogue.reports.get(report_type), matcher_for(catalogue, report_type),
-                   default_vocabulary(), min_ocr_confidence)
+                   default_vocabulary())
 
     def open_heading(self, text: str) -> bool:
         """If the text is a heading of the catalogue, open its group; whether it was one."""

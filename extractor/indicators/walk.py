@@ -21,10 +21,9 @@ from extractor.patterns import Catalogue
 _NUMBERED = re.compile(r"^\s*(\d+(\.\d+)*\.?|[IVX]{1,4}\.|[a-zA-Z][.)])\s")
 
 
-def extract_indicators(document: Document, catalogue: Catalogue, report_type: str,
-                       min_ocr_confidence: float = 80.0) -> Findings:
+def extract_indicators(document: Document, catalogue: Catalogue, report_type: str) -> Findings:
     """The indicators of one report type in a document, and what is left for review."""
-    reading = Reading.start(catalogue, report_type, min_ocr_confidence)
+    reading = Reading.start(catalogue, report_type)
     if not reading.report:
         return reading.found
     roles: list[str] | None = None
