@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's extractor, installed or not
 
 
 def _timed(paths: list[Path]) -> tuple[float, list[dict]]:

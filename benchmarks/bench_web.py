@@ -24,7 +24,7 @@ CODE = "tuanle.lop.xoa_mu_chu.so_luot"
 PAGES = {
     "home": "/",
     "compare, all units": f"/-/compare?code={CODE}",
-    "compare, one province": f"/-/compare?code={CODE}&province=Tỉnh 1",
+    "compare, one province": f"/-/compare?code={CODE}&province=Tỉnh 0",
     "compare CSV, all units": f"/-/compare.csv?code={CODE}",
     "unit page": "/-/unit/1",
     "document page": "/-/document/1",

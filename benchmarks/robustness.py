@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractor import register  # noqa: E402
-from extractor.extract import _format_of, extract_document  # noqa: E402
+from extractor.extract import extract_document, format_of  # noqa: E402
 from extractor.model import Document, Paragraph, Table  # noqa: E402
 from extractor.normalize import fold, words  # noqa: E402
 from extractor.patterns import default_catalogue  # noqa: E402
@@ -318,9 +318,9 @@ def adjust_gold(name: str, gold: dict, doc: Document) -> tuple[dict, list[str]]:
 
 
 # ---- running ------------------------------------------------------------------------------------
-def _contract(path: Path, document: Document) -> dict:
+def contract(path: Path, document: Document) -> dict:
     result = extract_document(document, default_catalogue())
-    return {"source": {"path": str(path), "format": _format_of(document)}, **result}
+    return {"source": {"path": str(path), "format": format_of(document)}, **result}
 
 
 def _read(path: str) -> tuple[str, Document | None, str]:
@@ -333,7 +333,7 @@ def _read(path: str) -> tuple[str, Document | None, str]:
 def _run_one(args: tuple[str, str, Document, dict]) -> tuple[str, list[tuple[dict, dict, list[str]]]]:
     """All transforms asked for, on one document: (output, adjusted gold, notes) per transform."""
     name, path, document, gold = args
-    plain = _contract(Path(path), copy.deepcopy(document))
+    plain = contract(Path(path), copy.deepcopy(document))
     if name == "none":
         return name, [(plain, gold, [])]
     if name == "encodings":
@@ -348,7 +348,7 @@ def _run_one(args: tuple[str, str, Document, dict]) -> tuple[str, list[tuple[dic
                 target = Path(tmp) / Path(path).name
                 target.write_bytes(encode(text))
                 try:
-                    result = _contract(Path(path), read_document(target))
+                    result = contract(Path(path), read_document(target))
                 except Exception as exc:  # scored as a document with no output: every value missed
                     result = {"source": {"path": str(path)}, "document": {}, "indicators": [],
                               "activities": [], "error": str(exc)}
@@ -366,7 +366,7 @@ def _run_one(args: tuple[str, str, Document, dict]) -> tuple[str, list[tuple[dic
     else:
         raise SystemExit(f"unknown transform {name}")
     adjusted, notes = adjust_gold(name, gold, doc)
-    return name, [(_contract(Path(path), doc), adjusted, notes)]
+    return name, [(contract(Path(path), doc), adjusted, notes)]
 
 
 def score(gold_root: Path, rows: list[tuple[dict, dict, list[str]]], keep: Path | None, name: str) -> dict:

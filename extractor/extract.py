@@ -70,7 +70,7 @@ def extract_file(path: str | Path, catalogue: Catalogue | None = None, with_text
     catalogue = catalogue or default_catalogue()
     document = read_document(path)
     result = extract_document(document, catalogue)
-    source = {"path": str(path), "sha256": sha256_of(path), "format": _format_of(document),
+    source = {"path": str(path), "sha256": sha256_of(path), "format": format_of(document),
               "size": path.stat().st_size}
     versions = {"extractor": __version__, "patterns": catalogue_digest()}
     out = {"source": source, **result, "versions": versions}
@@ -79,7 +79,7 @@ def extract_file(path: str | Path, catalogue: Catalogue | None = None, with_text
     return out
 
 
-def _format_of(document: Document) -> str:
+def format_of(document: Document) -> str:
     return "scan" if document.method == "ocr" else document.format
 
 

@@ -79,7 +79,7 @@ def compare(conn: sqlite3.Connection, code: str, unit: str | None = None, distri
         folded = key.split("|")
         if any(folded[i] != place for i, place in places):
             continue
-        values, sources = _cells(*cells, with_sources, year_from, year_to, seen)
+        values, sources = pivot_cells(*cells, with_sources, year_from, year_to, seen)
         if values:
             found.append((" ".join(p for p in folded if p), unit_id, _unit_label(level, name, district, province),
                           values, sources))
@@ -93,7 +93,7 @@ def compare(conn: sqlite3.Connection, code: str, unit: str | None = None, distri
 _SEP = "\x1f"  # char(31), between the items of a pivot_rows list
 
 
-def _cells(years: str, kinds: str, nums: str, texts: str | None, documents: str, with_sources: bool,
+def pivot_cells(years: str, kinds: str, nums: str, texts: str | None, documents: str, with_sources: bool,
            year_from: int | None, year_to: int | None, seen: dict) -> tuple[dict, dict]:
     """One unit's cells from its pivot_rows lists: {(year, kind): value} and {(year, kind): document id}.
     Split and converted by map() and zip(), in C: this runs once per unit of a country's pivot.

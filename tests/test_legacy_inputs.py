@@ -55,19 +55,19 @@ def test_word_text_stream_of_a_real_doc_has_paragraphs_and_cell_marks():
 
 
 def test_a_table_run_together_by_the_converter_is_rebuilt_from_the_stream():
-    from extractor.readers.doc_reader import _table_in_stream
+    from extractor.readers.doc_reader import table_in_stream
 
     stream = ("Báo cáo số liệu\rTT\x07Nội dung chỉ tiêu\x07Mục tiêu\x07Kết quả\x07\x07"
               "I\x07VỀ NĂNG LỰC\x07\x07\x07\x071\x07Xã đạt chuẩn\rmức độ 2\x0770\x0772,1\x07\x07Nơi nhận:\r")
     run_together = "TTNội dung chỉ tiêuMục tiêuKết quảIVỀ NĂNG LỰC1Xã đạt chuẩnmức độ 27072,1"
-    table = _table_in_stream(run_together, stream, "page 1, paragraph 9")
+    table = table_in_stream(run_together, stream, "page 1, paragraph 9")
     assert [[c.text for c in row.cells] for row in table.rows] == [
         ["TT", "Nội dung chỉ tiêu", "Mục tiêu", "Kết quả"],
         ["I", "VỀ NĂNG LỰC", "", ""],
         ["1", "Xã đạt chuẩn\nmức độ 2", "70", "72,1"],
     ]
     assert table.rows[2].cells[1].lines[1].location.endswith("row 3, cell 2, line 2")
-    assert _table_in_stream("Báo cáo số liệu", stream, "p") is None  # a plain paragraph stays one
+    assert table_in_stream("Báo cáo số liệu", stream, "p") is None  # a plain paragraph stays one
 
 
 # ---- a .doc without a readable Word stream is refused with its reason (issue 22, item 4) -------

@@ -37,7 +37,7 @@ def test_text_variants_change_no_value(name, catalogue):
 def test_rows_rewritten_as_sentences_keep_their_values(catalogue):
     path = SAMPLES / "BC_TuanLe_HTSD_2023_LiemPhu.docx"
     document = read_document(path)
-    plain = robustness._contract(path, read_document(path))
+    plain = robustness.contract(path, read_document(path))
     prose = robustness.sentences(document, plain)
     assert not any(b.__class__.__name__ == "Table" and len(b.rows) > 2 for b in prose.blocks)
     got = {(o["code"], o["kind"]): o["value"] for o in extract_document(prose, catalogue)["indicators"]}

@@ -274,11 +274,11 @@ def test_workers_end_when_the_importer_is_killed(tmp_path):
 
 def _pivot_rows(conn) -> dict:
     """pivot_rows read back as {(code, unit): {(year, kind): (value, document)}}."""
-    from extractor.query import _cells
+    from extractor.query import pivot_cells
 
     out = {}
     for code, unit, *lists in conn.execute("SELECT code, unit_id, years, kinds, nums, texts, documents FROM pivot_rows"):
-        values, sources = _cells(*lists, True, None, None, {})
+        values, sources = pivot_cells(*lists, True, None, None, {})
         out[code, unit] = {k: (v, sources[k]) for k, v in values.items()}
     return out
 

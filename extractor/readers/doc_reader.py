@@ -132,7 +132,7 @@ def _restore_tables(document: Document, path: Path) -> None:
         return
     restored = 0
     for k in suspects:
-        table = _table_in_stream(document.blocks[k].text, stream, document.blocks[k].location)
+        table = table_in_stream(document.blocks[k].text, stream, document.blocks[k].location)
         if table:
             document.blocks[k] = table
             restored += 1
@@ -176,7 +176,7 @@ def word_text(path: Path) -> str:
     return "".join(parts)
 
 
-def _table_in_stream(text: str, stream: str, location: str) -> Table | None:
+def table_in_stream(text: str, stream: str, location: str) -> Table | None:
     """The table whose cells, run together, are `text`; None when the stream has no such table."""
     kept = [(ch, k) for k, ch in enumerate(stream) if not ch.isspace() and ch != "\x07"]
     flat = "".join(ch for ch, _ in kept)

@@ -1,0 +1,57 @@
+"""Every benchmark runs, at a toy size: a benchmark that no longer starts (a renamed function, a
+moved module) fails here instead of rotting until someone needs its figures."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, SAMPLES, TOOLS, tool_for
+
+BENCH = ROOT / "benchmarks"
+
+
+def run(script: str, *args: str, timeout: int = 300) -> str:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def toolless(tmp_path_factory):
+    """Samples whose readers need no system tool: Word files and born-digital PDFs."""
+    folder = tmp_path_factory.mktemp("bench")
+    for path in sorted(SAMPLES.iterdir()):
+        if path.suffix in (".docx", ".pdf") and tool_for(path) is None:
+            shutil.copy(path, folder / path.name)
+    return folder
+
+
+def test_bench_extract(toolless, tmp_path):
+    out = run("bench_extract.py", str(toolless))
+    assert "docx:" in out and "pdf (born-digital):" in out and "spot-check" in out
+
+
+def test_bench_import():
+    out = run("bench_import.py", "--docs", "12", "--observations", "3000")
+    assert "docs/s" in out
+
+
+def test_bench_web():
+    out = run("bench_web.py", "--observations", "3000")
+    assert "ms" in out
+
+
+@pytest.mark.skipif(not TOOLS["tesseract"][0], reason=TOOLS["tesseract"][1])
+def test_bench_memory():
+    out = run("bench_memory.py", "--text-mib", "0.2", "--docx-mib", "0.2", "--pdf-pages", "3", "--scan-pages", "1")
+    assert "peak" in out.lower()
+
+
+def test_bench_floors(toolless):
+    out = run("bench_floors.py", str(toolless), "--docs", "8", "--observations", "3000", "--repeats", "1",
+              "--pdf-repeats", "1", "--worker-repeats", "1", timeout=600)
+    assert "ratio" in out.lower() or "×" in out
