@@ -28,7 +28,7 @@ def summary(result: dict) -> str:
                       period=doc.get("period"), issued=doc.get("issued_date"), number=doc.get("doc_number")))
     notes = result.get("reader", {}).get("notes") or []
     if notes:
-        console.print(_("reader: ") + "; ".join(notes))
+        console.print(_("reader: ") + "; ".join(i18n.note(n) for n in notes))
     if result["indicators"]:
         count = len(result["indicators"])
         table = Table(title=ngettext("{n} indicator value", "{n} indicator values", count).format(n=count),
