@@ -105,6 +105,7 @@ def test_messages_and_errors_in_vietnamese(archive, tmp_path, vietnamese):
     summary = run("extract", SAMPLES / "BC_TuanLe_2024_XaPhuocHung_can_xem_lai.txt").output
     assert "loại: Tuần lễ học tập suốt đời (tuanle)" in summary and "cần xem lại: 2 nhãn, 1 cảnh báo" in summary
     assert "đọc được các giá trị khác nhau (02 lớp tại dòng 17, ký tự 22; 03 lớp tại dòng 34" in summary
+    assert "(gần nhất: tuanle.tuyen_truyen.sach_tai_lieu)" in summary  # a value unclear: no score to show
     imported = run("import", SAMPLES / "BC_SoKet_HK1_DakSMar_2017.txt", "--db", tmp_path / "one.db", "--workers", "1")
     assert "đã nhập 1" in imported.output and "lỗi 0" in imported.output
 
