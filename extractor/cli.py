@@ -10,8 +10,16 @@ from pathlib import Path
 import click
 
 from extractor import __version__
-from extractor.i18n import LANGUAGES, _, ngettext
+from extractor.i18n import LANGUAGES, _, error, ngettext
 from extractor.wording import printable
+
+
+class Failure(click.ClickException):
+    """A command that cannot do what was asked: one line on stderr, exit code 1, in the interface's
+    language ("Error:" included, which click would print in English)."""
+
+    def show(self, file=None) -> None:
+        click.echo(_("Error: {message}").format(message=self.format_message()), file=file, err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,7 +80,8 @@ def _extracted(files: list[Path], failed: list[Path]):
             yield extract_file(path)
         except ReadError as exc:
             failed.append(path)
-            click.echo(_("error: {path}: {reason}").format(path=printable(str(path)), reason=printable(str(exc))), err=True)
+            click.echo(_("error: {path}: {reason}").format(path=printable(str(path)), reason=printable(error(str(exc)))),
+                       err=True)
 
 
 def _rendered(result: dict, fmt: str) -> str:
@@ -111,7 +120,7 @@ def _readonly(db: str | None):
     try:
         return connect(path, readonly=True)
     except FileNotFoundError:
-        raise click.ClickException(_("no database at {path}; run `xhht import FOLDER` first").format(path=path)) from None
+        raise Failure(_("no database at {path}; run `xhht import FOLDER` first").format(path=path)) from None
 
 
 @main.command("import")
@@ -152,7 +161,7 @@ def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextra
     except (RuntimeError, OSError) as exc:
         if not remote:
             raise
-        raise click.ClickException(f"cluster {cluster}: {exc}") from exc
+        raise Failure(_("cluster {address}: {reason}").format(address=cluster, reason=exc)) from exc
     click.echo(reporter.closing(summary, target), err=True)
     sys.exit(1 if summary.failed else 0)
 
@@ -178,9 +187,9 @@ def compare(code: str, db: str | None, unit, district, province, year_from, year
     try:
         pivot = run_compare(conn, code, unit, district, province, year_from, year_to)
     except QueryError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failure(str(exc)) from None
     if not pivot.rows:
-        raise click.ClickException(_("no values of {code} for the units and years asked").format(code=code))
+        raise Failure(_("no values of {code} for the units and years asked").format(code=code))
     title = f"{pivot.label} ({pivot.code}{', ' + pivot.unit if pivot.unit else ''})"
     try:
         text = out.render(pivot.header(translated=fmt in ("table", "xlsx")), pivot.table(), fmt, output, title,
@@ -188,7 +197,7 @@ def compare(code: str, db: str | None, unit, district, province, year_from, year
         if plot_file:
             out.plot(pivot, plot_file)
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failure(str(exc)) from None
     if text is not None:
         click.echo(text, nl=False)
 
@@ -270,7 +279,7 @@ def sql(query: str, db: str | None, fmt: str) -> None:
     try:
         columns, rows = run_sql(_readonly(db), query)
     except QueryError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failure(str(exc)) from None
     click.echo(out.render(columns, [list(r) for r in rows], fmt), nl=False)
 
 
@@ -279,7 +288,7 @@ def _writable(db: str | None):
 
     path = _db(db)
     if not Path(path).exists():
-        raise click.ClickException(_("no database at {path}; run `xhht import FOLDER` first").format(path=path))
+        raise Failure(_("no database at {path}; run `xhht import FOLDER` first").format(path=path))
     return connect(path)
 
 
@@ -302,7 +311,7 @@ def _corrections_errors():
     try:
         yield
     except CorrectionError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failure(str(exc)) from None
 
 
 WHO_OPTIONS = [click.option("--note", help="why: kept with the correction"),
@@ -364,7 +373,7 @@ def review_show(item_id: int, db, image) -> None:
         if image:
             data = crop_of(conn, item_id)
             if data is None:
-                raise click.ClickException(_("review item {id} has no scanned region to crop").format(id=item_id))
+                raise Failure(_("review item {id} has no scanned region to crop").format(id=item_id))
             Path(image).write_bytes(data)
     _print_json(item)
 
@@ -497,12 +506,12 @@ def serve(db: str | None, port: int, host: str, review: bool) -> None:
     try:
         sock = bind(host, port)  # before saying "serving": a busy port is a one-line error
     except OSError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failure(str(exc)) from None
     try:
         app = make_app(path, review, host, sock.getsockname()[1])
     except RuntimeError as exc:
         sock.close()
-        raise click.ClickException(str(exc)) from None
+        raise Failure(str(exc)) from None
     mode = _("with the review pages") if review else _("read-only")
     shown = f"[{host}]" if ":" in host else host
     click.echo(_("serving {path} {mode} at {url} (Ctrl-C to stop)").format(

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from extractor import store
+from extractor import i18n, store
+from extractor.i18n import _, ngettext
 from extractor.normalize import words
 from extractor.review import CATEGORIES
 from extractor.values import Parsed, parse_value
@@ -54,7 +55,8 @@ def list_items(conn: sqlite3.Connection, kind: str | None = None, unit: str | No
     diacritics; `path` is a glob on the document's path.
     """
     if kind and kind not in CATEGORIES:
-        raise CorrectionError(f"unknown review kind '{kind}'; one of: {', '.join(CATEGORIES)}")
+        raise CorrectionError(_("unknown review kind '{kind}'; one of: {kinds}").format(
+            kind=kind, kinds=", ".join(CATEGORIES)))
     sql, args = "SELECT * FROM review_queue WHERE 1 = 1", []
     if kind:
         sql += " AND category = ?"
@@ -76,7 +78,7 @@ def get_item(conn: sqlite3.Connection, item_id: int) -> dict:
     """One review item with everything a person needs: context, suggestion, candidates, status."""
     row = conn.execute("SELECT * FROM review_queue WHERE id = ?", (item_id,)).fetchone()
     if row is None:
-        raise CorrectionError(f"no review item with id {item_id} (see `xhht review list --all`)")
+        raise CorrectionError(_("no review item with id {id} (see `xhht review list --all`)").format(id=item_id))
     return _item(conn, row)
 
 
@@ -84,7 +86,7 @@ def crop_of(conn: sqlite3.Connection, item_id: int) -> bytes | None:
     """The PNG crop of a scanned item's region, if it has one."""
     row = conn.execute("SELECT crop FROM review_items WHERE id = ?", (item_id,)).fetchone()
     if row is None:
-        raise CorrectionError(f"no review item with id {item_id}")
+        raise CorrectionError(_("no review item with id {id}").format(id=item_id))
     return row[0]
 
 
@@ -121,8 +123,8 @@ def accept(conn: sqlite3.Connection, item_id: int, who: Who, replace: bool = Fal
     item = get_item(conn, item_id)
     suggestion = item["suggestion"]
     if not suggestion or suggestion.get("value") is None:
-        hint = "pick a candidate (`review pick`)" if item["candidates"] else "say what it is (`review set`)"
-        raise CorrectionError(f"review item {item_id} has no suggested value; {hint}")
+        hint = _("pick a candidate (`review pick`)") if item["candidates"] else _("say what it is (`review set`)")
+        raise CorrectionError(_("review item {id} has no suggested value; {hint}").format(id=item_id, hint=hint))
     return _record_value(conn, item, suggestion["code"], suggestion["kind"], suggestion["value"], who, replace,
                          force=True)  # the extractor's own suggestion, from this document's catalogue
 
@@ -135,7 +137,7 @@ def set_value(conn: sqlite3.Connection, item_id: int, raw: str, who: Who, code: 
     item = get_item(conn, item_id)
     code = code or (item["suggestion"] or {}).get("code")
     if not code:
-        raise CorrectionError(f"review item {item_id} has no suggested indicator; give one with --code")
+        raise CorrectionError(_("review item {id} has no suggested indicator; give one with --code").format(id=item_id))
     value = parse_for(conn, code, raw, kind)
     return _record_value(conn, item, code, kind or (item["suggestion"] or {}).get("kind") or "actual", value, who,
                          replace, force)
@@ -153,9 +155,10 @@ def pick(conn: sqlite3.Connection, item_id: int, number: int, who: Who, replace:
     item = get_item(conn, item_id)
     candidates = item["candidates"]
     if not candidates:
-        raise CorrectionError(f"review item {item_id} has no candidates to pick from")
+        raise CorrectionError(_("review item {id} has no candidates to pick from").format(id=item_id))
     if not 1 <= number <= len(candidates):
-        raise CorrectionError(f"review item {item_id} has candidates 1 to {len(candidates)}, not {number}")
+        raise CorrectionError(_("review item {id} has candidates 1 to {last}, not {number}").format(
+            id=item_id, last=len(candidates), number=number))
     chosen = candidates[number - 1]
     if "code" in chosen:  # the extractor's own reading, from this document's catalogue
         return _record_value(conn, item, chosen["code"], chosen["kind"], chosen["value"], who, replace, force=True)
@@ -181,9 +184,10 @@ def _refuse_replacing(conn: sqlite3.Connection, item: dict, code: str, kind: str
     current = in_force(conn, item["sha256"], code, kind)
     if current is None or current["value"] == value or (current["item_key"] and current["item_key"] == item["key"]):
         return
-    raise WouldReplace(f"review item {item['id']}: {code} ({kind}) already holds {current['value']} "
-                       f"({current['source']}); this would replace it with {_number(value, None)}: "
-                       "confirm with --replace")
+    raise WouldReplace(_("review item {id}: {code} ({kind}) already holds {value} ({source}); this would replace "
+                         "it with {new}: confirm with --replace").format(
+        id=item["id"], code=code, kind=i18n.kind_name(kind), value=current["value"], source=current["source"],
+        new=_number(value, None)))
 
 
 def in_force(conn: sqlite3.Connection, sha256: str, code: str, kind: str) -> dict | None:
@@ -195,14 +199,16 @@ def in_force(conn: sqlite3.Connection, sha256: str, code: str, kind: str) -> dic
     if fix is not None:
         if fix["action"] == "delete":
             return None
-        return {"value": _number(fix["value_num"], fix["value_text"]), "source": f"a correction by {fix['author']}",
+        return {"value": _number(fix["value_num"], fix["value_text"]),
+                "source": _("a correction by {by}").format(by=fix["author"]),
                 "item_key": fix["item_key"]}
     read = conn.execute("SELECT o.value_num, o.value_text, o.location FROM observations o JOIN documents d "
                         "ON d.id = o.document_id WHERE d.sha256 = ? AND o.code = ? AND o.kind = ?",
                         (sha256, code, kind)).fetchone()
     if read is None:
         return None
-    return {"value": _number(read["value_num"], read["value_text"]), "source": f"read at {read['location']}",
+    return {"value": _number(read["value_num"], read["value_text"]),
+            "source": _("read at {location}").format(location=i18n.location(read["location"])),
             "item_key": None}
 
 
@@ -220,19 +226,21 @@ def correct(conn: sqlite3.Connection, sha256: str, code: str, value, who: Who, k
     is refused unless `force`: the extractor never reads one there, so it is most likely a typo."""
     indicator = _indicator(conn, code)
     if kind not in ("actual", "target"):
-        raise CorrectionError(f"kind must be actual or target, not '{kind}'")
+        raise CorrectionError(_("kind must be actual or target, not '{kind}'").format(kind=kind))
     if not delete and not parsed:
         value = parse_for(conn, code, str(value), kind)
     with store.transaction(conn):
         doc_id = _document_of(conn, sha256)
         doc_type = conn.execute("SELECT report_type FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
         if not delete and not force and indicator["report_type"] != doc_type:
-            raise CorrectionError(f"{code} is an indicator of {indicator['report_type']} reports and this document "
-                                  f"is a {doc_type} report: add --force to record it anyway")
+            raise CorrectionError(_("{code} is an indicator of {type} reports and this document is a {doc_type} "
+                                    "report: add --force to record it anyway").format(
+                code=code, type=_report_type(indicator["report_type"]), doc_type=_report_type(doc_type)))
         old = conn.execute("SELECT value_num, value_text FROM observations WHERE document_id = ? AND code = ? AND kind = ?",
                            (doc_id, code, kind)).fetchone()
         if delete and old is None and not _active(conn, sha256, code, kind):
-            raise CorrectionError(f"the document has no value of {code} ({kind}) to delete")
+            raise CorrectionError(_("the document has no value of {code} ({kind}) to delete").format(
+                code=code, kind=i18n.kind_name(kind)))
         fields = {"target": "value", "action": "delete" if delete else "set", "code": code, "kind": kind,
                   "value": None if delete else value, "item_key": item_key,
                   "old_value": (old[0] if old[0] is not None else old[1]) if old else None}
@@ -245,10 +253,11 @@ def parse_for(conn: sqlite3.Connection, code: str, raw: str, kind: str | None = 
     """A value as a person typed it, read the way the extractor reads that indicator's values."""
     indicator = _indicator(conn, code)
     if kind == "target" and indicator["value_type"] != "percent_or_status":
-        raise CorrectionError(f"{code} has no target: only Đề án 1373 indicators do")
+        raise CorrectionError(_("{code} has no target: only Đề án 1373 indicators do").format(code=code))
     parsed = parse_value(raw, indicator["value_type"])
     if not isinstance(parsed, Parsed):
-        raise CorrectionError(f"'{raw}' does not read as a value of {code} ({indicator['value_type']})")
+        raise CorrectionError(_("'{raw}' does not read as a value of {code} ({type})").format(
+            raw=raw, code=code, type=indicator["value_type"]))
     return parsed.value
 
 
@@ -260,28 +269,35 @@ def resolve_document(conn: sqlite3.Connection, file_or_sha: str) -> str:
 
         sha = sha256_of(path)
         if store.document_id(conn, sha) is None:
-            raise CorrectionError(f"{file_or_sha}: this file's content is not in the database")
+            raise CorrectionError(_("{file}: this file's content is not in the database").format(file=file_or_sha))
         return sha
     rows = conn.execute("SELECT DISTINCT d.sha256 FROM documents d LEFT JOIN document_paths p ON p.document_id = d.id "
                         "WHERE d.sha256 LIKE ? || '%' OR p.path = ?", (file_or_sha.lower(), file_or_sha)).fetchall()
     if len(rows) == 1:
         return rows[0][0]
     if not rows:
-        raise CorrectionError(f"no stored document is the file or sha256 '{file_or_sha}'")
-    raise CorrectionError(f"'{file_or_sha}' names {len(rows)} documents; give more of the sha256")
+        raise CorrectionError(_("no stored document is the file or sha256 '{file}'").format(file=file_or_sha))
+    raise CorrectionError(ngettext("'{file}' names {n} document; give more of the sha256",
+                                   "'{file}' names {n} documents; give more of the sha256", len(rows)).format(
+        file=file_or_sha, n=len(rows)))
 
 
 def _indicator(conn: sqlite3.Connection, code: str) -> sqlite3.Row:
     row = conn.execute("SELECT code, value_type, report_type FROM indicators WHERE code = ?", (code,)).fetchone()
     if row is None:
-        raise CorrectionError(f"'{code}' is not in the indicator catalogue (see `xhht indicators`)")
+        raise CorrectionError(_("'{code}' is not in the indicator catalogue (see `xhht indicators`)").format(code=code))
     return row
+
+
+def _report_type(code: str) -> str:
+    """A report type as the refusal names it: its name and code ("Tuần lễ học tập suốt đời (tuanle)")."""
+    return f"{i18n.report_type_name(code)} ({code})" if code in i18n.REPORT_TYPE_NAMES else code
 
 
 def _document_of(conn: sqlite3.Connection, sha256: str) -> int:
     doc_id = store.document_id(conn, sha256)
     if doc_id is None:
-        raise CorrectionError(f"no stored document has sha256 {sha256}")
+        raise CorrectionError(_("no stored document has sha256 {sha256}").format(sha256=sha256))
     return doc_id
 
 
@@ -352,7 +368,7 @@ def canonical_time(text: str) -> str:
     try:
         moment = datetime.fromisoformat(text)
     except (TypeError, ValueError):
-        raise CorrectionError(f"'{text}' is not an ISO 8601 time") from None
+        raise CorrectionError(_("'{text}' is not an ISO 8601 time").format(text=text)) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
@@ -406,10 +422,12 @@ def import_corrections(conn: sqlite3.Connection, lines: Iterable[str], source: s
     hold are kept, and applied when the document is imported."""
     records = [json.loads(line) for line in lines if line.strip()]
     if not records or records[0].get("schema") != SCHEMA:
-        raise CorrectionError(f"{source}: not a corrections file (no '{SCHEMA}' header line)")
+        raise CorrectionError(_("{source}: not a corrections file (no '{schema}' header line)").format(
+            source=source, schema=SCHEMA))
     if records[0].get("version") not in READABLE_VERSIONS:
-        raise CorrectionError(f"{source}: corrections schema version {records[0].get('version')}, "
-                              f"this database reads versions {', '.join(map(str, READABLE_VERSIONS))}")
+        raise CorrectionError(_("{source}: corrections schema version {version}, this database reads versions "
+                                "{versions}").format(source=source, version=records[0].get("version"),
+                                                     versions=", ".join(map(str, READABLE_VERSIONS))))
     report = ImportReport()
     for record in records[1:]:
         record = {**record, "at": canonical_time(record["at"])}

@@ -166,17 +166,21 @@ def column_name(code: str) -> str:
     return gettext(name) if name else code
 
 
-# ---- stored reasons and locations ----------------------------------------------------------------------
-# A review item's reason is stored as the extractor wrote it (English, the same in every database
-# and export). These are its wordings, placeholders where the extractor puts facts; a reason is
-# shown translated when it reads as one of them, and as written otherwise. Keep them in step with
-# the f-strings that make them (values.py, matching.py, indicators.py, metadata.py, activities.py).
+# ---- stored text: review reasons, reader notes, import errors ------------------------------------------
+# What the extractor writes into the database is stored as it wrote it (English, the same in every
+# database and export): a review item's reason, a reader's notes, why a file was not imported (a
+# ReadError, a store failure, a skipped path). These are their wordings, placeholders where the
+# extractor puts facts; such a text is shown translated when it reads as one of them, and as written
+# otherwise. Keep them in step with the f-strings that make them (values.py, matching.py,
+# indicators.py, activities.py, metadata/unit.py, readers/**, store.py, importer.py, extract.py):
+# tests/test_i18n.py reads real files and checks that what they produce is shown translated.
 REASONS = (
     N_("{location}: a sentence gives {code} ({kind}) = {value}, the {method} at {where} gives {other}; "
        "the {method} value is kept"),
-    N_("{location}: {labels} labels but {values} values; left for review"),
+    N_("{location}: {labels} but {values}; left for review"),
+    N_("{location}: {code} ({kind}) read with different values ({readings}); left for review"),
     N_("{location}: {code} ({kind}) read twice with different values ({value} at {where}, {other} here); "
-       "left for review"),
+       "left for review"),  # the wording of databases made before version 0.1 settled readings in one place
     N_("{location}: participants '{raw}' is not a number; left out"),
     N_("metadata: the reporting unit is a school; its name is left for review"),
     N_("metadata: the unit's name '{name}' ({level}) is not in the register of administrative units and its "
@@ -198,47 +202,176 @@ REASONS = (
     N_("OCR confidence {confidence} below {minimum}"),
 )
 
+NOTES = (  # a reader's notes on how it read a file (documents.reader_notes)
+    N_("decoded as {encoding}"),
+    N_("converted from {encoding}"),
+    N_("converted from {encoding} (detected from characters)"),
+    N_("converted {runs} from legacy fonts"),
+    N_("converted from .doc with LibreOffice"),
+    N_("{tables} LibreOffice ran together rebuilt from the .doc text stream"),
+    N_("OCR (tesseract {language}, {dpi} dpi)"),
+)
+
+ERRORS = (  # why a file was not imported or read (import_errors.error), or a path skipped
+    N_("not a file"),
+    N_("empty file (0 bytes)"),
+    N_("file too large ({size} MiB)"),
+    N_("text export too large ({size} MiB; the limit is {limit} MiB): split it into its reports"),
+    N_("corrupt Word file ({detail})"),
+    N_("corrupt Word file: {detail}"),
+    N_("document structure too deeply nested"),
+    N_("document too large to read in memory"),
+    N_("cannot read as {format}: {detail}"),
+    N_("unsupported format '{format}'"),
+    N_("binary data, not text"),
+    N_("encrypted PDF (password protected)"),
+    N_("corrupt PDF: {detail}"),
+    N_("PDF has no pages"),
+    N_("PDF has {pages} pages; more than {limit} is not a report (a bound volume?), split it to import its "
+       "reports"),
+    N_("not a readable Word file: {problem}"),
+    N_("the OLE container has no WordDocument stream (not a Word document)"),
+    N_("damaged OLE container ({detail})"),
+    N_("the Word stream has no valid header (FIB magic {magic})"),
+    N_("the Word stream is empty"),
+    N_("the Word stream's piece table cannot be read"),
+    N_("{share} of the Word stream's text is not Latin letters (CJK or unassigned characters)"),
+    N_("{share} of the converted text is not Latin letters (CJK or unassigned characters: a damaged Word "
+       "stream)"),
+    N_("cannot read .doc: LibreOffice is not installed (apt-get install libreoffice-writer-nogui)"),
+    N_("LibreOffice took longer than {seconds}s to convert the .doc"),
+    N_("LibreOffice could not convert this .doc (corrupt or not a Word file)"),
+    N_("not a Word document (zip without word/document.xml)"),
+    N_("encrypted Word document"),
+    N_("refused: expands to {size} MiB (zip bomb?)"),
+    N_("refused: the document's text is {size} MiB of XML, over the {limit} MiB limit (many reports in one "
+       "file?): split it"),
+    N_("refused: Word XML declares a DTD or entities (entity expansion attack?)"),
+    N_("scanned PDF needs OCR: install tesseract-ocr, tesseract-ocr-vie and poppler-utils"),
+    N_("tesseract failed on page {page}: {detail}"),
+    N_("cannot render page {page}: {detail}"),
+    N_("rendering page {page} took too long"),
+    N_("cannot read file: {detail}"),
+    N_("cannot read: {detail}"),
+    N_("source not found: no recorded path still holds this content"),
+    N_("not stored: {problem}"),
+    N_("{code} ({kind}) read twice with different values: {value} at {where}, {other} at {elsewhere}"),
+    N_("cluster task failed: {detail}"),
+    N_("symbolic link loop"),
+    N_("broken link: its target does not exist"),
+    N_("link to a folder, not followed"),
+    N_("folder named like a file"),
+    N_("not a regular file"),
+    N_("unsupported file type"),
+)
+
 # The words of a location ("table 2, row 3, cell 1, line 2", "page 1, line 22, at 33").
 LOCATION_WORDS = {"table": N_("table"), "row": N_("row"), "cell": N_("cell"), "line": N_("line"),
                   "paragraph": N_("paragraph"), "page": N_("page"), "at": N_("at character")}
 
+METHOD_NAMES = {  # the shape a value was read in (indicators.Observation.reading), named in a reason
+    "table": N_("table"), "inline": N_("'label: value' line"), "narrative": N_("paragraph"),
+    "prose": N_("catalogue phrase"), "sentence": N_("sentence"),
+}
 
-_LOCATION = r"(?:table|row|cell|line|paragraph|page|at) \d+(?:, (?:table|row|cell|line|paragraph|page|at) \d+)*"
+COUNTED = {  # placeholders that hold a count and its noun ("3 labels", "1 table": wording.count)
+    "labels": lambda n: ngettext("{n} label", "{n} labels", n),
+    "values": lambda n: ngettext("{n} value", "{n} values", n),
+    "tables": lambda n: ngettext("{n} table", "{n} tables", n),
+    "runs": lambda n: ngettext("{n} run of text", "{n} runs of text", n),
+}
+
+_PLACE = r"(?:table|row|cell|line|paragraph|page|at) \d+"
+_LOCATION = rf"{_PLACE}(?:, {_PLACE})*"
+_PLACES = ("location", "where", "elsewhere")  # placeholders that hold a location
+_NESTED = ("problem",)  # placeholders that hold another stored wording (an error inside an error)
+
+
+def _shape(name: str) -> str:
+    """What a placeholder may hold in the stored text (the others hold anything, matched lazily)."""
+    if name in _PLACES:
+        return _LOCATION
+    if name in COUNTED:
+        return r"\d+ \w+"
+    return ".+?"
 
 
 @cache
-def _reason_patterns() -> tuple[tuple[re.Pattern, str], ...]:
-    """Each reason wording as a regex: literal text, a lazy group per placeholder (a placeholder
-    written twice must hold the same text both times)."""
+def _patterns(templates: tuple[str, ...]) -> tuple[tuple[re.Pattern, str], ...]:
+    """Each wording as a regex: literal text, a group per placeholder (a placeholder written twice
+    must hold the same text both times). The wordings that begin with the longest literal text are
+    tried first, so "not stored: {problem}" is not read as a "{code} (…)" wording whose code holds
+    "not stored: …"; then those with the most literal text, so "converted from {encoding}" does not
+    swallow "converted from {encoding} (detected …)"."""
     out = []
-    for template in REASONS:
+    for template in templates:
         seen: set[str] = set()
         parts = []
         for literal, name in re.findall(r"([^{]*)(?:\{(\w+)\})?", template):
             parts.append(re.escape(literal))
             if name:
-                shape = _LOCATION if name in ("location", "where") else ".+?"
-                parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{shape})")
+                parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{_shape(name)})")
                 seen.add(name)
         out.append((re.compile("".join(parts), re.DOTALL), template))
-    return tuple(out)
+    return tuple(sorted(out, key=lambda pair: (-len(pair[1].split("{", 1)[0]),
+                                               -len(re.sub(r"\{\w+\}", "", pair[1])))))
+
+
+def _fact(name: str, text: str, templates: tuple[str, ...]) -> str:
+    """One fact of a stored text as it is shown: locations, kinds, methods, counts and nested
+    wordings in the current language, anything else (values, codes, names) as written."""
+    if name in _PLACES:
+        return location(text)
+    if name == "kind":
+        return kind_name(text)
+    if name == "method":
+        return gettext(METHOD_NAMES[text]) if text in METHOD_NAMES else text
+    if name in COUNTED:
+        n = int(text.split(" ", 1)[0])
+        return COUNTED[name](n).format(n=n)
+    if name == "readings":  # "02 lớp at line 17, at 22; 03 lớp at line 34, at 22"
+        return "; ".join(_reading(part) for part in text.split("; "))
+    if name in _NESTED:
+        return _stored(text, templates)
+    return text
+
+
+def _reading(text: str) -> str:
+    found = re.fullmatch(rf"(?P<value>.*) at (?P<where>{_LOCATION})", text, re.DOTALL)
+    if not found:
+        return text
+    return gettext(N_("{value} at {where}")).format(value=found["value"], where=location(found["where"]))
+
+
+def _stored(text: str, templates: tuple[str, ...]) -> str:
+    """A stored text in the current language: a message of its own, or one of `templates` with its
+    facts put back; as written when it is neither."""
+    if not text or language() == "en":
+        return text or ""
+    if text in templates:
+        return gettext(text)
+    for pattern, template in _patterns(templates):
+        found = pattern.fullmatch(text)
+        if found:
+            facts = {name: _fact(name, value, templates) for name, value in found.groupdict().items()}
+            return gettext(template).format(**facts)
+    return text
 
 
 def reason(text: str | None) -> str:
-    """A stored reason in the current language (as written when no wording matches)."""
-    if not text or language() == "en":
-        return text or ""
-    for pattern, template in _reason_patterns():
-        found = pattern.fullmatch(text)
-        if found:
-            facts = found.groupdict()
-            for place in ("location", "where"):
-                if place in facts:
-                    facts[place] = location(facts[place])
-            if "kind" in facts:
-                facts["kind"] = kind_name(facts["kind"])
-            return gettext(template).format(**facts)
-    return text
+    """A stored review reason in the current language (as written when no wording matches)."""
+    return _stored(text or "", REASONS)
+
+
+def note(text: str | None) -> str:
+    """A reader's note in the current language."""
+    return _stored(text or "", NOTES)
+
+
+def error(text: str | None) -> str:
+    """Why a file was not imported or a path was skipped (a ReadError's reason, a store failure, a
+    walk's skip reason), in the current language."""
+    return _stored(text or "", ERRORS)
 
 
 def location(text: str | None) -> str:

@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor import store
+from extractor import i18n, store
 from extractor.extract import extract_file, sha256_of, walk
 from extractor.patterns import default_catalogue
 from extractor.readers import ReadError
@@ -226,7 +226,8 @@ def _run_on_cluster(paths: list[str], cluster: Cluster):
     try:
         from distributed import Client, as_completed
     except ImportError as exc:
-        raise RuntimeError("--cluster needs Dask distributed: pip install 'xhht-extractor[cluster]'") from exc
+        raise RuntimeError(i18n.gettext("--cluster needs Dask distributed: pip install 'xhht-extractor[cluster]'")) \
+            from exc
     with Client(cluster.address, timeout=CONNECT_TIMEOUT) as client:
         slots = 2 * max(1, sum(client.nthreads().values()))
         owners: dict[str, str] = {}

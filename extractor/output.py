@@ -38,7 +38,7 @@ def render(columns: list[str], rows: list[list], fmt: str, output: str | Path | 
     elif fmt == "table":
         text = _table(columns, rows, title, localized)
     else:
-        raise ValueError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})")
+        raise ValueError(_("unknown format '{format}' (one of {formats})").format(format=fmt, formats=", ".join(FORMATS)))
     if output:  # a CSV file starts with a BOM so that Excel reads it as UTF-8 (Vietnamese intact)
         Path(output).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
         return None

@@ -10,8 +10,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from extractor.i18n import _, ngettext
+from extractor import i18n
+from extractor.i18n import N_, _, ngettext
 from extractor.wording import printable
+
+# The importer's events as a log line names them (see importer.Listener).
+EVENTS = {"imported": N_("imported"), "unchanged": N_("unchanged"), "reextracted": N_("re-extracted"),
+          "failed": N_("failed")}
 
 
 class ProgressReporter:
@@ -53,7 +58,7 @@ class ProgressReporter:
             return
         if kind == "skipped":
             if not self.progress:  # on a terminal the closing summary says it once, grouped by reason
-                self._log(f"skipped {printable(path)}: {detail}")
+                self._log(_("skipped {path}: {reason}").format(path=printable(path), reason=i18n.error(detail)))
             return
         self.done += 1
         self.failed += kind == "failed"
@@ -61,11 +66,11 @@ class ProgressReporter:
         if self.progress:
             self.progress.update(self.task, completed=self.done, rate=rate, failed=self.failed)
             if kind == "failed":
-                shown = f"{escape(printable(path))}: {escape(printable(detail))}"
+                shown = f"{escape(printable(path))}: {escape(printable(i18n.error(detail)))}"
                 self.progress.console.print("[red]" + _("error") + f"[/red]: {shown}", markup=True, highlight=False)
         else:
-            reason = f": {printable(detail)}" if kind == "failed" else ""
-            self._log(f"[{self.done}/{self.total}] {kind} {printable(path)}{reason}")
+            reason = f": {printable(i18n.error(detail))}" if kind == "failed" else ""
+            self._log(f"[{self.done}/{self.total}] {_(EVENTS.get(kind, kind))} {printable(path)}{reason}")
 
     def _log(self, line: str) -> None:
         print(line, file=self.stream, flush=True)
@@ -78,7 +83,7 @@ class ProgressReporter:
             reextracted=summary.reextracted, skipped=len(summary.skipped), failed=len(summary.failed),
             seconds=f"{elapsed:.1f}")]
         lines += skipped_lines(summary.skipped)
-        lines += [_("failed: {path}: {reason}").format(path=printable(path), reason=printable(reason))
+        lines += [_("failed: {path}: {reason}").format(path=printable(path), reason=printable(i18n.error(reason)))
                   for path, reason in summary.failed]
         return "\n".join(lines)
 
@@ -90,7 +95,8 @@ def skipped_lines(skipped: list[tuple[str, str]]) -> list[str]:
     for path, reason in skipped:
         by_reason.setdefault(reason, []).append(str(path))
     return [_("skipped ({reason}): {paths}, e.g. {path}").format(
-                reason=_(reason), path=printable(paths[0]),
+                reason=i18n.error(reason), path=printable(paths[0]),
                 paths=ngettext("{n} path", "{n} paths", len(paths)).format(n=len(paths)))
-            if len(paths) > 1 else _("skipped ({reason}): {path}").format(reason=_(reason), path=printable(paths[0]))
+            if len(paths) > 1 else _("skipped ({reason}): {path}").format(reason=i18n.error(reason),
+                                                                          path=printable(paths[0]))
             for reason, paths in by_reason.items()]

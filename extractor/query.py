@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import process
 
-from extractor.i18n import _, kind_name
+from extractor.i18n import N_, _, kind_name
 from extractor.normalize import words
 
 
@@ -63,7 +63,7 @@ def compare(conn: sqlite3.Connection, code: str, unit: str | None = None, distri
     info = conn.execute("SELECT label, unit, value_type FROM indicators WHERE code = ?", (code,)).fetchone()
     if info is None:
         codes = [r[0] for r in conn.execute("SELECT code FROM indicators")]
-        raise QueryError(f"unknown indicator code '{code}'{_suggest(code, codes)}")
+        raise QueryError(_("unknown indicator code '{code}'").format(code=code) + _suggest(code, codes))
     wanted = {"name": unit, "district": district, "province": province}
     for column, name in wanted.items():
         if name:
@@ -123,14 +123,18 @@ def _unit_label(level: str | None, name: str, district: str | None, province: st
 def _check_place(conn: sqlite3.Connection, column: str, wanted: str) -> None:
     known = [r[0] for r in conn.execute(f"SELECT DISTINCT {column} FROM units WHERE {column} IS NOT NULL")]
     if words(wanted) not in {words(k) for k in known}:
-        label = {"name": "unit", "district": "district", "province": "province"}[column]
-        raise QueryError(f"no {label} named '{wanted}' in the database{_suggest(wanted, known)}")
+        raise QueryError(_(_NO_PLACE[column]).format(name=wanted) + _suggest(wanted, known))
+
+
+_NO_PLACE = {"name": N_("no unit named '{name}' in the database"),
+             "district": N_("no district named '{name}' in the database"),
+             "province": N_("no province named '{name}' in the database")}
 
 
 def _suggest(wanted: str, known: list[str]) -> str:
     choices = {words(k): k for k in known}
     found = process.extract(words(wanted), list(choices), limit=3, score_cutoff=60)
-    return f"; did you mean: {', '.join(choices[m[0]] for m in found)}?" if found else ""
+    return _("; did you mean: {names}?").format(names=", ".join(choices[m[0]] for m in found)) if found else ""
 
 
 def indicators(conn: sqlite3.Connection) -> list[dict]:
@@ -251,9 +255,9 @@ def run_sql(conn: sqlite3.Connection, sql: str) -> tuple[list[str], list[tuple]]
         cursor = conn.execute(sql)
     except sqlite3.Error as exc:
         if refused:
-            raise QueryError(f"SQL refused: it would open the file '{refused[0]}' (ATTACH, VACUUM INTO); "
-                             "`xhht sql` only reads this database") from None
-        raise QueryError(f"SQL error: {exc}") from exc
+            raise QueryError(_("SQL refused: it would open the file '{file}' (ATTACH, VACUUM INTO); `xhht sql` "
+                               "only reads this database").format(file=refused[0])) from None
+        raise QueryError(_("SQL error: {error}").format(error=exc)) from exc
     finally:
         conn.set_authorizer(None)
     columns = [d[0] for d in cursor.description or []]

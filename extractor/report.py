@@ -28,7 +28,7 @@ def summary(result: dict) -> str:
                       period=doc.get("period"), issued=doc.get("issued_date"), number=doc.get("doc_number")))
     notes = result.get("reader", {}).get("notes") or []
     if notes:
-        console.print(_("reader: ") + "; ".join(notes))
+        console.print(_("reader: ") + "; ".join(i18n.note(n) for n in notes))
     if result["indicators"]:
         count = len(result["indicators"])
         table = Table(title=ngettext("{n} indicator value", "{n} indicator values", count).format(n=count),
@@ -53,10 +53,19 @@ def summary(result: dict) -> str:
         console.print("[b]" + _("for review") + "[/b]: " + ngettext("{n} label", "{n} labels", labels).format(n=labels)
                       + ", " + ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings))
         for item in result["unmatched"]:
-            best = _(" (closest: {code} {score})").format(code=item["best"], score=i18n.number(item.get("score"))) \
-                if item.get("best") else ""
+            best = _closest(item)
             console.print(f"  - {i18n.location(item['location'])}: '{item['label'][:70]}' = "
                           f"'{item['raw_value'][:30]}': {i18n.reason(item['reason'])}{best}")
         for warning in result["warnings"]:
             console.print(f"  ! {i18n.reason(warning)}")
     return buffer.getvalue().rstrip()
+
+
+def _closest(item: dict) -> str:
+    """The catalogue code an unmatched label came closest to, with its score when it has one (a
+    label that matched but whose value is unclear has none)."""
+    if not item.get("best"):
+        return ""
+    if item.get("score") is None:
+        return _(" (closest: {code})").format(code=item["best"])
+    return _(" (closest: {code} {score})").format(code=item["best"], score=i18n.number(item["score"]))

@@ -8,7 +8,9 @@ import socket
 from importlib import resources
 from pathlib import Path
 
-MISSING = "the web view needs Datasette: pip install 'xhht-extractor[serve]'"
+from extractor.i18n import N_, _
+
+MISSING = N_("the web view needs Datasette: pip install 'xhht-extractor[serve]'")
 
 _TABLES = {
     "documents": ("Văn bản đã nhập / Imported documents",
@@ -78,7 +80,7 @@ def make_app(db_path: str | Path, review: bool = False, host: str | None = None,
         from datasette.app import Datasette
         from datasette.plugins import pm
     except ImportError as exc:
-        raise RuntimeError(MISSING) from exc
+        raise RuntimeError(_(MISSING)) from exc
     from extractor.web import plugin
 
     if pm.get_plugin(plugin.NAME) is None:
@@ -95,18 +97,21 @@ def make_app(db_path: str | Path, review: bool = False, host: str | None = None,
 def bind(host: str, port: int) -> socket.socket:
     """The listening socket, bound before anything says the site is served; OSError names the port."""
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        family, kind, proto, _canonname, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
         sock = socket.socket(family, kind, proto)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: a restart need not wait
     except OSError as exc:
-        raise OSError(f"cannot listen on {host} port {port}: {exc.strerror or exc}") from None
+        raise OSError(_("cannot listen on {host} port {port}: {reason}").format(
+            host=host, port=port, reason=exc.strerror or exc)) from None
     try:
         sock.bind(address)
         sock.listen(128)
     except OSError as exc:
         sock.close()
-        reason = "the port is in use (choose another with --port)" if exc.errno == errno.EADDRINUSE else exc.strerror
-        raise OSError(f"cannot listen on {host} port {port}: {reason}") from None
+        reason = _("the port is in use (choose another with --port)") if exc.errno == errno.EADDRINUSE \
+            else exc.strerror
+        raise OSError(_("cannot listen on {host} port {port}: {reason}").format(host=host, port=port,
+                                                                               reason=reason)) from None
     return sock
 
 

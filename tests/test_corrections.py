@@ -288,7 +288,7 @@ def test_a_code_of_another_report_type_needs_force(tmp_path):
     item = items(db)[0]
     for args in (["correct", doc, foreign, "5"], ["review", "set", item["id"], "--value", "5", "--code", foreign]):
         result = run(*args, "--db", db, ok=False)
-        assert result.exit_code == 1 and "is a tuanle report: add --force" in result.output, result.output
+        assert result.exit_code == 1 and "is a Lifelong Learning Week (tuanle) report: add --force" in result.output, result.output
     assert run("sql", "SELECT COUNT(*) AS n FROM corrections", "--db", db, "--format", "json").output.count('"n": 0')
     run("correct", doc, foreign, "5", "--force", "--db", db)
     corrections = json.loads(run("sql", "SELECT code FROM corrections", "--db", db, "--format", "json").output)

@@ -101,12 +101,55 @@ def test_review_list_in_vietnamese_keeps_codes_in_json(archive, vietnamese):
 
 def test_messages_and_errors_in_vietnamese(archive, tmp_path, vietnamese):
     missing = run("review", "list", "--db", tmp_path / "none.db", ok=False)
-    assert missing.exit_code != 0 and "chưa có cơ sở dữ liệu tại" in missing.output
+    assert missing.exit_code == 1 and missing.output.startswith("Lỗi: chưa có cơ sở dữ liệu tại")  # not click's "Error:"
     summary = run("extract", SAMPLES / "BC_TuanLe_2024_XaPhuocHung_can_xem_lai.txt").output
     assert "loại: Tuần lễ học tập suốt đời (tuanle)" in summary and "cần xem lại: 2 nhãn, 1 cảnh báo" in summary
-    assert "đọc được hai lần với giá trị khác nhau" in summary and "dòng 17, ký tự 22" in summary
+    assert "đọc được các giá trị khác nhau (02 lớp tại dòng 17, ký tự 22; 03 lớp tại dòng 34" in summary
+    assert "(gần nhất: tuanle.tuyen_truyen.sach_tai_lieu)" in summary  # a value unclear: no score to show
     imported = run("import", SAMPLES / "BC_SoKet_HK1_DakSMar_2017.txt", "--db", tmp_path / "one.db", "--workers", "1")
     assert "đã nhập 1" in imported.output and "lỗi 0" in imported.output
+
+
+def test_refusals_of_corrections_and_queries_in_vietnamese(archive, vietnamese):
+    tuanle = archive.parent / "files" / "tuanle.txt"
+    catalogue = json.loads(run("indicators", "--db", archive, "--format", "json").output)
+    foreign = next(i["code"] for i in catalogue if i["report_type"] == "dean_1373")
+    refused = run("correct", tuanle, foreign, "5", "--db", archive, ok=False)
+    assert refused.exit_code == 1 and len(refused.output.strip().splitlines()) == 1
+    assert (f"{foreign} là chỉ tiêu của báo cáo Đề án 1373 (dean_1373), còn văn bản này là báo cáo Tuần lễ học tập "
+            "suốt đời (tuanle): nếu vẫn muốn ghi, hãy thêm --force") in refused.output
+    missing = run("review", "show", "987654", "--db", archive, ok=False)
+    assert "không có mục cần xem lại nào mang mã số 987654 (xem `xhht review list --all`)" in missing.output
+    unknown = run("correct", tuanle, "tuanle.no.such", "5", "--db", archive, ok=False)
+    assert "'tuanle.no.such' không có trong danh mục chỉ tiêu" in unknown.output
+    attach = run("sql", f"ATTACH '{archive.parent / 'x.db'}' AS x", "--db", archive, ok=False)
+    assert "từ chối câu lệnh SQL: lệnh này sẽ mở tệp" in attach.output
+    place = run("compare", LEAFLETS, "--province", "Bắc Kạnn", "--db", archive, ok=False)
+    assert "cơ sở dữ liệu không có tỉnh nào tên 'Bắc Kạnn'; có phải là: Bắc Kạn?" in place.output
+
+
+def test_unreadable_files_are_stored_in_english_and_told_in_vietnamese(tmp_path, vietnamese):
+    """Why a file was not imported is stored as the reader said it (the same in every database),
+    and the person running the command reads it in the interface's language."""
+    import sqlite3
+    import zipfile
+
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    with zipfile.ZipFile(folder / "not_word.docx", "w") as archive:
+        archive.writestr("hello.txt", "not a Word document")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    extracted = run("extract", folder / "empty.txt", ok=False)
+    assert extracted.exit_code == 1 and f"lỗi: {folder / 'empty.txt'}: tệp rỗng (0 byte)" in extracted.output
+    db = tmp_path / "bad.db"
+    imported = run("import", folder, "--db", db, "--workers", "1", ok=False)
+    assert imported.exit_code == 1
+    assert "bỏ qua (loại tệp không hỗ trợ): " in imported.output
+    assert ": không phải văn bản Word (tệp zip không có word/document.xml)" in imported.output
+    assert "tệp rỗng (0 byte)" in imported.output and "lỗi 2" in imported.output
+    stored = {row[0] for row in sqlite3.connect(db).execute("SELECT error FROM import_errors")}
+    assert stored == {"empty file (0 bytes)", "not a Word document (zip without word/document.xml)"}
 
 
 def test_compare_numbers_vietnamese_for_people_plain_for_programs(archive, tmp_path, vietnamese):
@@ -197,6 +240,22 @@ async def test_web_downloads_machine_readable_csv_with_bom(archive, vietnamese):
     assert 4000000 in [v for row in data["rows"] for v in row.values()]
 
 
+@pytest.mark.asyncio
+async def test_web_refusals_in_vietnamese(archive, vietnamese):
+    from extractor.serve import make_app
+
+    site = make_app(archive, port=8001)
+    rebound = await site.client.get("/", headers={"host": "evil.example:8001"})
+    assert rebound.status_code == 400 and "máy chủ này chỉ trả lời các địa chỉ" in rebound.text
+    local = {"host": "127.0.0.1:8001"}
+    posted = await site.client.post("/-/review/1/reject", headers={**local, "origin": "http://evil.example"})
+    assert posted.status_code == 403 and "từ chối yêu cầu ghi gửi từ trang khác" in posted.text
+    read_only = await site.client.post("/-/review/1/reject", headers=local)
+    assert read_only.status_code == 403 and "máy chủ này chỉ cho xem" in read_only.text
+    nothing = await site.client.get("/-/search?q=%22", headers=local)
+    assert "Không có từ nào để tìm: hãy gõ chữ hoặc số." in nothing.text
+
+
 # ---- the catalogue ---------------------------------------------------------------------------------------------
 def extracted_messages() -> set:
     """Every msgid in the code and the templates, found by pybabel's own extraction (babel.cfg)."""
@@ -265,17 +324,46 @@ def test_stored_reasons_are_shown_translated(monkeypatch):
 
     monkeypatch.setenv("XHHT_LANG", "vi")
     facts = {"location": "table 2, row 3, cell 1", "where": "line 17, at 22", "code": "tuanle.x.y", "kind": "actual",
-             "value": "02 lớp", "other": "03 lớp", "method": "table", "labels": "3", "values": "2", "raw": "1.2OO",
+             "value": "02 lớp", "other": "03 lớp", "method": "table", "labels": "3 labels", "values": "1 value",
+             "readings": "02 lớp at line 17, at 22; 03 lớp at table 1, row 2, cell 2", "raw": "1.2OO",
              "name": "Tân Phú", "level": "xã", "count": "2", "places": "A, B", "role": "target", "confidence": "41",
              "minimum": "60"}
+    shown_facts = {**facts, "location": "bảng 2, hàng 3, ô 1", "where": "dòng 17, ký tự 22", "kind": "kết quả",
+                   "method": "bảng", "labels": "3 nhãn", "values": "1 giá trị",
+                   "readings": "02 lớp tại dòng 17, ký tự 22; 03 lớp tại bảng 1, hàng 2, ô 2"}
     for template in i18n.REASONS:
         english = template.format(**facts)
         shown = i18n.reason(english)
-        assert shown != english and shown == i18n.gettext(template).format(
-            **{**facts, "location": "bảng 2, hàng 3, ô 1", "where": "dòng 17, ký tự 22", "kind": "kết quả"})
+        assert shown != english and shown == i18n.gettext(template).format(**shown_facts), template
+    singular = i18n.reason("table 1, row 2: 1 label but 2 values; left for review")  # wording.count's agreement
+    assert singular == "bảng 1, hàng 2: có 1 nhãn nhưng 2 giá trị; để xem lại"
     assert i18n.reason("something new the extractor says") == "something new the extractor says"
     monkeypatch.setenv("XHHT_LANG", "en")
     assert i18n.reason("weak match") == "weak match" and i18n.location("table 1, row 2") == "table 1, row 2"
+
+
+def test_stored_notes_and_import_errors_are_shown_translated(monkeypatch):
+    """Reader notes and why a file was not imported are stored in English like review reasons,
+    and shown in the interface's language (an error inside an error too)."""
+    from extractor import i18n
+
+    monkeypatch.setenv("XHHT_LANG", "vi")
+    facts = {"encoding": "TCVN3", "runs": "12 runs", "tables": "1 table", "language": "vie", "dpi": "300",
+             "size": "60", "limit": "50", "detail": "File is not a zip file", "format": "docx", "pages": "900",
+             "problem": "the Word stream is empty", "magic": "0x0000", "share": "73%", "seconds": "120", "page": "2",
+             "code": "tuanle.x.y", "kind": "target", "value": "3", "where": "line 4", "other": "5",
+             "elsewhere": "page 1, line 22, at 33"}
+    shown_facts = {**facts, "runs": "12 đoạn chữ", "tables": "1 bảng", "problem": "luồng Word rỗng",
+                   "kind": "chỉ tiêu", "where": "dòng 4", "elsewhere": "trang 1, dòng 22, ký tự 33"}
+    for templates, show in ((i18n.NOTES, i18n.note), (i18n.ERRORS, i18n.error)):
+        for template in templates:
+            english = template.format(**facts)
+            assert show(english) != english and show(english) == i18n.gettext(template).format(**shown_facts), template
+    nested = i18n.error("not stored: tuanle.x.y (actual) read twice with different values: 3 at line 4, 5 at line 9")
+    assert nested == ("không ghi được vào cơ sở dữ liệu: tuanle.x.y (kết quả) đọc được hai lần với hai giá trị "
+                      "khác nhau: 3 tại dòng 4, 5 tại dòng 9")
+    assert i18n.note("converted from .doc with LibreOffice") == "đã chuyển từ .doc bằng LibreOffice"  # not "from {encoding}"
+    assert i18n.error("ValueError: something broke") == "ValueError: something broke"
 
 
 def test_the_compiled_catalogue_is_not_ignored_by_git_so_the_wheel_carries_it():

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from extractor.i18n import _
+
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 _HOST = re.compile(r"^(?P<name>\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(?P<port>\d{1,5}))?$")
@@ -47,12 +49,13 @@ class Guard:
         """(status, one-line reason) for a request this site must not answer, else None."""
         host = headers.get("host", "")
         if not self.accepts_host(host):
-            return 400, (f"this server answers only to {', '.join(sorted(self.names))} (Host was {host!r}); "
-                         "open it at the address `xhht serve` printed")
+            return 400, _("this server answers only to {names} (Host was {host}); open it at the address "
+                          "`xhht serve` printed").format(names=", ".join(sorted(self.names)), host=repr(host))
         if method in WRITES:
             source = headers.get("origin") or headers.get("referer")
             if source is not None and not same_site(source, host):
-                return 403, f"refused a write sent from another site ({source!r}): submit the form from this site"
+                return 403, _("refused a write sent from another site ({source}): submit the form from this "
+                              "site").format(source=repr(source))
         return None
 
 

@@ -39,7 +39,7 @@ def row_id(request) -> int:
     row: binding it would raise OverflowError, so it is a 404 here, not a 500 later."""
     value = int(request.url_vars["id"])
     if value > MAX_ROW_ID:
-        raise NotFound(f"no row with id {value}")
+        raise NotFound(_("no row with id {id}").format(id=value))
     return value
 
 
@@ -304,5 +304,5 @@ async def search_page(datasette, request) -> Response:
                 "activities": [dict(a) | {"snip": highlighted(a["snip"] or "")} for a in acts]}
 
     data = await database(datasette).execute_fn(read)
-    message = "No words to search for: type letters or numbers." if text and not query else None
+    message = _("No words to search for: type letters or numbers.") if text and not query else None
     return await render(datasette, request, "xhht_search.html", {"q": text, "message": message, **data})

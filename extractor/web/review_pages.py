@@ -43,8 +43,9 @@ def set_code(conn: sqlite3.Connection, item_id: int, code: str | None) -> str | 
     item = corrections.get_item(conn, item_id)
     suggestion = item["suggestion"] or {}
     if suggestion.get("code") and not close_code(item):
-        raise corrections.CorrectionError(f"choose an indicator code: no catalogue label is close to this one (the "
-                                          f"closest, {suggestion['code']}, scored {suggestion.get('score')})")
+        raise corrections.CorrectionError(_("choose an indicator code: no catalogue label is close to this one (the "
+                                            "closest, {code}, scored {score})").format(
+            code=suggestion["code"], score=i18n.number(suggestion.get("score"))))
     return None
 
 
@@ -52,8 +53,8 @@ async def read_only(datasette, request) -> Response:
     """The review routes of a server started without --review: a clear refusal, not a 404 page for
     a page that exists, nor a 500 for a form posted to it."""
     if request.method == "POST":
-        return Response.text("this server is read-only: review actions need `xhht serve --review`", status=403)
-    return Response.text("the review pages are not served: start the server with `xhht serve --review`",
+        return Response.text(_("this server is read-only: review actions need `xhht serve --review`"), status=403)
+    return Response.text(_("the review pages are not served: start the server with `xhht serve --review`"),
                          status=404)
 
 
@@ -97,11 +98,11 @@ async def act(datasette, request) -> Response:
     action = request.url_vars["action"]
     client = (request.scope.get("client") or ("",))[0]
     if client not in LOCAL:
-        return Response.text("review actions are taken only from this machine", status=403)
+        return Response.text(_("review actions are taken only from this machine"), status=403)
     form = await request.post_vars()
     token = request.cookies.get("ds_csrftoken")
     if not token or form.get("csrftoken") != token:  # Datasette lets cookie-less POSTs through; not here
-        return Response.text("missing or wrong CSRF token: submit the form from the review page", status=403)
+        return Response.text(_("missing or wrong CSRF token: submit the form from the review page"), status=403)
     who = corrections.Who(form.get("by") or getpass.getuser(), form.get("note") or None)
     path = database(datasette).path
 
