@@ -178,6 +178,7 @@ REASONS = (
     N_("{location}: {labels} labels but {values} values; left for review"),
     N_("{location}: {code} ({kind}) read twice with different values ({value} at {where}, {other} here); "
        "left for review"),
+    N_("{location}: {code} ({kind}) read with different values ({values}); left for review"),
     N_("{location}: participants '{raw}' is not a number; left out"),
     N_("metadata: the reporting unit is a school; its name is left for review"),
     N_("metadata: the unit's name '{name}' ({level}) is not in the register of administrative units and its "
@@ -233,7 +234,7 @@ def reason(text: str | None) -> str:
         found = pattern.fullmatch(text)
         if found:
             facts = found.groupdict()
-            for place in ("location", "where"):
+            for place in ("location", "where", "values"):  # values: readings with their places
                 if place in facts:
                     facts[place] = location(facts[place])
             if "kind" in facts:

@@ -74,6 +74,11 @@ def summary(result: dict) -> str:
     return buffer.getvalue().rstrip()
 
 
+def _misreading(how: str) -> str:
+    """A kind of misreading (one of MISREADINGS) in the reader's language."""
+    return _(how)
+
+
 def _check_line(check: dict) -> str:
     """A failed check: where, its message in the reader's language, and the repair it suggests."""
     where = ", ".join(i18n.location(place) for place in check["locations"][:2])
@@ -83,7 +88,7 @@ def _check_line(check: dict) -> str:
     if repair:
         line += " — " + _("suggested: {code} = {value} (read {was}, {misreading})").format(
             code=repair["code"], value=i18n.number(repair["value"]), was=i18n.number(repair["was"]),
-            misreading=_(repair["misreading"]))
+            misreading=_misreading(repair["misreading"]))
     elif check.get("repairs_fitting", 0) > 1:
         line += " — " + _("{n} single-figure repairs fit; none suggested").format(n=check["repairs_fitting"])
     return line
