@@ -1,10 +1,12 @@
 """History: a unit's figure against the same indicator in the unit's other years.
 
 A misread digit often shows only over time: a commune that ran 40 classes a year for a decade
-does not run 400 one year. The test is robust (Hampel-style): on a log scale, a year's value is
-compared with the median of the unit's other years and their spread (the median absolute
-deviation), so one wrong year does not hide itself by moving the yardstick, ordinary growth of a
-few percent a year stays inside it, and a ten-fold jump (a doubled or dropped digit) stands out.
+does not run 400 one year. The test is robust, on a log scale: the unit's other years give a
+trend (Theil–Sen: the median of the slopes between every two of them, so one wrong year cannot
+bend it) and their spread around it (the median absolute deviation). A year is flagged when it
+lies further from the trend than both a jump factor (`tolerance`) and `mad_multiplier` robust
+standard deviations: steady growth, however fast, follows the trend; a ten-fold jump (a doubled
+or dropped digit) does not.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import combinations
 from statistics import median
 
 from extractor.checks.rules import Check
@@ -23,27 +26,38 @@ MAD_SCALE = 1.4826  # the MAD of a normal sample times this estimates its standa
 class Outlier:
     year: int
     value: float
-    median: float  # of the unit's other years
-    factor: float  # value ÷ median
+    expected: float  # what the unit's other years lead to expect for this year
+    factor: float  # value ÷ expected
+
+    @property
+    def facts(self) -> dict:
+        return {"year": self.year, "value": self.value, "expected": round(self.expected, 2),
+                "factor": round(self.factor, 1)}
 
 
 def outliers(series: Iterable[tuple[int, float]], check: Check) -> list[Outlier]:
     """The years of one unit's series (year, value) whose value is out of line with its other
     years. Zero and negative values are not judged (a year without the activity is no misreading),
     nor small counts, nor a year with fewer than `min_years` other years to judge it by."""
-    points = [(year, float(value)) for year, value in series if value is not None and value > 0]
-    factor = check.tolerance
-    multiplier = check.params.get("mad_multiplier", 5)
+    points = [(int(year), math.log10(value)) for year, value in series if value is not None and value > 0]
     min_years, min_level = check.params.get("min_years", 3), check.params.get("min_level", 20)
+    limit = math.log10(check.tolerance)
     found = []
-    for year, value in points:
-        others = [math.log10(v) for y, v in points if y != year]
-        if len(others) < min_years:
+    for year, level in points:
+        others = [(y, x) for y, x in points if y != year]
+        if len(others) < min_years or len({y for y, _ in others}) < 2:
             continue
-        centre = median(others)
-        if max(value, 10 ** centre) < min_level:
+        expected, spread = _trend(others, year)
+        if max(level, expected) < math.log10(min_level):
             continue
-        spread = MAD_SCALE * median(abs(x - centre) for x in others)
-        if abs(math.log10(value) - centre) > max(math.log10(factor), multiplier * spread):
-            found.append(Outlier(year, value, 10 ** centre, value / 10 ** centre))
+        if abs(level - expected) > max(limit, check.params.get("mad_multiplier", 5) * spread):
+            found.append(Outlier(year, 10 ** level, 10 ** expected, 10 ** (level - expected)))
     return found
+
+
+def _trend(points: list[tuple[int, float]], year: int) -> tuple[float, float]:
+    """The Theil–Sen line through the points at `year`, and the robust spread around it."""
+    slope = median((x2 - x1) / (y2 - y1) for (y1, x1), (y2, x2) in combinations(points, 2) if y2 != y1)
+    intercept = median(x - slope * y for y, x in points)
+    spread = MAD_SCALE * median(abs(x - intercept - slope * y) for y, x in points)
+    return intercept + slope * year, spread

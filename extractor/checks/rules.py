@@ -43,7 +43,7 @@ FACTS = {
     "ratio": {"value", "expected"},
     "ordering": {"smaller", "larger"},
     "range": {"value", "min", "max", "code"},
-    "history": {"value", "year", "median", "factor", "code"},
+    "history": {"value", "year", "expected", "factor", "code"},
     "rollup": {"value", "children", "reported", "expected", "code"},
 }
 _COMMON = {"id", "kind", "tolerance", "message", "value_types", "kinds"}
