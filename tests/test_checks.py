@@ -111,7 +111,8 @@ def test_history_flags_a_ten_fold_year_not_growth(catalogue):
     assert outliers(growing, check) == []
     wrong = [(y, v * 10 if y == 2019 else v) for y, v in growing]
     assert [(o.year, round(o.factor)) for o in outliers(wrong, check)] == [(2019, 10)]
-    assert outliers([(2020, 3), (2021, 30), (2022, 4), (2023, 3)], check) == []  # small counts are not judged
+    assert outliers([(2020, 3), (2021, 15), (2022, 4), (2023, 3)], check) == []  # small counts are not judged
+    assert [o.year for o in outliers([(2020, 300), (2021, 3000), (2022, 400), (2023, 300)], check)] == [2021]
     assert outliers([(2020, 300), (2021, 3000)], check) == []  # too few other years
 
 

@@ -20,6 +20,7 @@ from statistics import median
 from extractor.checks.rules import Check
 
 MAD_SCALE = 1.4826  # the MAD of a normal sample times this estimates its standard deviation
+TREND_YEARS = 5  # other years needed to follow a trend rather than a level
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,11 @@ def outliers(series: Iterable[tuple[int, float]], check: Check) -> list[Outlier]
 
 
 def _trend(points: list[tuple[int, float]], year: int) -> tuple[float, float]:
-    """The Theil–Sen line through the points at `year`, and the robust spread around it."""
-    slope = median((x2 - x1) / (y2 - y1) for (y1, x1), (y2, x2) in combinations(points, 2) if y2 != y1)
+    """The Theil–Sen line through the points at `year`, and the robust spread around it. Under
+    TREND_YEARS points a slope is no better than noise (one wrong year among three bends it), and
+    the level is their median."""
+    slope = median((x2 - x1) / (y2 - y1) for (y1, x1), (y2, x2) in combinations(points, 2) if y2 != y1) \
+        if len(points) >= TREND_YEARS else 0.0
     intercept = median(x - slope * y for y, x in points)
     spread = MAD_SCALE * median(abs(x - intercept - slope * y) for y, x in points)
     return intercept + slope * year, spread
