@@ -30,6 +30,7 @@ class Misreading:
     value: int | float
     raw: str
     how: str  # digit confusion, dropped digit, doubled digit, separator
+    tier: int = 0  # 1: a decimal restored, tried only when no tier-0 slip fits
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def misreadings(figure: Figure) -> list[Misreading]:
     whole, fraction, dotted = _digits(figure)
     found: dict[int | float, Misreading] = {}
     for how, new_whole, new_fraction in _slips(whole, fraction):
-        _keep(found, figure, new_whole, new_fraction, how, dotted)
+        _keep(found, figure, new_whole, new_fraction, how, dotted, len(fraction))
     if len(fraction) == 3:  # "1,234" read where "1.234" (thousands) was printed
         _keep(found, figure, whole + fraction, "", "separator", True)
     if dotted and not fraction:  # "1.234" read where "1,234" (decimal) was printed
@@ -59,20 +60,29 @@ def misreadings(figure: Figure) -> list[Misreading]:
 
 def localise(failed: Instance, instances: list[Instance], figures: Figures) -> list[Repair]:
     """The single-figure repairs of a failed instance: each figure it ties, changed by one
-    misreading, such that every instance that figure is in then holds."""
-    repairs: dict[tuple, Repair] = {}
+    misreading, such that every instance that figure is in then holds. A repair that prints one
+    decimal more than was read (a decimal dropped) is weighed only when no other fits: one more
+    decimal always fits a rounded ratio better, so it must not compete with a simpler slip."""
+    repairs: dict[tuple, tuple[int, Repair]] = {}
     for term in dict.fromkeys(failed.terms):
         related = [i for i in instances if term in i.terms and evaluate(i, figures) is not None]
         figure = figures[term.key]
         for slip in misreadings(figure):
             trial = {**figures, term.key: replace(figure, value=slip.value, raw=slip.raw)}
             if all((outcome := evaluate(i, trial)) is not None and outcome.holds for i in related):
-                repairs.setdefault((term, slip.value), Repair(term, slip.value, slip.raw, slip.how))
-    return list(repairs.values())
+                repairs.setdefault((term, slip.value), (slip.tier, Repair(term, slip.value, slip.raw, slip.how)))
+    simplest = min((tier for tier, _ in repairs.values()), default=0)
+    return [repair for tier, repair in repairs.values() if tier == simplest]
 
 
 def _digits(figure: Figure) -> tuple[str, str, bool]:
-    """The figure's whole and decimal digits as printed, and whether thousands were dotted."""
+    """The figure's whole and decimal digits as printed, and whether thousands were dotted.
+
+    In a count every dot groups thousands, even where a slip broke the grouping ("1.0442" is
+    "1.042" with a digit doubled, all five digits of it)."""
+    if figure.value_type == "count" and figure.raw and (run := re.search(r"\d[\d.]*", figure.raw)):
+        text = run.group().rstrip(".")
+        return text.replace(".", ""), "", "." in text
     token = re.search(NUMBER, figure.raw or "")
     text = token.group() if token else _printed(figure.value)
     if _THOUSANDS.fullmatch(text):
@@ -91,12 +101,10 @@ def _printed(value: int | float) -> str:
 
 
 def _slips(whole: str, fraction: str):
-    """(how, whole, fraction) for each one-character slip in either part of the number. A digit
-    is restored only in the whole part: one more decimal changes the precision, not the figure,
-    and would always fit a rounded ratio."""
+    """(how, whole, fraction) for each one-character slip in either part of the number."""
     for changed, how in _edits(whole, restore=True):
         yield how, changed, fraction
-    for changed, how in _edits(fraction, restore=False):
+    for changed, how in _edits(fraction, restore=True):
         yield how, whole, changed
 
 
@@ -118,7 +126,8 @@ def _value(whole: str, fraction: str) -> int | float | None:
     return float(f"{whole or '0'}.{fraction}") if fraction else int(whole)
 
 
-def _keep(found: dict, figure: Figure, whole: str, fraction: str, how: str, dotted: bool) -> None:
+def _keep(found: dict, figure: Figure, whole: str, fraction: str, how: str, dotted: bool,
+          printed_decimals: int | None = None) -> None:
     """Record a candidate, printed with as many decimals as the slip leaves (99,50 stays two)."""
     value = _value(whole, fraction)
     if value is None or value == figure.value or value in found:
@@ -128,4 +137,5 @@ def _keep(found: dict, figure: Figure, whole: str, fraction: str, how: str, dott
     if figure.value_type == "count":
         value = int(value)
     shown = f"{int(whole or '0'):,}".replace(",", ".") if dotted else (whole or "0")
-    found[value] = Misreading(value, shown + ("," + fraction if fraction else ""), how)
+    tier = int(printed_decimals is not None and len(fraction) > printed_decimals)
+    found[value] = Misreading(value, shown + ("," + fraction if fraction else ""), how, tier)

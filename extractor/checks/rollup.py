@@ -3,9 +3,10 @@
 A district's count of classes or people gathers its communes'; a misread digit on either side
 breaks that. Judged only when enough of the units reported (`min_coverage` of those the unit
 has): below that, the sum says little. The district can never be below the sum of the communes
-that reported (less the tolerance); it should not be above what they and the missing ones could
-add up to, the missing ones taken as large as the largest that reported. A mismatch flags both
-sides: the document cannot say which one was misread.
+that reported (less the tolerance); with all of them reported it is their sum (within the
+tolerance), and with some missing it is judged too large only beyond twice the extrapolated sum
+(the missing ones may include the largest commune). A mismatch flags both sides: the document
+cannot say which one was misread.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractor.checks.rules import Check
+
+PARTIAL_EXCESS = 2  # with units missing, the parent is judged too large only beyond twice their extrapolated sum
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,9 @@ def rollup(parent: float, children: Sequence[float], expected: int | None, check
     total = float(sum(children))
     low = total * (1 - check.tolerance)
     high = None
-    if expected is not None:
-        high = (total + max(expected - reported, 0) * max(children)) * (1 + check.tolerance)
+    if expected is not None and reported >= expected:
+        high = total * (1 + check.tolerance)
+    elif expected is not None:  # the missing units may include the largest: only a gross excess is judged
+        high = PARTIAL_EXCESS * total * expected / reported
     holds = parent >= low and (high is None or parent <= high)
     return Rollup(holds, float(parent), total, reported, expected, low, high)
