@@ -196,7 +196,7 @@ def test_extraction_reports_failed_checks_and_leaves_them_for_review(tmp_path, c
     [item] = [i for i in result["review"] if i["category"] == "inconsistent"]
     assert item["suggestion"] == {"code": "xmc.15_60.con_mu_chu", "kind": "actual", "value": 1089, "score": None}
     assert item["location"] == where and item["raw_value"] == "1.889 người" and item["check"] == "xmc.15_60.tong"
-    assert "Số người còn mù chữ" in item["context"]["paragraph"]
+    assert "Số người còn mù chữ" in item["context"]["paragraph"] and item["reason"].startswith(f"{where}: ")
     text = summary(result)
     assert "1 failed check:" in text and text.count("xmc.15_60.tong") == 1  # once, not again as a warning
     assert "suggested: xmc.15_60.con_mu_chu = 1,089 (read 1,889, digit confusion)" in " ".join(text.split())

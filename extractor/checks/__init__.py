@@ -52,9 +52,7 @@ def flags(failed: list[dict]) -> list[Flag]:
     shows the crop of that figure beside the suggestion."""
     out = []
     for failure in failed:
-        repair = failure["repair"]
-        at = next((v for v in failure["values"] if repair and (v["code"], v["kind"]) == (repair["code"], repair["kind"])),
-                  failure["values"][0])
+        repair, at = failure["repair"], _placed_at(failure)
         suggestion = {"code": repair["code"], "kind": repair["kind"], "value": repair["value"], "score": None} \
             if repair else None
         out.append(flag(warning_line(failure), "inconsistent", location=at["location"], label=at["label"],
@@ -66,8 +64,14 @@ def flags(failed: list[dict]) -> list[Flag]:
 
 def warning_line(failure: dict) -> str:
     """The one-line warning of a failed check (English, as reasons are stored)."""
-    place = failure["locations"][0] if failure["locations"] else "document"
-    return f"{place}: {failure['message']} (check {failure['id']})"
+    return f"{_placed_at(failure)['location'] or 'document'}: {failure['message']} (check {failure['id']})"
+
+
+def _placed_at(failure: dict) -> dict:
+    """The figure a failed check is shown at: the one its repair changes, else its first."""
+    repair = failure["repair"]
+    return next((v for v in failure["values"] if repair and (v["code"], v["kind"]) == (repair["code"], repair["kind"])),
+                failure["values"][0])
 
 
 def _failure(instance: Instance, outcome: Outcome, repairs: list[Repair], figures: Figures) -> dict:
