@@ -2,8 +2,9 @@
 
 `extract_file` is the library entry point the CLI and the store both use; it returns the JSON
 contract of ../spec (source, document, indicators, activities, unmatched, warnings) plus the
-extra keys a reviewer needs (reader notes, extractor and pattern versions, and `review`: the
-unmatched labels and warnings as review items with their context and suggestion).
+extra keys a reviewer needs (reader notes, extractor and pattern versions, `checks`: the report's
+failed consistency checks with the repair each suggests, and `review`: the unmatched labels and
+warnings, failed checks among them, as review items with their context and suggestion).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from extractor import __version__
 from extractor.activities import extract_activities
+from extractor.checks import check_indicators, flags
 from extractor.i18n import N_
 from extractor.indicators import extract_indicators
 from extractor.metadata import detect
@@ -49,12 +51,15 @@ def extract_document(document: Document, catalogue: Catalogue) -> dict:
         activities, activity_warnings = extract_activities(document, catalogue)
     if meta.report_type == "unknown":
         findings.observations, activities = [], []
+    indicators = [o.as_dict() for o in findings.observations]
+    failed = check_indicators(indicators, catalogue, meta.report_type)
     result = {
         "document": meta.as_dict(),
-        "indicators": [o.as_dict() for o in findings.observations],
+        "indicators": indicators,
         "activities": activities,
         "unmatched": findings.unmatched,
-        "warnings": meta.warnings + findings.warnings + activity_warnings,
+        "warnings": meta.warnings + findings.warnings + activity_warnings + flags(failed),
+        "checks": failed,
         "reader": {"pages": document.pages, "notes": document.notes, "method": document.method},
     }
     result["review"] = review_items(document, result, catalogue)

@@ -113,6 +113,7 @@ CATEGORY_NAMES = {  # keyed by review.CATEGORIES
     "low_confidence": N_("uncertain OCR reading"),
     "ambiguous_cell": N_("ambiguous cell"),
     "conflict": N_("conflicting values"),
+    "inconsistent": N_("inconsistent figures"),
     "ambiguous_unit": N_("ambiguous unit name"),
     "unknown_unit": N_("unknown unit"),
     "other": N_("other"),

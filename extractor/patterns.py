@@ -70,6 +70,7 @@ class Catalogue:
     not_a_report: tuple[re.Pattern, ...]
     type_rules: tuple[tuple[str, re.Pattern], ...]
     reports: dict[str, ReportPatterns] = field(default_factory=dict)
+    checks: tuple = ()  # extractor.checks.rules.Check, from checks.yaml
 
     def indicator(self, code: str) -> Indicator:
         for report in self.reports.values():
@@ -199,6 +200,9 @@ def load(folder: Path | None = None) -> Catalogue:
     all_codes = [ind.code for r in reports.values() for ind in r.indicators]
     if len(all_codes) != len(set(all_codes)):
         raise PatternError("a code is defined in more than one report file")
+    from extractor.checks.rules import load_checks  # the checks name the codes loaded above
+
+    indicators = {ind.code: ind for r in reports.values() for ind in r.indicators}
     return Catalogue(
         version=str(settings.get("version", "1")),
         matching=matching,
@@ -208,6 +212,7 @@ def load(folder: Path | None = None) -> Catalogue:
         not_a_report=tuple(_regex(p, "report_types.yaml") for p in _strings(types, "not_a_report", "report_types.yaml")),
         type_rules=tuple(type_rules),
         reports=reports,
+        checks=load_checks(folder / "checks.yaml", indicators),
     )
 
 

@@ -9,8 +9,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from extractor import i18n
-from extractor.i18n import _, ngettext
+from extractor.checks import warning_line
+from extractor.i18n import N_, _, ngettext
 from extractor.wording import printable
+
+# The kinds of misreading a repair undoes (extractor.checks.repairs), shown translated.
+MISREADINGS = (N_("digit confusion"), N_("dropped digit"), N_("doubled digit"), N_("separator"))
 
 
 def summary(result: dict) -> str:
@@ -48,6 +52,13 @@ def summary(result: dict) -> str:
             table.add_row(act["name"][:60], i18n.number(act["participants"]), act["host"] or "",
                           act["partners"] or "", i18n.location(act["location"]))
         console.print(table)
+    failed = result.get("checks") or []
+    if failed:
+        console.print("[b]" + ngettext("{n} failed check", "{n} failed checks", len(failed)).format(n=len(failed))
+                      + "[/b]:")
+        for check in failed:
+            console.print("  ✗ " + escape(_check_line(check)))
+    shown = {warning_line(check) for check in failed}  # listed above, with their values
     if result["unmatched"] or result["warnings"]:
         labels, warnings = len(result["unmatched"]), len(result["warnings"])
         console.print("[b]" + _("for review") + "[/b]: " + ngettext("{n} label", "{n} labels", labels).format(n=labels)
@@ -57,7 +68,8 @@ def summary(result: dict) -> str:
             console.print(f"  - {i18n.location(item['location'])}: '{item['label'][:70]}' = "
                           f"'{item['raw_value'][:30]}': {i18n.reason(item['reason'])}{best}")
         for warning in result["warnings"]:
-            console.print(f"  ! {i18n.reason(warning)}")
+            if warning not in shown:
+                console.print(f"  ! {i18n.reason(warning)}")
     return buffer.getvalue().rstrip()
 
 
@@ -69,3 +81,23 @@ def _closest(item: dict) -> str:
     if item.get("score") is None:
         return _(" (closest: {code})").format(code=item["best"])
     return _(" (closest: {code} {score})").format(code=item["best"], score=i18n.number(item["score"]))
+
+
+def _misreading(how: str) -> str:
+    """A kind of misreading (one of MISREADINGS) in the reader's language."""
+    return _(how)
+
+
+def _check_line(check: dict) -> str:
+    """A failed check: where, its message in the reader's language, and the repair it suggests."""
+    where = ", ".join(i18n.location(place) for place in check["locations"][:2])
+    text = check["message_vi"] if i18n.language() == "vi" else check["message"]
+    line = f"{where}: {text} [{check['id']}]"
+    repair = check.get("repair")
+    if repair:
+        line += " — " + _("suggested: {code} = {value} (read {was}, {misreading})").format(
+            code=repair["code"], value=i18n.number(repair["value"]), was=i18n.number(repair["was"]),
+            misreading=_misreading(repair["misreading"]))
+    elif check.get("repairs_fitting", 0) > 1:
+        line += " — " + _("{n} single-figure repairs fit; none suggested").format(n=check["repairs_fitting"])
+    return line

@@ -29,6 +29,7 @@ CATEGORIES = {
     "low_confidence": N_("an OCR'd figure read with too little confidence"),
     "ambiguous_cell": N_("a cell whose labels and values cannot be paired one to one"),
     "conflict": N_("one indicator read with two different values"),
+    "inconsistent": N_("figures of the report that break one of its consistency checks (checks.yaml)"),
     "ambiguous_unit": N_("a unit name the register holds several times, with nothing in the text to choose"),
     "unknown_unit": N_("a unit name the register does not know, or cannot spell"),
     "other": N_("anything else the extractor left for review"),
