@@ -75,7 +75,9 @@ def parse_value(text: str | None, value_type: str = "count") -> Parsed | Unclear
         return Parsed(STATUS_WORDS[key])
     if key in ZERO_WORDS:
         return Parsed(0)
-    match = re.fullmatch(rf"({NUMBER})\s*(%?)\s*(.*)", raw)
+    # The number ends where no digit follows: "1.0442" is not "1.044" with a unit "2" (a doubled
+    # digit or a misplaced dot), it is read whole and judged whole.
+    match = re.fullmatch(rf"({NUMBER})(?![.,]?\d)\s*(%?)\s*(.*)", raw)
     if not match:
         return Unclear(f"not a number: '{raw}'")
     number_text, percent, rest = match.groups()

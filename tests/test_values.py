@@ -47,3 +47,12 @@ def test_decimal_comma_round_trip(whole, frac):
 def test_zero_padded_counts_with_units(n, unit):
     parsed = parse_value(f"{n:02d} {unit}".strip())
     assert parsed.value == n
+
+
+def test_a_number_is_read_whole_never_cut_after_a_thousands_group():
+    """ "1.0442" (a doubled digit, or a dot in the wrong place) is not 1044 followed by a unit "2":
+    it does not read as a count, so it goes to review instead of storing a different number."""
+    assert isinstance(parse_value("1.0442"), Unclear)
+    assert isinstance(parse_value("1.0442 người"), Unclear)
+    assert isinstance(parse_value("12.3456.789"), Unclear)
+    assert parse_value("1.044 người") == Parsed(1044, "người")
