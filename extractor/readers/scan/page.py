@@ -17,7 +17,8 @@ RULE_MIN_FRACTION = 0.12  # a horizontal rule spans at least this share of the p
 RULE_MIN_VERTICAL = 90    # pixels (at 300 dpi, ~7.5 mm): shorter dark runs are letters, not rules
 MAX_RULE_GAP = 60         # pixels: a rule broken by a faded stretch this long is still one rule
 RULE_BINARISE = {"block": 25, "offset": 20}  # ink: this much darker than the mean of its 25 px square
-RULE_STROKE = {"h": 40, "v": 50, "v_gap": 15}  # pixels: shortest straight piece of a rule; vertical bridge
+RULE_STROKE = {"h": 40, "v": 50, "v_gap": 15, "drift": 6}  # pixels: shortest straight piece of a rule,
+# the gap bridged along a vertical rule, and how far the pieces of one rule may lie off one line
 MAX_SKEW = 3.0            # degrees: a page is straightened when its text lines lean up to this much
 
 
@@ -121,22 +122,27 @@ def rules(page) -> dict:
 def _strokes(dark, horizontal: bool, min_length: int) -> list[list[int]]:
     """Straight dark strokes along one axis, at least `min_length` long: [[pos, start, end], …].
 
-    The opening kernel is longer than any letter's stroke along that axis; the closing bridges
-    gaps up to MAX_RULE_GAP along a horizontal rule, but only a little along a vertical one, where a
-    longer bridge would join the stems of letters on successive text lines into a false rule.
+    The opening kernel is longer than any letter's stroke along that axis. A horizontal rule's
+    pieces are then joined across gaps up to twice MAX_RULE_GAP (faded stretches close together
+    leave slivers the opening removes); a vertical rule's only across a few pixels, where a longer
+    bridge would join the stems of letters on successive text lines into a false rule. The length
+    is judged on the joined rule.
     """
     import cv2
 
-    def kernel(along: int, across: int):
-        return cv2.getStructuringElement(cv2.MORPH_RECT, (along, across) if horizontal else (across, along))
-
-    strokes = cv2.morphologyEx(dark, cv2.MORPH_OPEN, kernel(RULE_STROKE["h" if horizontal else "v"], 1))
-    bridge = MAX_RULE_GAP if horizontal else RULE_STROKE["v_gap"]
-    strokes = cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, kernel(bridge, 5))
+    along = RULE_STROKE["h" if horizontal else "v"]
+    shape = (along, 1) if horizontal else (1, along)
+    strokes = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, shape))
     _, _, stats, _ = cv2.connectedComponentsWithStats(strokes)
-    out = []
-    for x, y, w, h, _area in stats[1:]:
-        along, pos, start = (w, y + h // 2, x) if horizontal else (h, x + w // 2, y)
-        if along >= min_length:
-            out.append([int(pos), int(start), int(start + along - 1)])
-    return sorted(out)
+    pieces = sorted([int(y + h // 2), int(x), int(x + w - 1)] if horizontal else [int(x + w // 2), int(y), int(y + h - 1)]
+                    for x, y, w, h, _area in stats[1:])
+    bridge = 2 * MAX_RULE_GAP if horizontal else RULE_STROKE["v_gap"]
+    joined: list[list[int]] = []
+    for pos, start, end in sorted(pieces, key=lambda p: (p[1], p[0])):
+        near = next((r for r in joined if abs(r[0] - pos) <= RULE_STROKE["drift"]
+                     and start - r[2] <= bridge and end >= r[1]), None)
+        if near:
+            near[1], near[2] = min(near[1], start), max(near[2], end)
+        else:
+            joined.append([pos, start, end])
+    return sorted(r for r in joined if r[2] - r[1] + 1 >= min_length)
