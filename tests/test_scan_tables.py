@@ -139,3 +139,29 @@ def test_syllables_the_ocr_ran_together_are_set_apart():
         assert split(kept) == [kept]
     left, right = split_run_together(Word("Kếhoạch", 100, 0, 240, 40, 70.0))
     assert (left.left, left.right, right.left, right.right) == (100, 140, 140, 240)  # the box shared out
+
+
+def _row(page_no: int, index: int, texts: list[str]):
+    from extractor.model import Cell, Line, Row
+
+    where = f"page {page_no}, row {index}"
+    return Row([Cell([Line(t, f"{where}, cell {c + 1}")] if t else [], f"{where}, cell {c + 1}", c)
+                for c, t in enumerate(texts)], where)
+
+
+def test_a_row_cut_by_the_page_break_is_joined_though_the_ocr_missed_the_repeated_tt():
+    from extractor.readers.tables import join_tables
+
+    header = ["TT", "Nội dung hoạt động", "Kết quả/ số lượng", "Ghi chú"]
+
+    def first():
+        return Table([_row(2, 1, header), _row(2, 2, ["", "Số lớp bồi dưỡng nâng cao trình độ", "4", ""])],
+                     "table 1", page=2)
+    repeated = ["", *header[1:]]  # the bold "TT" alone in its narrow cell was not read
+    second = Table([_row(3, 1, repeated), _row(3, 2, ["", "chuyên môn cho cán bộ, công chức:", "", ""]),
+                    _row(3, 3, ["", "Số lượt người tham gia:", "57", ""])], "table 2", page=3)
+    [joined] = join_tables([first(), second])
+    assert [r.cells[1].text for r in joined.rows[1:]] == [
+        "Số lớp bồi dưỡng nâng cao trình độ chuyên môn cho cán bộ, công chức:", "Số lượt người tham gia:"]
+    other = Table([_row(3, 1, ["", "Nội dung khác", "Kết quả/ số lượng", "Ghi chú"])], "table 3", page=3)
+    assert len(join_tables([first(), other])[0].rows) == 3  # a row that differs is no repeated header
