@@ -115,7 +115,7 @@ def test_a_scanned_ruled_table_is_read_cell_by_cell(tmp_path, monkeypatch, lean)
     document = read_document(scan)
     tables = [b for b in document.blocks if isinstance(b, Table)]
     assert len(tables) == 1 and len(tables[0].rows) == len(ROWS)
-    for row, (_, label, value) in zip(tables[0].rows, ROWS, strict=True):
+    for row, (_, _label, value) in zip(tables[0].rows, ROWS, strict=True):
         assert [c.col for c in row.cells] == [0, 1, 2, 3]
         assert row.cells[2].text.strip() == value  # the figure in its own cell, no neighbour's
         assert row.cells[1].location.endswith("cell 2") and row.cells[1].text.strip()
