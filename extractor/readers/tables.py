@@ -18,6 +18,29 @@ def _header_key(row: Row) -> str:
     return words(" ".join(c.text for c in row.cells))
 
 
+def _repeats_header(row: Row, header: Row) -> bool:
+    """The header repeated at the top of the next page, though a short cell of it may be missing.
+
+    OCR often misses a bold "TT" alone in a narrow cell; the repeated header must still be known
+    as one, or the row the page break cut is not joined. Every cell read must say what the
+    header's cell says, and a cell left blank may only be a short one ("TT", "STT").
+    """
+    if _header_key(row) == _header_key(header):
+        return True
+    if len(row.cells) != len(header.cells):
+        return False
+    read = 0
+    for cell, head in zip(row.cells, header.cells, strict=True):
+        key, head_key = words(cell.text), words(head.text)
+        if key:
+            if key != head_key:
+                return False
+            read += 1
+        elif len(head_key) > 4:
+            return False
+    return read >= 2
+
+
 def join_tables(blocks: list) -> list:
     """Join a table continued on the next page (header repeated or not) into the one before."""
     out: list = []
@@ -29,7 +52,7 @@ def join_tables(blocks: list) -> list:
                 and block.page == last_page + 1 and len(block.rows[0].cells) == len(previous.rows[0].cells)):
             reaches[id(previous)] = block.page
             rows = list(block.rows)
-            if rows and _header_key(rows[0]) == _header_key(previous.rows[0]):
+            if rows and _repeats_header(rows[0], previous.rows[0]):
                 rows = rows[1:]
             if rows and _continues(previous.rows[-1], rows[0]):
                 _merge_row(previous.rows[-1], rows.pop(0))

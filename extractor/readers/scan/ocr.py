@@ -1,8 +1,8 @@
 """OCR: Tesseract (vie) run on every page of a scan, its words in the frame of the straightened page.
 
 Tesseract gives words with boxes and confidences (TSV), not tables. Short, uncertain words are read
-a second time, each cut out on its own; the page's ruling lines are found (`page.rules`) and kept
-with its words, so laying out the page needs neither the image nor Tesseract again.
+a second time, each cut out on its own within its cell's ruling lines (`page.rules`). The words and
+the skew are kept, so laying out the page needs Tesseract no more (its rules come from `grid`).
 
 OCR is slow, so each page's result is cached by the file's sha256 (and the OCR settings): a
 re-import or re-extraction of the same scan reads the cache. Pages are OCR'd in parallel.
@@ -47,7 +47,9 @@ def cache_dir() -> Path:
 
 def cached_ocr(path: Path, pages: int) -> list[dict]:
     """Every page's words (as lists: text, left, top, right, bottom, confidence, Tesseract's line id
-    and, for a word read again, the second reading and its confidence), rules and skew."""
+    and, for a word read again, the second reading and its confidence) and skew. The page's
+    rules bound the cut-outs of words read again; the layout takes its rules from `grid`, cached
+    apart, so entries made with an older rule finder stay valid."""
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     key = [OCR_SETTINGS, REREAD, RULE_MIN_FRACTION, RULE_MIN_VERTICAL, MAX_SKEW, CACHE_VERSION]
     settings = hashlib.sha256(json.dumps(key).encode()).hexdigest()[:12]
@@ -115,7 +117,7 @@ def _ocr_page(image: Path, number: int) -> dict:
                       round(top + height + dy), float(parts[10]), ".".join(parts[2:5])])
     page_rules = rules(straight)
     _reread(words, straight, page_rules, image.parent / f"reread-{number}", env)
-    return {"words": words, "rules": page_rules, "skew": angle}
+    return {"words": words, "skew": angle}
 
 
 def _reread(words: list[list], page, page_rules: dict, folder: Path, env: dict) -> None:

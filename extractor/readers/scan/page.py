@@ -1,7 +1,7 @@
 """The page image: a scanned page rendered, straightened, and its ruling lines found.
 
-Tables in these reports are ruled, so the ruling lines are found in the page image (long runs of
-dark pixels). A scan is rarely square to the page, so the page is first turned until its text
+Tables in these reports are ruled, so the ruling lines are found in the page image (OpenCV
+morphology: long straight strokes of ink). A scan is rarely square to the page, so the page is first turned until its text
 lines are level; words read on the page as scanned are moved to where they are on the straight one.
 """
 
@@ -16,6 +16,9 @@ from extractor.readers.errors import ReadError
 RULE_MIN_FRACTION = 0.12  # a horizontal rule spans at least this share of the page width
 RULE_MIN_VERTICAL = 90    # pixels (at 300 dpi, ~7.5 mm): shorter dark runs are letters, not rules
 MAX_RULE_GAP = 60         # pixels: a rule broken by a faded stretch this long is still one rule
+RULE_BINARISE = {"block": 25, "offset": 20}  # ink: this much darker than the mean of its 25 px square
+RULE_STROKE = {"h": 40, "v": 50, "v_gap": 15, "drift": 6}  # pixels: shortest straight piece of a rule,
+# the gap bridged along a vertical rule, and how far the pieces of one rule may lie off one line
 MAX_SKEW = 3.0            # degrees: a page is straightened when its text lines lean up to this much
 
 
@@ -97,43 +100,49 @@ def moved(x: float, y: float, angle: float, centre: tuple[float, float]) -> tupl
 
 # ---- ruling lines -------------------------------------------------------------------------------
 def rules(page) -> dict:
-    """Horizontal rules (y, x0, x1) and vertical rules (x, y0, y1) found in the page image."""
-    dark = page < 140
-    height, width = dark.shape
-    horizontal = _runs(dark, int(width * RULE_MIN_FRACTION))
-    vertical = _runs(dark.T, RULE_MIN_VERTICAL)
-    return {"h": horizontal, "v": vertical}
+    """Horizontal rules (y, x0, x1) and vertical rules (x, y0, y1) found in the page image.
 
-
-def _runs(dark, min_length: int, spread: int = 4) -> list[list[int]]:
-    """Long straight runs along axis 1: [[pos, start, end], …].
-
-    A scan is rarely square to the page: a rule drifts a few pixels across its length. Each
-    pixel row is first thickened by `spread` rows either side, so the drifting rule is one run;
-    the runs found on neighbouring rows are then merged into one rule.
+    OpenCV's morphology does it: the page is binarised against its local background (a rule
+    printed faint or scanned grey is still ink beside white paper, where one global threshold
+    broke it into pieces), an opening with a long thin kernel keeps only straight strokes at least
+    that long (letters and specks go), a closing bridges short faded stretches, and each
+    connected stroke long enough is a rule.
     """
+    import cv2
     import numpy as np
 
-    thick = dark.copy()
-    for shift in range(1, spread + 1):
-        thick[shift:] |= dark[:-shift]
-        thick[:-shift] |= dark[shift:]
-    n, m = thick.shape
-    index = np.arange(m, dtype=np.int32)
-    last_gap = np.maximum.accumulate(np.where(thick, np.int32(-1), index[None, :]), axis=1)
-    length = index[None, :] - last_gap  # length of the dark run ending at each pixel
-    raw: list[list[int]] = []
-    for pos in np.nonzero(length.max(axis=1) >= min_length)[0]:
-        row = length[pos]
-        ends = np.nonzero((row >= min_length) & ((index == m - 1) | (np.roll(row, -1) == 0)))[0]
-        raw += [[int(pos), int(end - row[end] + 1), int(end)] for end in ends]
-    merged: list[list[int]] = []
-    for pos, start, end in sorted(raw):
-        near = next((r for r in reversed(merged) if pos - r[3] <= 2 * spread + 2
-                     and start <= r[2] + MAX_RULE_GAP and end >= r[1] - MAX_RULE_GAP), None)
+    grey = np.ascontiguousarray(page, dtype=np.uint8)
+    dark = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
+                                 RULE_BINARISE["block"], RULE_BINARISE["offset"])
+    width = grey.shape[1]
+    return {"h": _strokes(dark, horizontal=True, min_length=int(width * RULE_MIN_FRACTION)),
+            "v": _strokes(dark, horizontal=False, min_length=RULE_MIN_VERTICAL)}
+
+
+def _strokes(dark, horizontal: bool, min_length: int) -> list[list[int]]:
+    """Straight dark strokes along one axis, at least `min_length` long: [[pos, start, end], …].
+
+    The opening kernel is longer than any letter's stroke along that axis. A horizontal rule's
+    pieces are then joined across gaps up to twice MAX_RULE_GAP (faded stretches close together
+    leave slivers the opening removes); a vertical rule's only across a few pixels, where a longer
+    bridge would join the stems of letters on successive text lines into a false rule. The length
+    is judged on the joined rule.
+    """
+    import cv2
+
+    along = RULE_STROKE["h" if horizontal else "v"]
+    shape = (along, 1) if horizontal else (1, along)
+    strokes = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, shape))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(strokes)
+    pieces = sorted([int(y + h // 2), int(x), int(x + w - 1)] if horizontal else [int(x + w // 2), int(y), int(y + h - 1)]
+                    for x, y, w, h, _area in stats[1:])
+    bridge = 2 * MAX_RULE_GAP if horizontal else RULE_STROKE["v_gap"]
+    joined: list[list[int]] = []
+    for pos, start, end in sorted(pieces, key=lambda p: (p[1], p[0])):
+        near = next((r for r in joined if abs(r[0] - pos) <= RULE_STROKE["drift"]
+                     and start - r[2] <= bridge and end >= r[1]), None)
         if near:
-            near[1], near[2], near[3] = min(near[1], start), max(near[2], end), pos
-            near[4].append(pos)
+            near[1], near[2] = min(near[1], start), max(near[2], end)
         else:
-            merged.append([pos, start, end, pos, [pos]])
-    return [[int(sum(r[4]) / len(r[4])), r[1], r[2]] for r in merged]
+            joined.append([pos, start, end])
+    return sorted(r for r in joined if r[2] - r[1] + 1 >= min_length)
