@@ -66,6 +66,17 @@ def test_a_table_row_per_indicator_and_labels_as_paragraphs_of_one_cell(catalogu
     assert (warnings, unmatched) == ([], [])
 
 
+def test_each_scanned_value_is_judged_by_its_own_cells_confidence(catalogue):
+    """An unsure result beside a sure target: the target is stored, only the result goes to review."""
+    sure, unsure = cell(2, "40"), cell(3, "38")
+    sure.lines[0].confidence, unsure.lines[0].confidence = 97.0, 55.0
+    got, _, unmatched = read("dean_1373", catalogue, table(
+        [cell(0, "TT"), cell(1, "Nội dung"), cell(2, "Mục tiêu (%)"), cell(3, "Kết quả (%)")],
+        [cell(0, "1"), cell(1, "Công dân học tập"), sure, unsure]))
+    assert got == {("dean.mo_hinh.cong_dan_hoc_tap", "target"): (40, "ocr")}
+    assert [(u["raw_value"], u["category"]) for u in unmatched] == [("38", "low_confidence")]
+
+
 def test_a_cell_with_more_labels_than_values_is_left_for_review(catalogue):
     got, warnings, _ = read("tuanle", catalogue, table(
         [cell(0, HEADING[0]), cell(1, HEADING[1])],

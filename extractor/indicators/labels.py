@@ -23,9 +23,12 @@ Value = tuple[str, str, str]  # (column role, raw value, location)
 
 
 def pair(reading: Reading, label: str, values: list[Value], location: str, method: str,
-         quiet: bool = False, confidence: float | None = None, review_value: bool = False) -> None:
+         quiet: bool = False, confidence: float | None = None, review_value: bool = False,
+         cell_confidence: dict[str, float | None] | None = None) -> None:
     """Match one label and store its values; `quiet` keeps a miss out of review (the line was read
-    by a prose pattern), `review_value` sends a miss to review even without a value."""
+    by a prose pattern), `review_value` sends a miss to review even without a value.
+    `cell_confidence` gives each value the OCR confidence of its own cell, by location, in place of
+    the one `confidence` of the whole reading."""
     ctx = reading.context
     label = label.strip()
     has_value = any(not is_blank(v) for _, v, _ in values)
@@ -54,7 +57,8 @@ def pair(reading: Reading, label: str, values: list[Value], location: str, metho
                                             "category": "unmatched_label"})
             continue
         code_ind, kind = target
-        reading.store(code_ind, kind, raw, label, result.score, where, method, confidence)
+        sure = cell_confidence.get(where, confidence) if cell_confidence is not None else confidence
+        reading.store(code_ind, kind, raw, label, result.score, where, method, sure)
 
 
 def _target(report: ReportPatterns, ind: Indicator, role: str) -> tuple[Indicator, str] | None:

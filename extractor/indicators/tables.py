@@ -67,14 +67,17 @@ def _row(reading: Reading, row: Row, roles: list[str]) -> None:
     if len([ln for ln in label_cell.lines if ln.text.strip()]) <= 1:
         label = label_cell.text.strip()
         values = [(r, c.text.strip(), c.location) for r, c in value_cells]
-        value_lines = [ln for _, c in value_cells for ln in c.lines if ln.text.strip()]
-        _single(reading, label, values, label_cell.location, label_cell.lines, value_lines)
+        confidences = {c.location: _min_confidence([ln for ln in c.lines if ln.text.strip()])
+                       for _, c in value_cells}
+        _single(reading, label, values, label_cell.location, label_cell.lines, confidences)
     else:
         _multi(reading, label_cell, value_cells, row.location)
 
 
 def _single(reading: Reading, label: str, values: list[Value], location: str, lines: list[Line],
-            value_lines: list[Line]) -> None:
+            confidences: dict[str, float | None]) -> None:
+    """One label, its values in the row's value cells; each value is judged by the OCR confidence
+    of its own cell (an unsure rate beside a sure count must not hold the count back)."""
     if not label:
         return
     if segments(label) and all(is_blank(v) for _, v, _ in values):
@@ -82,7 +85,7 @@ def _single(reading: Reading, label: str, values: list[Value], location: str, li
         return
     if not any(not is_blank(v) for _, v, _ in values) and reading.open_heading(label):
         return
-    pair(reading, label, values, location, "table", confidence=_min_confidence(value_lines))
+    pair(reading, label, values, location, "table", cell_confidence=confidences)
 
 
 def _multi(reading: Reading, label_cell: Cell, value_cells: list[tuple[str, Cell]],
