@@ -12,19 +12,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from extractor.resources import data_dir
+from extractor.yamldata import VALUE_TYPES, PatternError, load_yaml  # noqa: F401 (PatternError: the API)
 
-VALUE_TYPES = {"count", "percent", "money", "percent_or_status"}
 REPORT_TYPES = ("tuanle", "tongket_xhht", "dean_1373", "soket_tthtcd", "unknown")
 INDICATOR_FILES = ("tuanle", "tongket_xhht", "dean_1373")
 COLUMN_ROLES = {"number", "label", "note", "target", "actual", "percent", "count", "value"}
 ACTIVITY_ROLES = {"number", "name", "participants", "host", "partners", "note"}
-
-
-class PatternError(ValueError):
-    """A pattern file is malformed; the message names the file and the entry."""
 
 
 @dataclass(frozen=True)
@@ -83,16 +77,6 @@ class Catalogue:
         return [ind for report in self.reports.values() for ind in report.indicators]
 
 
-def _load_yaml(path: Path) -> dict:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        raise PatternError(f"{path.name}: not valid YAML ({exc})") from exc
-    if not isinstance(data, dict):
-        raise PatternError(f"{path.name}: expected a mapping at the top")
-    return data
-
-
 def _regex(text: str, where: str) -> re.Pattern:
     try:
         return re.compile(text)
@@ -143,7 +127,7 @@ def _indicator(entry: dict, report_type: str, groups: set[str], where: str) -> I
 
 
 def _report(path: Path) -> ReportPatterns:
-    data = _load_yaml(path)
+    data = load_yaml(path)
     report_type = data.get("report_type")
     if report_type not in REPORT_TYPES:
         raise PatternError(f"{path.name}: report_type must be one of {REPORT_TYPES}")
@@ -181,7 +165,7 @@ def _roles(rules: list, allowed: set[str], where: str) -> tuple[tuple[str, re.Pa
 def load(folder: Path | None = None) -> Catalogue:
     """Load and validate every pattern file in `folder` (default: the project's `patterns/`)."""
     folder = Path(folder) if folder else data_dir("patterns")
-    settings = _load_yaml(folder / "settings.yaml")
+    settings = load_yaml(folder / "settings.yaml")
     matching = settings.get("matching") or {}
     for key in ("accept", "review", "margin", "heading_score"):
         if not isinstance(matching.get(key), (int, float)):
@@ -189,8 +173,8 @@ def load(folder: Path | None = None) -> Catalogue:
     abbreviations = settings.get("abbreviations") or {}
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in abbreviations.items()):
         raise PatternError("settings.yaml: abbreviations must map text to text")
-    columns = _load_yaml(folder / "columns.yaml")
-    types = _load_yaml(folder / "report_types.yaml")
+    columns = load_yaml(folder / "columns.yaml")
+    types = load_yaml(folder / "report_types.yaml")
     type_rules = []
     for i, rule in enumerate(types.get("rules") or []):
         if rule.get("type") not in REPORT_TYPES:

@@ -26,9 +26,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from extractor.normalize import fold
-from extractor.patterns import PatternError, _load_yaml
 from extractor.resources import data_dir
 from extractor.values import NUMBER, UNIT_WORDS
+from extractor.yamldata import PatternError, load_yaml
 
 _LISTS = ("connectors", "counted_nouns", "links", "label_starts", "plan_words", "actual_words", "not_value_after",
           "not_value_before")
@@ -58,7 +58,7 @@ def _alternation(items: list[str]) -> str:
 def load_vocabulary(folder: Path | None = None) -> Vocabulary:
     """Load and validate patterns/sentences.yaml; a malformed entry names the file and the key."""
     path = (Path(folder) if folder else data_dir("patterns")) / "sentences.yaml"
-    data = _load_yaml(path)
+    data = load_yaml(path)
     lists: dict[str, list[str]] = {}
     for key in _LISTS:
         value = data.get(key)

@@ -1,6 +1,6 @@
-"""The shape of the code, kept by tests: no import cycle in the package, and no test or benchmark
-that reaches a private name of another module (a private name may change without notice; what
-others need is given a public one)."""
+"""The shape of the code, kept by tests: no import cycle in the package, and no module, test or
+benchmark that reaches a private name of another module (a private name may change without notice;
+what others need is given a public one)."""
 
 import ast
 from pathlib import Path
@@ -50,24 +50,30 @@ def test_no_import_cycle():
     assert real == []
 
 
+def is_private(name: str) -> bool:
+    """A leading underscore, except gettext's `_` and dunders such as `__version__`."""
+    return name.startswith("_") and name != "_" and not name.startswith("__")
+
+
 def private_uses(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     aliases = {}
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("extractor"):
-            found += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+            found += [f"{node.module}.{a.name}" for a in node.names if is_private(a.name)]
             aliases |= {a.asname or a.name: node.module for a in node.names}
         elif isinstance(node, ast.Import):
             aliases |= {(a.asname or a.name).split(".")[0]: a.name for a in node.names if a.name.startswith("extractor")}
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+        if (isinstance(node, ast.Attribute) and is_private(node.attr)
                 and isinstance(node.value, ast.Name) and node.value.id in aliases):
             found.append(f"{node.value.id}.{node.attr}")
     return found
 
 
-def test_tests_and_benchmarks_use_public_names_only():
-    files = sorted((ROOT / "tests").glob("*.py")) + sorted((ROOT / "benchmarks").glob("*.py"))
+def test_no_module_test_or_benchmark_uses_a_private_name_of_another_module():
+    files = [*sorted(PACKAGE.rglob("*.py")), *sorted((ROOT / "tests").glob("*.py")),
+             *sorted((ROOT / "benchmarks").glob("*.py"))]
     found = {path.name: uses for path in files if (uses := private_uses(path))}
     assert found == {}

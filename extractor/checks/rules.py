@@ -12,8 +12,7 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor.patterns import VALUE_TYPES, PatternError
-from extractor.patterns import _load_yaml as load_yaml
+from extractor.yamldata import VALUE_TYPES, PatternError, load_yaml
 
 KINDS = ("actual", "target")
 IDENTITY_KINDS = ("sum", "ratio", "ordering", "range")
