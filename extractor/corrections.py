@@ -103,8 +103,7 @@ def _item(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
     item["has_crop"] = bool(extra["has_crop"])
     item["key"] = row["item_key"]
     if row["correction_id"]:
-        item["resolution"] = _correction(conn.execute("SELECT * FROM corrections WHERE id = ?",
-                                                      (row["correction_id"],)).fetchone())
+        item["resolution"] = store.correction(conn, row["correction_id"])
     return item
 
 
@@ -187,19 +186,17 @@ def _refuse_replacing(conn: sqlite3.Connection, item: dict, code: str, kind: str
     raise WouldReplace(_("review item {id}: {code} ({kind}) already holds {value} ({source}); this would replace "
                          "it with {new}: confirm with --replace").format(
         id=item["id"], code=code, kind=i18n.kind_name(kind), value=current["value"], source=current["source"],
-        new=_number(value, None)))
+        new=store.stored_number(value, None)))
 
 
 def in_force(conn: sqlite3.Connection, sha256: str, code: str, kind: str) -> dict | None:
     """The value of one indicator of one document as the views show it: {value, source, item_key},
     or None when it has none (never read, or removed by a correction)."""
-    fix = conn.execute("SELECT action, value_num, value_text, author, item_key FROM corrections WHERE sha256 = ? "
-                       "AND target = 'value' AND code = ? AND kind = ? AND active = 1 ORDER BY created_at DESC, id DESC",
-                       (sha256, code, kind)).fetchone()
+    fix = store.value_correction(conn, sha256, code, kind)
     if fix is not None:
         if fix["action"] == "delete":
             return None
-        return {"value": _number(fix["value_num"], fix["value_text"]),
+        return {"value": store.stored_number(fix["value_num"], fix["value_text"]),
                 "source": _("a correction by {by}").format(by=fix["author"]),
                 "item_key": fix["item_key"]}
     read = conn.execute("SELECT o.value_num, o.value_text, o.location FROM observations o JOIN documents d "
@@ -207,15 +204,9 @@ def in_force(conn: sqlite3.Connection, sha256: str, code: str, kind: str) -> dic
                         (sha256, code, kind)).fetchone()
     if read is None:
         return None
-    return {"value": _number(read["value_num"], read["value_text"]),
+    return {"value": store.stored_number(read["value_num"], read["value_text"]),
             "source": _("read at {location}").format(location=i18n.location(read["location"])),
             "item_key": None}
-
-
-def _number(value_num, value_text):
-    """A stored value as a person reads it: 148, not 148.0."""
-    value = value_num if value_num is not None else value_text
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 # ---- correcting stored values ------------------------------------------------------------------------
@@ -238,7 +229,7 @@ def correct(conn: sqlite3.Connection, sha256: str, code: str, value, who: Who, k
                 code=code, type=_report_type(indicator["report_type"]), doc_type=_report_type(doc_type)))
         old = conn.execute("SELECT value_num, value_text FROM observations WHERE document_id = ? AND code = ? AND kind = ?",
                            (doc_id, code, kind)).fetchone()
-        if delete and old is None and not _active(conn, sha256, code, kind):
+        if delete and old is None and store.value_correction(conn, sha256, code, kind) is None:
             raise CorrectionError(_("the document has no value of {code} ({kind}) to delete").format(
                 code=code, kind=i18n.kind_name(kind)))
         fields = {"target": "value", "action": "delete" if delete else "set", "code": code, "kind": kind,
@@ -301,54 +292,24 @@ def _document_of(conn: sqlite3.Connection, sha256: str) -> int:
     return doc_id
 
 
-def _active(conn: sqlite3.Connection, sha256: str, code: str, kind: str) -> bool:
-    return conn.execute("SELECT 1 FROM corrections WHERE sha256 = ? AND target = 'value' AND code = ? AND kind = ? "
-                        "AND active = 1", (sha256, code, kind)).fetchone() is not None
-
-
 def _insert(conn: sqlite3.Connection, sha256: str, fields: dict, who: Who, in_transaction: bool = False,
             created_at: str | None = None, history: list | None = None, active: bool = True,
             uid: str | None = None) -> dict:
     """Store one correction; an active one retires the ones it replaces (same document and thing,
     or same review item). A new correction is stamped after every one already here (`_stamp`)."""
-    value = fields.get("value")
-    row = {"uid": uid or uuid.uuid4().hex, "sha256": sha256, "target": fields["target"], "action": fields["action"],
-           "code": fields.get("code"), "kind": fields.get("kind"), "value_num": None if isinstance(value, str) else value,
-           "value_text": value if isinstance(value, str) else None,
-           "unit": json.dumps(fields["unit"], ensure_ascii=False) if fields.get("unit") else None,
-           "old_value": json.dumps(fields.get("old_value"), ensure_ascii=False),
-           "item_key": fields.get("item_key"), "note": who.note, "author": who.by,
-           "created_at": created_at, "history": json.dumps(history or [], ensure_ascii=False), "active": int(active)}
+    row = store.correction_row(sha256, fields, who.by, who.note, uid or uuid.uuid4().hex, created_at, history,
+                               active)
 
     def write() -> int:
         row["created_at"] = row["created_at"] or _stamp(conn)
-        if active:
-            same, args = _same_thing(row)
-            for old_id in [r[0] for r in conn.execute(f"SELECT id FROM corrections WHERE active = 1 AND {same}", args)]:
-                conn.execute("UPDATE corrections SET active = 0, history = json_insert(history, '$[#]', json(?)) "
-                             "WHERE id = ?", (json.dumps({"event": "replaced", "at": row["created_at"]}), old_id))
-        cursor = conn.execute(f"INSERT INTO corrections ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                              list(row.values()))
-        return cursor.lastrowid
+        return store.insert_correction(conn, row)
 
     if in_transaction:
         new_id = write()
     else:
         with store.transaction(conn):
             new_id = write()
-    return _correction(conn.execute("SELECT * FROM corrections WHERE id = ?", (new_id,)).fetchone())
-
-
-def _same_thing(row: dict) -> tuple[str, list]:
-    """SQL (and its arguments) for the corrections a correction like `row` replaces: those of the
-    same document and the same thing (a value's code and kind, the unit, a review item), and any
-    other answer to the same review item (an item is resolved once: a new answer replaces it)."""
-    same = {"value": "target = 'value' AND code = ? AND kind = ?", "unit": "target = 'unit'",
-            "review": "target = 'review' AND item_key = ?"}[row["target"]]
-    args = {"value": [row["code"], row["kind"]], "unit": [], "review": [row["item_key"]]}[row["target"]]
-    if row["item_key"]:
-        same, args = f"({same} OR item_key = ?)", [*args, row["item_key"]]
-    return f"sha256 = ? AND {same}", [row["sha256"], *args]
+    return store.correction(conn, new_id)
 
 
 def _stamp(conn: sqlite3.Connection) -> str:
@@ -356,7 +317,7 @@ def _stamp(conn: sqlite3.Connection) -> str:
     here, even when the clock went back or an imported correction was made on a clock ahead.
     So a decision made here is always later than those it follows, in every database."""
     stamp = canonical_time(store.now(precise=True))
-    latest = conn.execute("SELECT max(created_at) FROM corrections").fetchone()[0]
+    latest = store.latest_correction_time(conn)
     if latest and canonical_time(latest) >= stamp:
         stamp = canonical_time((datetime.fromisoformat(canonical_time(latest)) + timedelta(microseconds=1)).isoformat())
     return stamp
@@ -374,24 +335,9 @@ def canonical_time(text: str) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
-def _correction(row: sqlite3.Row) -> dict:
-    value = _number(row["value_num"], row["value_text"])
-    return {"id": row["id"], "uid": row["uid"], "sha256": row["sha256"], "target": row["target"], "action": row["action"],
-            "code": row["code"], "kind": row["kind"], "value": value,
-            "unit": json.loads(row["unit"]) if row["unit"] else None, "old_value": json.loads(row["old_value"] or "null"),
-            "item_key": row["item_key"], "note": row["note"], "by": row["author"], "at": row["created_at"],
-            "active": bool(row["active"]), "history": json.loads(row["history"])}
-
-
 def history(conn: sqlite3.Connection, sha256: str | None = None, active_only: bool = False) -> list[dict]:
     """Corrections in the order they were decided, of one document or of all."""
-    sql, args = "SELECT * FROM corrections WHERE 1 = 1", []
-    if sha256:
-        sql += " AND sha256 = ?"
-        args.append(sha256)
-    if active_only:
-        sql += " AND active = 1"
-    return [_correction(r) for r in conn.execute(sql + " ORDER BY created_at, id", args)]
+    return store.correction_history(conn, sha256, active_only)
 
 
 # ---- carrying corrections between databases --------------------------------------------------------
@@ -460,9 +406,7 @@ def _replay(conn: sqlite3.Connection, record: dict) -> bool:
     events = list(record.get("history") or [])
     active = record.get("active", True)
     if active:
-        same, args = _same_thing({**fields, "sha256": record["sha256"]})
-        later = conn.execute(f"SELECT max(created_at) FROM corrections WHERE active = 1 AND created_at > ? AND {same}",
-                             [record["at"], *args]).fetchone()[0]
+        later = store.later_correction(conn, {**fields, "sha256": record["sha256"]}, record["at"])
         if later:
             active = False
             events.append({"event": "replaced", "at": later, "note": "a later decision was in force where it was imported"})
@@ -472,14 +416,8 @@ def _replay(conn: sqlite3.Connection, record: dict) -> bool:
 
 
 def _present(conn: sqlite3.Connection, record: dict) -> bool:
-    """The same correction is here: its uid, or (for corrections made before uids, which each
-    database gave its own) the very same decision: what, which value, by whom and when."""
-    value = record.get("value")
-    unit = json.dumps(record["unit"], ensure_ascii=False) if record.get("unit") else None
-    return conn.execute(
-        "SELECT 1 FROM corrections WHERE uid = ? OR (sha256 = ? AND target = ? AND action = ? AND code IS ? AND "
-        "kind IS ? AND item_key IS ? AND value_num IS ? AND value_text IS ? AND unit IS ? AND created_at = ? AND "
-        "author = ?)",
-        (record.get("uid"), record["sha256"], record["target"], record["action"], record.get("code"),
-         record.get("kind"), record.get("item_key"), None if isinstance(value, str) else value,
-         value if isinstance(value, str) else None, unit, record["at"], record["by"])).fetchone() is not None
+    """Whether this exported correction is here already (`store.same_correction_stored`)."""
+    fields = {k: record.get(k) for k in ("code", "kind", "value", "unit", "item_key")}
+    row = store.correction_row(record["sha256"], {**fields, "target": record["target"], "action": record["action"]},
+                               record["by"], None, record.get("uid"), record["at"])
+    return store.same_correction_stored(conn, row)

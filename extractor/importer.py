@@ -101,7 +101,7 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
     conn = store.connect(db_path)
     store.sync_catalogue(conn, default_catalogue())
     summary = ImportSummary()
-    run_id = _start_run(conn, "import")
+    run_id = store.start_run(conn, "import")
     try:
         found = walk(paths)
         summary.skipped = [(str(path), reason) for path, reason in found.skipped]
@@ -158,7 +158,7 @@ def reextract(db_path: str | Path, workers: int | None = None, on_event: Listene
     conn = store.connect(db_path)
     store.sync_catalogue(conn, default_catalogue())
     summary = ImportSummary()
-    run_id = _start_run(conn, "reextract")
+    run_id = store.start_run(conn, "reextract")
     try:
         rows = conn.execute(
             "SELECT id, sha256, extractor_version, patterns_version FROM documents WHERE superseded_by IS NULL "
@@ -316,19 +316,6 @@ def _fail(conn, summary: ImportSummary, emit: Listener, path: str, sha: str | No
     emit("failed", path, reason)
 
 
-def _start_run(conn: sqlite3.Connection, command: str) -> int:
-    with store.transaction(conn):
-        return conn.execute("INSERT INTO import_runs (started_at, command) VALUES (?, ?)",
-                            (store.now(), command)).lastrowid
-
-
 def _finish_run(conn: sqlite3.Connection, run_id: int, summary: ImportSummary, status: str) -> None:
-    try:
-        with store.transaction(conn):
-            conn.execute(
-                "UPDATE import_runs SET finished_at=?, imported=?, unchanged=?, skipped=?, failed=?, reextracted=?, "
-                "status=? WHERE id=?",
-                (store.now(), summary.imported, summary.unchanged, len(summary.skipped), len(summary.failed),
-                 summary.reextracted, status, run_id))
-    except sqlite3.Error:  # the run log is informative only; never mask the real outcome
-        pass
+    store.finish_run(conn, run_id, status, imported=summary.imported, unchanged=summary.unchanged,
+                     skipped=len(summary.skipped), failed=len(summary.failed), reextracted=summary.reextracted)

@@ -332,9 +332,7 @@ def test_the_pivot_refresh_reads_only_the_documents_of_its_cell(folder, tmp_path
     import_paths(db, [folder], workers=1)
     conn = store.connect(db)
     unit, year = conn.execute("SELECT unit_id, year FROM documents WHERE unit_id IS NOT NULL AND year IS NOT NULL").fetchone()
-    only = " AND {} IN (SELECT value FROM json_each(:codes))"
-    fill = store._PIVOT_FILL.format(where="AND unit_id = :unit AND year = :year", obs_codes=only.format("o.code"),
-                                    fix_codes=only.format("c.code"))
+    fill = store.cell_fill(codes=True)
     plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + fill, {"unit": unit, "year": year, "codes": "[]"})]
     assert any(step.startswith("SEARCH documents USING INDEX documents_unit_year") for step in plan), plan
     assert any(step.startswith("SEARCH o USING") for step in plan), plan
@@ -369,15 +367,15 @@ def test_a_report_added_to_a_unit_year_takes_the_pivot_only_if_issued_later(tmp_
 
 def _fail_storing(monkeypatch, victim: str) -> None:
     """Make storing the document read from `victim` fail once its rows are written, as a
-    duplicate (code, kind) did in store._insert_children."""
-    real = store._insert_children
+    duplicate (code, kind) did in store.insert_children."""
+    real = store.insert_children
 
     def insert_then_fail(conn, doc_id, result, item_ids=None):
         real(conn, doc_id, result, item_ids)
         if result["source"]["path"] == victim:
             raise sqlite3.IntegrityError("UNIQUE constraint failed: observations.document_id, observations.code")
 
-    monkeypatch.setattr(store, "_insert_children", insert_then_fail)
+    monkeypatch.setattr(store.documents, "insert_children", insert_then_fail)
 
 
 def _orphans(db) -> dict:
@@ -457,7 +455,7 @@ def test_corrections_of_a_schema_4_archive_are_all_kept_on_upgrade(tmp_path, mon
 
     db = tmp_path / "old.db"
     every = store.migrations()
-    monkeypatch.setattr(store, "migrations", lambda: [m for m in every if m[0] <= 4])
+    monkeypatch.setattr(store.connection, "migrations", lambda: [m for m in every if m[0] <= 4])
     import_paths(db, [sample("BC_TuanLe_HTSD_2021_LiemPhu.docx")], workers=1)
     conn = store.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 4

@@ -1,0 +1,135 @@
+"""The archive's file: opening it, its schema (db/migrations, applied in order, versioned by
+user_version), its transactions, its clock and the indicator catalogue it is opened with."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from extractor.patterns import Catalogue
+from extractor.resources import data_dir
+
+DEFAULT_DB = "xhht.db"
+DB_ENV = "XHHT_DB"
+
+
+def default_db_path() -> Path:
+    """The database used when no --db is given: $XHHT_DB, else ./xhht.db."""
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def now(precise: bool = False) -> str:
+    """The time in UTC as ISO 8601: to the second, or to the microsecond where `precise` (the
+    order of corrections, which a person can make several of within one second)."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds" if precise else "seconds")
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """(version, file) for every db/migrations/NNNN_name.sql, in order."""
+    found = []
+    for path in sorted((data_dir("db") / "migrations").glob("*.sql")):
+        match = re.match(r"^(\d+)_", path.name)
+        if match:
+            found.append((int(match.group(1)), path))
+    return found
+
+
+def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
+    """Open the archive. Read-only connections refuse writes at the SQLite level."""
+    path = Path(path)
+    if readonly:
+        if not path.exists():
+            raise FileNotFoundError(f"no database at {path}")
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn.execute("PRAGMA query_only = ON")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA cache_size = -32768")  # 32 MiB: the pivot refresh re-reads the pages of a unit
+        conn.execute("PRAGMA temp_store = MEMORY")  # window functions sort in temporary b-trees
+        register_functions(conn)
+        migrate(conn)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _real_text(value: float | None) -> str:
+    """A REAL as text that reads back as the same float ('' for NULL), for pivot_rows."""
+    return "" if value is None else repr(float(value))
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the store's statements use. Registered again wherever they run, as a
+    connection the store did not open (Datasette's write thread) writes through it too."""
+    conn.create_function("xhht_real", 1, _real_text, deterministic=True)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to the newest migration; returns the version reached."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for number, path in migrations():
+        if number <= version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= number:  # another process did it
+                conn.execute("COMMIT")
+                continue
+            for statement in _statements(path.read_text(encoding="utf-8")):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        version = number
+    return version
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (sqlite3.complete_statement knows where they end)."""
+    out, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                out.append(current.strip())
+            current = ""
+    return out
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (or interrupt), a failed COMMIT included.
+
+    SQLite rolls back by itself on some errors (a full disk, I/O); the ROLLBACK is only sent
+    while a transaction is still open, so the error that caused it is the one raised, and the
+    connection is always left ready for the next document.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def sync_catalogue(conn: sqlite3.Connection, catalogue: Catalogue) -> None:
+    """Write the indicator catalogue of patterns/ into the `indicators` table."""
+    rows = [(ind.code, rtype, ind.group, ind.label, ind.unit, ind.value_type)
+            for rtype, report in catalogue.reports.items() for ind in report.indicators]
+    with transaction(conn):
+        conn.executemany(
+            "INSERT INTO indicators (code, report_type, grp, label, unit, value_type) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(code) DO UPDATE SET report_type=excluded.report_type, grp=excluded.grp, "
+            "label=excluded.label, unit=excluded.unit, value_type=excluded.value_type", rows)
