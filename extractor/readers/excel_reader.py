@@ -142,16 +142,17 @@ def _xlsx_formats(path: Path, sheets: list[str]) -> Formats:
         return Formats()
     import openpyxl
 
-    book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
-    try:
-        percent = {}
-        for name in sheets:
-            percent[name] = {(c.row - 1, c.column - 1) for row in book[name].iter_rows()
-                             for c in row if isinstance(c.value, int | float) and not isinstance(c.value, bool)
-                             and is_percent_format(getattr(c, "number_format", None))}
-        return Formats(percent=percent)
-    finally:
-        book.close()
+    with path.open("rb") as fh:  # a file object: openpyxl refuses a path not named .xlsx
+        book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        try:
+            percent = {}
+            for name in sheets:
+                percent[name] = {(c.row - 1, c.column - 1) for row in book[name].iter_rows()
+                                 for c in row if isinstance(c.value, int | float) and not isinstance(c.value, bool)
+                                 and is_percent_format(getattr(c, "number_format", None))}
+            return Formats(percent=percent)
+        finally:
+            book.close()
 
 
 def _xlsx_has_percent_style(path: Path) -> bool:
