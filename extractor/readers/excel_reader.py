@@ -8,8 +8,10 @@ way `values.parse_value` reads it: 1234.0 → "1234", 99.89 → "99,89", never a
 calamine gives a percent-formatted 97,29 % as 0.9729 and does not say it was a percent, so the
 cell formats are read where each format keeps them:
 
-* .xlsx: the styles part says whether any cell style has a percent number format; only then is
-  openpyxl (read-only) asked for the `number_format` of each cell — most annexes pay nothing;
+* .xlsx: the styles part says which cell styles have a percent number format (built-in 9 and 10,
+  or a custom code with a % outside its quoted text); only when some do are the sheets' cells
+  streamed for their style index (`c/@s`) — openpyxl would give the same `number_format`, at
+  fifty times calamine's time;
 * .ods: a percent cell says so itself (`office:value-type="percentage"`), read from content.xml,
   which also gives the merged cells (calamine has them only for Excel formats);
 * .xls: xlrd reads the cell formats of the legacy binary format (XF records).
@@ -52,6 +54,7 @@ TABLE_CELLS = 3  # a row with this many filled cells (or the sheet's most, if fe
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_XLSX_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PERCENT_BUILTIN = {9, 10}  # xlsx built-in number formats 0% and 0.00%
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')  # literal text and [colour]/[locale] in a format code
 
@@ -137,35 +140,72 @@ def is_percent_format(code: str | None) -> bool:
 
 
 def _xlsx_formats(path: Path, sheets: list[str]) -> Formats:
-    """Percent cells of an .xlsx, asked of openpyxl only when some cell style has a percent format."""
-    if not _xlsx_has_percent_style(path):
-        return Formats()
-    import openpyxl
-
-    with path.open("rb") as fh:  # a file object: openpyxl refuses a path not named .xlsx
-        book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
-        try:
-            percent = {}
-            for name in sheets:
-                percent[name] = {(c.row - 1, c.column - 1) for row in book[name].iter_rows()
-                                 for c in row if isinstance(c.value, int | float) and not isinstance(c.value, bool)
-                                 and is_percent_format(getattr(c, "number_format", None))}
-            return Formats(percent=percent)
-        finally:
-            book.close()
-
-
-def _xlsx_has_percent_style(path: Path) -> bool:
+    """Percent cells of an .xlsx: those whose style (`c/@s`, an index into the styles' cellXfs)
+    has a percent number format. Only the cells' attributes are read, streamed from each sheet's
+    XML, and only when some style is a percent one: openpyxl's read-only cells cost ~40 µs each,
+    50 times calamine's whole read of a 20,000-cell summary (benchmarks/bench_excel.py)."""
     with zipfile.ZipFile(path) as archive:
-        try:
-            styles = _parse(archive.read("xl/styles.xml"))
-        except KeyError:
-            return False
+        styles = _xlsx_percent_styles(archive)
+        if not styles:
+            return Formats()
+        parts = _xlsx_sheet_parts(archive)
+        percent = {}
+        for name in sheets:
+            if parts.get(name) in archive.namelist():
+                with archive.open(parts[name]) as fh:
+                    percent[name] = _cells_styled(fh, styles)
+    return Formats(percent=percent)
+
+
+def _xlsx_percent_styles(archive: zipfile.ZipFile) -> set[str]:
+    """The cell style indices (as written in `c/@s`) whose number format shows a percent."""
+    try:
+        styles = _parse(archive.read("xl/styles.xml"))
+    except KeyError:
+        return set()
     ns = {"m": _XLSX_MAIN}
     custom = {int(f.get("numFmtId")) for f in styles.iterfind("m:numFmts/m:numFmt", ns)
               if is_percent_format(f.get("formatCode"))}
-    used = {int(xf.get("numFmtId", "0")) for xf in styles.iterfind("m:cellXfs/m:xf", ns)}
-    return bool(used & (custom | _PERCENT_BUILTIN))
+    return {str(i) for i, xf in enumerate(styles.iterfind("m:cellXfs/m:xf", ns))
+            if int(xf.get("numFmtId", "0")) in custom | _PERCENT_BUILTIN}
+
+
+def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its part in the package, through the workbook's relationships."""
+    rels = _parse(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    parts = {}
+    for sheet in _parse(archive.read("xl/workbook.xml")).iter(f"{{{_XLSX_MAIN}}}sheet"):
+        target = targets.get(sheet.get(f"{{{_XLSX_REL}}}id"), "")
+        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
+
+
+def _cells_styled(fh, styles: set[str]) -> set[tuple[int, int]]:
+    """(row, column) of the cells of a sheet part whose style is one of `styles`."""
+    found = set()
+    tag = f"{{{_XLSX_MAIN}}}c"
+    row_tag = f"{{{_XLSX_MAIN}}}row"
+    for event, element in etree.iterparse(fh, events=("start", "end"), tag=(tag, row_tag),
+                                          resolve_entities=False, no_network=True):
+        if event == "start":
+            if element.tag == tag and element.get("s") in styles and element.get("t", "n") == "n" \
+                    and element.get("r"):
+                found.add(_position(element.get("r")))
+        elif element.tag == row_tag:  # a row read: let it go
+            element.clear(keep_tail=False)
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    return found
+
+
+def _position(ref: str) -> tuple[int, int]:
+    """"C5" → (4, 2)."""
+    col, i = 0, 0
+    while i < len(ref) and ref[i].isalpha():
+        col = col * 26 + ord(ref[i].upper()) - 64
+        i += 1
+    return int(ref[i:]) - 1, col - 1
 
 
 def _ods_formats(path: Path) -> Formats:
@@ -235,6 +275,8 @@ def cell_text(value: Value, percent: bool = False) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
+        if not percent and (isinstance(value, int) or (value.is_integer() and abs(value) < 1e15)):
+            return str(int(value))  # the common case, without Decimal
         number = Decimal(f"{value:.15g}")
         if percent:
             number = number.scaleb(2)
@@ -276,6 +318,7 @@ class _Grid:
                  merges: list[tuple[tuple[int, int], tuple[int, int]]], percent: set[tuple[int, int]]):
         self.name, self.top, self.left = name, start[0], start[1]
         self.values, self.percent = values, percent
+        self.letters = [column_letters(self.left + j) for j in range(max(map(len, values), default=0))]
         self.merged: dict[tuple[int, int], tuple[int, int]] = {}  # covered cell → its range's first cell
         for (r0, c0), (r1, c1) in merges:
             for r in range(r0, r1 + 1):
@@ -288,12 +331,13 @@ class _Grid:
         if row is not None:
             text += f", row {row + 1}"
         if col is not None:
-            text += f", cell {column_letters(col)}"
+            text += f", cell {self.letters[col - self.left]}"
         return text
 
     def blocks(self) -> list[Block]:
-        rows = [row for row in (self.row(i) for i in range(len(self.values))) if row is not None]
-        filled = [sum(1 for c in row.cells if c.text.strip()) for row in rows]
+        read = [self.row(i) for i in range(len(self.values))]
+        rows = [row for row, filled in read if filled]
+        filled = [n for _, n in read if n]
         enough = min(TABLE_CELLS, max(filled, default=0))
         start = next((i for i, n in enumerate(filled) if n >= enough), 0)
         blocks: list[Block] = []
@@ -313,21 +357,23 @@ class _Grid:
             blocks.append(Table(rows[start:], self.where()))
         return blocks
 
-    def row(self, i: int) -> Row | None:
-        """Row i of the used range, merged cells read once; None when the row is empty."""
+    def row(self, i: int) -> tuple[Row, int]:
+        """Row i of the used range, merged cells read once, and how many of its cells are filled."""
         r = self.top + i
+        prefix = f"{self.where(r)}, cell "
         cells: list[Cell] = []
+        filled = 0
         for j, value in enumerate(self.values[i]):
             c = self.left + j
-            first = self.merged.get((r, c))
+            first = self.merged.get((r, c)) if self.merged else None
             if first is not None and (first[1] != c or first[0] == r):
                 continue  # inside a merge, not its first column: read with the merge's first cell
-            where = self.where(r, c)
-            text = "" if first is not None else cell_text(value, (r, c) in self.percent)
-            parts = text.split("\n")
-            lines = [Line(part, f"{where}, line {k}" if len(parts) > 1 else where)
-                     for k, part in enumerate(parts, 1)]
+            where = prefix + self.letters[j]
+            text = "" if first is not None else cell_text(value, bool(self.percent) and (r, c) in self.percent)
+            if "\n" in text:
+                lines = [Line(part, f"{where}, line {k}") for k, part in enumerate(text.split("\n"), 1)]
+            else:
+                lines = [Line(text, where)]
+            filled += bool(text.strip())
             cells.append(Cell(lines, where, j))
-        if not any(cell.text.strip() for cell in cells):
-            return None
-        return Row(cells, self.where(r))
+        return Row(cells, self.where(r)), filled
