@@ -15,8 +15,7 @@ from extractor.annex import report_beside, report_stem
 from extractor.cli import main
 from extractor.extract import extract_file
 from extractor.model import Paragraph, Table
-from extractor.readers import ReadError, read_document, sniff
-from extractor.readers import excel_reader
+from extractor.readers import ReadError, excel_reader, read_document, sniff
 from extractor.readers.excel_reader import cell_text, column_letters, is_percent_format
 from extractor.values import Parsed, parse_value
 
