@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor import __version__
+from extractor import __version__, annex
 from extractor.activities import extract_activities
 from extractor.checks import check_indicators, flags
 from extractor.i18n import N_
@@ -37,14 +37,20 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def extract_document(document: Document, catalogue: Catalogue) -> dict:
-    """Extract everything from an already read document (no file access).
+def extract_document(document: Document, catalogue: Catalogue, report_of: annex.ReportOf | None = None) -> dict:
+    """Extract everything from an already read document (no file access but `report_of`'s).
 
     The document is normalised here, in place: whatever reader made it, and whatever a test or
-    the robustness harness did to it since, extraction only ever sees canonical text.
+    the robustness harness did to it since, extraction only ever sees canonical text. For an
+    annex, `report_of` gives the report beside it, whose unit, year and report type fill what the
+    annex does not say (before the indicators are read: the report type picks their catalogue).
     """
     normalize_document(document)
     meta = detect(document, catalogue)
+    inherited = annex.complete(meta, report_of) if report_of is not None else None
+    if inherited:
+        document.notes.append(f"metadata ({', '.join(inherited['fields'])}) taken from the report beside "
+                              f"it: {inherited['file']}")
     findings = extract_indicators(document, catalogue, meta.report_type)
     activities, activity_warnings = ([], [])
     if meta.report_type in ("soket_tthtcd", "tuanle", "unknown") or not findings.observations:
@@ -62,6 +68,8 @@ def extract_document(document: Document, catalogue: Catalogue) -> dict:
         "checks": failed,
         "reader": {"pages": document.pages, "notes": document.notes, "method": document.method},
     }
+    if report_of is not None:
+        result["metadata_from"] = inherited
     result["review"] = review_items(document, result, catalogue)
     return result
 
@@ -74,7 +82,7 @@ def extract_file(path: str | Path, catalogue: Catalogue | None = None, with_text
     path = Path(path)
     catalogue = catalogue or default_catalogue()
     document = read_document(path)
-    result = extract_document(document, catalogue)
+    result = extract_document(document, catalogue, annex.report_reader(path, document.format, catalogue))
     source = {"path": str(path), "sha256": sha256_of(path), "format": format_of(document),
               "size": path.stat().st_size}
     versions = {"extractor": __version__, "patterns": catalogue_digest()}

@@ -201,6 +201,10 @@ REASONS = (
     N_("ambiguous between {code} and {other}"),
     N_("a '{role}' column value for {code}"),
     N_("OCR confidence {confidence} below {minimum}"),
+    N_("metadata: an annex without its own letterhead and no report of the same name beside it; its unit, "
+       "year and report type are left for review"),
+    N_("metadata: an annex without its own letterhead, and its report {file} does not give its {missing} "
+       "either; left for review"),
 )
 
 NOTES = (  # a reader's notes on how it read a file (documents.reader_notes)
@@ -211,6 +215,8 @@ NOTES = (  # a reader's notes on how it read a file (documents.reader_notes)
     N_("converted from .doc with LibreOffice"),
     N_("{tables} LibreOffice ran together rebuilt from the .doc text stream"),
     N_("OCR (tesseract {language}, {dpi} dpi)"),
+    N_("hidden sheet '{sheet}' skipped"),
+    N_("metadata ({fields}) taken from the report beside it: {file}"),
 )
 
 ERRORS = (  # why a file was not imported or read (import_errors.error), or a path skipped
@@ -264,10 +270,15 @@ ERRORS = (  # why a file was not imported or read (import_errors.error), or a pa
     N_("folder named like a file"),
     N_("not a regular file"),
     N_("unsupported file type"),
+    N_("encrypted Office file (password protected)"),
+    N_("encrypted workbook (password protected)"),
+    N_("corrupt workbook: {detail}"),
+    N_("refused: the sheets are {size} MiB, over the {limit} MiB limit (a data dump, not a report)"),
+    N_("refused: over {limit} cells in the sheets (a data dump, not a report)"),
 )
 
 # The words of a location ("table 2, row 3, cell 1, line 2", "page 1, line 22, at 33").
-LOCATION_WORDS = {"table": N_("table"), "row": N_("row"), "cell": N_("cell"), "line": N_("line"),
+LOCATION_WORDS = {"sheet": N_("sheet"), "table": N_("table"), "row": N_("row"), "cell": N_("cell"), "line": N_("line"),
                   "paragraph": N_("paragraph"), "page": N_("page"), "at": N_("at character")}
 
 METHOD_NAMES = {  # the shape a value was read in (indicators.Observation.reading), named in a reason
@@ -282,7 +293,8 @@ COUNTED = {  # placeholders that hold a count and its noun ("3 labels", "1 table
     "runs": lambda n: ngettext("{n} run of text", "{n} runs of text", n),
 }
 
-_PLACE = r"(?:table|row|cell|line|paragraph|page|at) \d+"
+# a place in a document; a workbook's are "sheet 'Biểu 1'" and "cell C" (its column's letters)
+_PLACE = r"(?:(?:table|row|cell|line|paragraph|page|at) \d+|sheet '[^']*'|cell [A-Z]{1,3})"
 _LOCATION = rf"{_PLACE}(?:, {_PLACE})*"
 _PLACES = ("location", "where", "elsewhere")  # placeholders that hold a location
 _NESTED = ("problem",)  # placeholders that hold another stored wording (an error inside an error)
@@ -376,8 +388,12 @@ def error(text: str | None) -> str:
 
 
 def location(text: str | None) -> str:
-    """A stored location ("table 2, row 3, cell 1") in the current language."""
+    """A stored location ("table 2, row 3, cell 1", "sheet 'Biểu 1', row 5, cell C") in the current
+    language; a sheet's name stays as written."""
     if not text or language() == "en":
         return text or ""
-    return re.sub(r"\b(table|row|cell|line|paragraph|page|at)\b(?= \d)",
-                  lambda m: gettext(LOCATION_WORDS[m.group(1)]), text)
+    parts = re.split(r"('[^']*')", text)
+    return "".join(part if part.startswith("'") else
+                   re.sub(r"\b(sheet|table|row|cell|line|paragraph|page|at)\b(?= \d| [A-Z]{1,3}\b| '| $)",
+                          lambda m: gettext(LOCATION_WORDS[m.group(1)]), part)
+                   for part in parts)

@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor import i18n, store
+from extractor import annex, i18n, store
 from extractor.extract import extract_file, sha256_of, walk
 from extractor.patterns import default_catalogue
 from extractor.readers import ReadError
@@ -201,13 +201,18 @@ def _jobs(paths: list[str], workers: int | None, cluster: Cluster | None):
     return _run_on_cluster(paths, cluster) if cluster else _run(paths, workers)
 
 
-def _extract_bytes_job(path: str, data: bytes) -> tuple[str, dict | None, str | None]:
-    """Runs on a cluster worker: the file's bytes came with the task; extract them as that file."""
+def _extract_bytes_job(path: str, data: bytes, beside: tuple[str, bytes] | None = None
+                       ) -> tuple[str, dict | None, str | None]:
+    """Runs on a cluster worker: the file's bytes came with the task; extract them as that file.
+    An annex's report (`beside`: its name and bytes) comes along and is laid beside it, where the
+    annex looks for it."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="xhht-task-") as tmp:
         local = Path(tmp) / Path(path).name
         local.write_bytes(data)
+        if beside is not None:
+            (Path(tmp) / beside[0]).write_bytes(beside[1])
         _, result, error = _extract_job(str(local))
     if result is not None:
         result["source"]["path"] = path
@@ -236,7 +241,8 @@ def _run_on_cluster(paths: list[str], cluster: Cluster):
             if cluster.files == "shared":
                 future = client.submit(_extract_job, path, pure=False)
             else:
-                future = client.submit(_extract_bytes_job, path, Path(path).read_bytes(), pure=False)
+                future = client.submit(_extract_bytes_job, path, Path(path).read_bytes(), _report_bytes(path),
+                                       pure=False)
             owners[future.key] = path
             return future
 
@@ -253,6 +259,15 @@ def _run_on_cluster(paths: list[str], cluster: Cluster):
                 outcome = (path, None, f"cluster task failed: {type(exc).__name__}: {str(exc)[:160]}")
             del future  # the cluster lets go of a result once nothing here holds it
             yield outcome
+
+
+def _report_bytes(path: str) -> tuple[str, bytes] | None:
+    """The name and bytes of the report an annex takes its metadata from, to send with its task."""
+    report = annex.report_beside(Path(path), default_catalogue())
+    try:
+        return (report.name, report.read_bytes()) if report is not None else None
+    except OSError:
+        return None
 
 
 def _run(paths: list[str], workers: int | None):

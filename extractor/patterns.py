@@ -65,6 +65,7 @@ class Catalogue:
     type_rules: tuple[tuple[str, re.Pattern], ...]
     reports: dict[str, ReportPatterns] = field(default_factory=dict)
     checks: tuple = ()  # extractor.checks.rules.Check, from checks.yaml
+    annex_suffixes: tuple[str, ...] = ()  # file name endings of an annex (report_types.yaml)
 
     def indicator(self, code: str) -> Indicator:
         for report in self.reports.values():
@@ -197,6 +198,7 @@ def load(folder: Path | None = None) -> Catalogue:
         type_rules=tuple(type_rules),
         reports=reports,
         checks=load_checks(folder / "checks.yaml", indicators),
+        annex_suffixes=_strings(types, "annex_suffixes", "report_types.yaml"),
     )
 
 

@@ -171,7 +171,7 @@ def _from_warning(warning: str) -> dict:
 
 def _head_location(warning: str) -> str | None:
     head = warning.split(":", 1)[0]
-    return head if head.startswith(("table", "paragraph", "line", "page")) else None
+    return head if head.startswith(("table", "paragraph", "line", "page", "sheet")) else None
 
 
 def _page_of(location: str) -> int | None:

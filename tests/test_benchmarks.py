@@ -55,3 +55,8 @@ def test_bench_floors(toolless):
     out = run("bench_floors.py", str(toolless), "--docs", "8", "--observations", "3000", "--repeats", "1",
               "--pdf-repeats", "1", "--worker-repeats", "1", timeout=600)
     assert "ratio" in out.lower() or "×" in out
+
+
+def test_bench_excel():
+    out = run("bench_excel.py", "--rows", "30", "--repeats", "1")
+    assert "tong_hop_30.xlsx" in out and "tong_hop_30.ods" in out and "×" in out

@@ -66,10 +66,10 @@ def odd_entries(folder: Path) -> dict[str, str]:
     (folder / "loop.docx").symlink_to("loop.docx")
     (folder / "gone.pdf").symlink_to("missing.pdf")
     (folder / "up").symlink_to("..")
-    (folder / "notes.xlsx").write_bytes(b"PK\x03\x04")
+    (folder / "notes.pptx").write_bytes(b"PK\x03\x04")
     return {"unzipped.docx": "folder named like a file", "loop.docx": "symbolic link loop",
             "gone.pdf": "broken link", "up": "link to a folder, not followed",
-            "notes.xlsx": "unsupported file type"}
+            "notes.pptx": "unsupported file type"}
 
 
 def test_entries_that_are_not_read_are_counted_as_skipped_with_their_reason(tmp_path):

@@ -327,7 +327,7 @@ def test_stored_reasons_are_shown_translated(monkeypatch):
              "value": "02 lớp", "other": "03 lớp", "method": "table", "labels": "3 labels", "values": "1 value",
              "readings": "02 lớp at line 17, at 22; 03 lớp at table 1, row 2, cell 2", "raw": "1.2OO",
              "name": "Tân Phú", "level": "xã", "count": "2", "places": "A, B", "role": "target", "confidence": "41",
-             "minimum": "60"}
+             "minimum": "60", "file": "BC_TuanLe_2024_XaA.docx", "missing": "unit"}
     shown_facts = {**facts, "location": "bảng 2, hàng 3, ô 1", "where": "dòng 17, ký tự 22", "kind": "kết quả",
                    "method": "bảng", "labels": "3 nhãn", "values": "1 giá trị",
                    "readings": "02 lớp tại dòng 17, ký tự 22; 03 lớp tại bảng 1, hàng 2, ô 2"}
@@ -342,6 +342,17 @@ def test_stored_reasons_are_shown_translated(monkeypatch):
     assert i18n.reason("weak match") == "weak match" and i18n.location("table 1, row 2") == "table 1, row 2"
 
 
+def test_workbook_locations_are_shown_translated_with_the_sheet_name_as_written(monkeypatch):
+    from extractor import i18n
+
+    monkeypatch.setenv("XHHT_LANG", "vi")
+    assert i18n.location("sheet 'Biểu 1', row 5, cell C") == "trang tính 'Biểu 1', hàng 5, ô C"
+    assert i18n.location("sheet 'row 2 cell A', row 5, cell AB, line 2") == \
+        "trang tính 'row 2 cell A', hàng 5, ô AB, dòng 2"
+    shown = i18n.reason("sheet 'Biểu 1', row 5: 2 labels but 1 value; left for review")
+    assert shown == "trang tính 'Biểu 1', hàng 5: có 2 nhãn nhưng 1 giá trị; để xem lại"
+
+
 def test_stored_notes_and_import_errors_are_shown_translated(monkeypatch):
     """Reader notes and why a file was not imported are stored in English like review reasons,
     and shown in the interface's language (an error inside an error too)."""
@@ -352,7 +363,8 @@ def test_stored_notes_and_import_errors_are_shown_translated(monkeypatch):
              "size": "60", "limit": "50", "detail": "File is not a zip file", "format": "docx", "pages": "900",
              "problem": "the Word stream is empty", "magic": "0x0000", "share": "73%", "seconds": "120", "page": "2",
              "code": "tuanle.x.y", "kind": "target", "value": "3", "where": "line 4", "other": "5",
-             "elsewhere": "page 1, line 22, at 33"}
+             "elsewhere": "page 1, line 22, at 33", "sheet": "Biểu 1", "fields": "unit_name, year",
+             "file": "BC_TuanLe_2024_XaA.docx"}
     shown_facts = {**facts, "runs": "12 đoạn chữ", "tables": "1 bảng", "problem": "luồng Word rỗng",
                    "kind": "chỉ tiêu", "where": "dòng 4", "elsewhere": "trang 1, dòng 22, ký tự 33"}
     for templates, show in ((i18n.NOTES, i18n.note), (i18n.ERRORS, i18n.error)):

@@ -149,7 +149,7 @@ def bad_inputs(folder):
                    'package/2006/content-types"/>')
         z.writestr("word/document.xml", entities)
     _encrypted_pdf(folder / "encrypted.pdf")
-    (folder / "notes.xlsx").write_bytes(b"not ours")  # unsupported: skipped, not an error
+    (folder / "notes.pptx").write_bytes(b"not ours")  # unsupported: skipped, not an error
 
 
 def _encrypted_pdf(path):
@@ -174,7 +174,7 @@ def test_bad_inputs_each_get_one_error_row_and_the_batch_completes(folder, tmp_p
     assert "encrypted" in failed[str((folder / "encrypted.pdf").resolve())]
     assert "zip bomb" in failed[str((folder / "bomb.docx").resolve())]
     assert summary.imported == len(SMALL) + 1  # the PDF named .docx is read as what it is
-    assert [os.path.basename(p) for p, _ in summary.skipped] == ["notes.xlsx"]
+    assert [os.path.basename(p) for p, _ in summary.skipped] == ["notes.pptx"]
     conn = store.connect(db, readonly=True)
     assert conn.execute("SELECT COUNT(*) FROM import_errors").fetchone()[0] == 7
     # a second run tries the broken files again, without duplicating their error rows

@@ -1,0 +1,147 @@
+"""Annexes: a workbook (or a file named as an annex) takes what it does not say from its report.
+
+Figures often sit in an annex beside the Word report ("BC_TuanLe_2023_XaA_PhuLuc.xlsx" beside
+"BC_TuanLe_2023_XaA.docx"), and an annex seldom repeats the letterhead. Such a file takes the
+unit, the year and the report type it lacks from the report of the same folder whose file name is
+its own without an annex ending (`annex_suffixes` in patterns/report_types.yaml), or, for a
+workbook, its own name; it records which report in `metadata_from` and in a reader note. With no
+such report its metadata is left for review, and its figures are not stored (no report type).
+
+The report is found on disk, beside the annex, and its metadata read again there, not taken from
+the database: `extract` and `import` then agree, whatever the order files are imported in, and
+worker processes never open the database (the importing process stays its only reader and writer).
+On a Dask cluster with `--cluster-files send` the report's bytes travel with the annex's task.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+from extractor.metadata import Metadata, detect
+from extractor.normalize import fold, normalize_document
+from extractor.patterns import Catalogue
+from extractor.readers import SPREADSHEETS, ReadError, read_document, sniff
+from extractor.review import flag
+
+REPORT_SUFFIXES = (".docx", ".doc", ".pdf", ".txt", ".md", ".text")  # in the order one is preferred
+_SEPARATORS = r"[\s_.\-]"
+UNIT_FIELDS = ("unit_name", "unit_level", "district", "province")
+YEAR_FIELDS = ("year", "period")
+
+ReportOf = Callable[[], "tuple[str, Metadata] | None"]
+
+
+def _key(text: str) -> str:
+    """A file name as compared: NFC (file systems may give NFD), folded, separators as one space."""
+    folded = fold(unicodedata.normalize("NFC", text))
+    return re.sub(rf"{_SEPARATORS}+", " ", folded).strip()
+
+
+def report_stem(stem: str, catalogue: Catalogue) -> str | None:
+    """The name of the report an annex named `stem` belongs to, compared as `_key` does; None when
+    the name has no annex ending. The ending must stand apart: after a separator or starting a
+    capitalised word ("XaA_PhuLuc", "XaAPhuLuc"), never inside a word."""
+    stem = unicodedata.normalize("NFC", stem)
+    words = "|".join(re.sub(r"(?:\\ )+", lambda _: f"{_SEPARATORS}*", re.escape(w.strip()))
+                     for w in catalogue.annex_suffixes)
+    if not words:
+        return None
+    found = re.search(rf"(?P<sep>{_SEPARATORS}*)(?P<word>{words})(?:{_SEPARATORS}*\d+)?$", fold(stem))
+    if not found or found.start() == 0:
+        return None
+    if not found["sep"] and not stem[found.start("word")].isupper():
+        return None
+    return _key(stem[: found.start()]) or None
+
+
+def report_beside(path: Path, catalogue: Catalogue, kind: str | None = None) -> Path | None:
+    """The report an annex at `path` belongs to, in its folder; None when it is no annex or has
+    none. `kind` is the annex's format, when known (a workbook may share its report's name)."""
+    stems = set()
+    own = report_stem(path.stem, catalogue)
+    if own:
+        stems.add(own)
+    if (kind or _kind(path)) in SPREADSHEETS:
+        stems.add(_key(path.stem))
+    if not stems:
+        return None
+    try:
+        entries = [p for p in path.parent.iterdir() if p != path and p.suffix.lower() in REPORT_SUFFIXES]
+    except OSError:
+        return None
+    found = [p for p in entries if _key(p.stem) in stems and p.is_file()]
+    found.sort(key=lambda p: (REPORT_SUFFIXES.index(p.suffix.lower()), p.name))
+    return found[0] if found else None
+
+
+def _kind(path: Path) -> str | None:
+    try:
+        return sniff(path)
+    except OSError:
+        return None
+
+
+def is_annex(path: Path, kind: str, catalogue: Catalogue) -> bool:
+    """A workbook, or a file whose name ends as an annex's."""
+    return kind in SPREADSHEETS or report_stem(path.stem, catalogue) is not None
+
+
+def report_reader(path: Path, kind: str, catalogue: Catalogue) -> ReportOf | None:
+    """For an annex, how to get its report's file name and metadata (called only when the annex
+    lacks some); None for a file that is no annex."""
+    if not is_annex(path, kind, catalogue):
+        return None
+
+    def read() -> tuple[str, Metadata] | None:
+        report = report_beside(path, catalogue, kind)
+        if report is None:
+            return None
+        try:
+            document = read_document(report)
+        except ReadError:
+            return None
+        normalize_document(document)
+        return report.name, detect(document, catalogue)
+
+    return read
+
+
+def lacks(meta: Metadata) -> bool:
+    """What an annex without a letterhead lacks: its unit, its year or its report type."""
+    return meta.unit_name is None or meta.year is None or meta.report_type == "unknown"
+
+
+def complete(meta: Metadata, report_of: ReportOf) -> dict | None:
+    """Fill what `meta` lacks from the annex's report, and say from which file and what; with no
+    report, leave a review warning. Returns the provenance (`metadata_from`) or None."""
+    if not lacks(meta):
+        return None
+    found = report_of()
+    if found is None:
+        meta.warnings.append(flag(
+            "metadata: an annex without its own letterhead and no report of the same name beside it; "
+            "its unit, year and report type are left for review", "unknown_unit"))
+        return None
+    name, report = found
+    fields: list[str] = []
+    if meta.unit_name is None and report.unit_name is not None:
+        fields += _take(meta, report, UNIT_FIELDS)
+    if meta.year is None and report.year is not None:
+        fields += _take(meta, report, YEAR_FIELDS)
+    if meta.report_type == "unknown" and report.report_type != "unknown":
+        fields += _take(meta, report, ("report_type",))
+    if lacks(meta):
+        missing = [f for f, gone in (("unit", meta.unit_name is None), ("year", meta.year is None),
+                                     ("report type", meta.report_type == "unknown")) if gone]
+        meta.warnings.append(flag(f"metadata: an annex without its own letterhead, and its report {name} does "
+                                  f"not give its {', '.join(missing)} either; left for review", "unknown_unit"))
+    return {"file": name, "fields": fields} if fields else None
+
+
+def _take(meta: Metadata, report: Metadata, names: tuple[str, ...]) -> list[str]:
+    for name in names:
+        setattr(meta, name, getattr(report, name))
+    return list(names)
