@@ -94,8 +94,6 @@ def _multi(reading: Reading, label_cell: Cell, value_cells: list[tuple[str, Cell
     lines = list(label_cell.lines)
     value_cell = next((c for r, c in value_cells if r in ("value", "actual", "count")), None)
     value_lines = list(value_cell.lines) if value_cell else []
-    if _keeps_blanks(value_lines) and len(value_lines) < len(lines):
-        value_lines += [Line("", value_lines[-1].location)] * (len(lines) - len(value_lines))
     if len(value_lines) != len(lines):  # trailing blank paragraphs only count when both have them
         while value_lines and not value_lines[-1].text.strip():
             value_lines.pop()
@@ -135,18 +133,6 @@ def _multi(reading: Reading, label_cell: Cell, value_cells: list[tuple[str, Cell
         values = [("value", value.text, value.location)] if value is not None else []
         pair(reading, ln.text, values, ln.location, "table",
              confidence=value.confidence if value is not None else None)
-
-
-def _keeps_blanks(lines: list[Line]) -> bool:
-    """A value cell that keeps a blank line for each blank value: one stands before its last value.
-
-    Such a cell lines up with its label cell one to one; only its trailing blank lines may be
-    lost (an export drops them with the blank line that ends the row), so the labels below its
-    last line have no value.
-    """
-    texts = [ln.text.strip() for ln in lines]
-    last = max((k for k, t in enumerate(texts) if t), default=-1)
-    return last > 0 and "" in texts[:last]
 
 
 def _role(roles: list[str], cell: Cell) -> str:

@@ -176,9 +176,26 @@ def _cells_table(lines: list[str], i: int, location: str) -> tuple[Table, int]:
             # the row goes on after, a blank line is a blank value kept level with its label
             while parts and not parts[-1].strip() and (c == len(cells) or not any(p.strip() for p in parts)):
                 parts.pop()
+            if len(cells) > 1 and _keeps_blanks(parts):
+                # blank values at its end went with the row's blank line (or the export dropped
+                # them): the cell lines up with the row's others one to one, the lines it lacks
+                # are blank values
+                parts += [""] * (max(_filled(other) for other in cells) - len(parts))
             built.append(_cell("\n".join(parts), f"{where}, cell {c}", c - 1))
         table_rows.append(Row(built, where))
     return Table(table_rows, location), i
+
+
+def _filled(parts: list[str]) -> int:
+    """How many lines a cell has up to its last non-blank one."""
+    return max((k + 1 for k, p in enumerate(parts) if p.strip()), default=0)
+
+
+def _keeps_blanks(parts: list[str]) -> bool:
+    """A cell that keeps a blank line for each blank value: a blank line stands before its last value."""
+    texts = [p.strip() for p in parts]
+    last = max((k for k, t in enumerate(texts) if t), default=-1)
+    return last > 0 and "" in texts[:last]
 
 
 def _more_values(cells: list[list[str]], line: str) -> bool:
