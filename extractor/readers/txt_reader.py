@@ -176,11 +176,12 @@ def _cells_table(lines: list[str], i: int, location: str) -> tuple[Table, int]:
             # the row goes on after, a blank line is a blank value kept level with its label
             while parts and not parts[-1].strip() and (c == len(cells) or not any(p.strip() for p in parts)):
                 parts.pop()
-            if len(cells) > 1 and _keeps_blanks(parts):
+            label = max(cells, key=_filled)
+            if label is not parts and _keeps_blanks(parts, label):
                 # blank values at its end went with the row's blank line (or the export dropped
-                # them): the cell lines up with the row's others one to one, the lines it lacks
+                # them): the cell lines up with its label cell one to one, the lines it lacks
                 # are blank values
-                parts += [""] * (max(_filled(other) for other in cells) - len(parts))
+                parts += [""] * (_filled(label) - len(parts))
             built.append(_cell("\n".join(parts), f"{where}, cell {c}", c - 1))
         table_rows.append(Row(built, where))
     return Table(table_rows, location), i
@@ -191,11 +192,14 @@ def _filled(parts: list[str]) -> int:
     return max((k + 1 for k, p in enumerate(parts) if p.strip()), default=0)
 
 
-def _keeps_blanks(parts: list[str]) -> bool:
-    """A cell that keeps a blank line for each blank value: a blank line stands before its last value."""
+def _keeps_blanks(parts: list[str], label: list[str]) -> bool:
+    """A cell that keeps a blank line for each blank value: a blank line stands before its last
+    value, and the `label` cell has no blank line among its labels (labels spaced by blank
+    lines are another layout, whose value lines need not face their labels)."""
     texts = [p.strip() for p in parts]
     last = max((k for k, t in enumerate(texts) if t), default=-1)
-    return last > 0 and "" in texts[:last]
+    return (last > 0 and "" in texts[:last] and len(texts) <= _filled(label)
+            and all(line.strip() for line in label[:_filled(label)]))
 
 
 def _more_values(cells: list[list[str]], line: str) -> bool:
