@@ -51,24 +51,31 @@ def is_word(token: str) -> bool:
     return token.isdigit() or token.lower() in syllables() or token in _abbreviations()
 
 
+def completes(left: str, right: str) -> bool:
+    """True when `left` and the letters that start `right` join into a word (a syllable, or a known
+    abbreviation: "TTHTC" + "Đ"), whether or not the halves are words too ("ngư" + "ời")."""
+    head = _LETTERS.match(right)
+    if not head or not re.fullmatch(r"[^\W\d_]+(?:&[^\W\d_]*)*", left) or not syllables():
+        return False
+    letters = head.group(1)
+    last = left.rsplit("&", 1)[-1]
+    return is_word(left + letters) or bool(last and "&" in left and is_word(last + letters))
+
+
 def belong_together(left: str, right: str, following: str = "") -> bool:
     """True when `left` and the letters that start `right` are the two halves of one broken word.
 
     Halves that are words themselves ("Khu" / "yến") are joined only when the word list knows the
     joined word with the next one ("khuyến nông") and not the two halves as a word.
     """
-    head = _LETTERS.match(right)
-    if not head or not re.fullmatch(r"[^\W\d_]+(?:&[^\W\d_]*)*", left) or not syllables():
+    if not completes(left, right):
         return False
-    letters = head.group(1)
-    last = left.rsplit("&", 1)[-1]
+    letters = _LETTERS.match(right).group(1)
     joined = left + letters
-    if not is_word(joined) and not (last and "&" in left and is_word(last + letters)):
-        return False
     if not (is_word(left) and is_word(letters)):
         return True
     nxt = following.split()[0].lower() if following.split() else ""
     return bool(nxt) and f"{joined.lower()} {nxt}" in entries() and f"{left.lower()} {letters.lower()}" not in entries()
 
 
-__all__ = ["belong_together", "entries", "is_word", "syllables"]
+__all__ = ["belong_together", "completes", "entries", "is_word", "syllables"]

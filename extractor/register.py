@@ -163,6 +163,21 @@ def lookup(name: str | None, level: str | None, district: str | None = None, pro
     return None
 
 
+def renamed_province(name: str, level: str, district: str | None = None) -> str | None:
+    """The province of a unit the register knows only at another level of its tier (a "thị xã"
+    that became a "thành phố", a "xã" that became a "phường", before 2025), in `district` when
+    given; None unless every such unit lies in one province.
+
+    The document's own level and name stay as written: a rename belongs to the unit's identity,
+    and only the province, which the rename did not change, is taken from the register.
+    """
+    tier = COMMUNE if level in COMMUNE else DISTRICT if level in DISTRICT else set()
+    found = [c for c in candidates(name) if c["era"] == "old" and c["level"] in tier
+             and (not district or (c["district"] and words(c["district"]) == words(district)))]
+    provinces = {c["province"] for c in found}
+    return provinces.pop() if len(provinces) == 1 else None
+
+
 def _names(folded: str, district: str, unit: str) -> bool:
     """True when the text names this district; a district that shares the unit's own name
     ("thị trấn Phú Lộc" in "huyện Phú Lộc") counts only with its level word."""
@@ -217,4 +232,4 @@ def merged_unit(name: str | None, level: str | None, district: str | None, provi
 
 
 __all__ = ["LEVELS", "COMMUNE", "DISTRICT", "PROVINCE", "candidates", "is_known", "spelling", "province_name",
-           "is_province_level", "lookup", "places", "merged_unit", "split_level", "units"]
+           "is_province_level", "lookup", "renamed_province", "places", "merged_unit", "split_level", "units"]

@@ -84,20 +84,49 @@ def _doc_number(lines: list[str]) -> str | None:
     return None
 
 
+# "(Từ tháng 10/2018 đến tháng 5/2019)", "từ tháng 9 năm 2022 đến tháng 01 năm 2023"
+_MONTHS = re.compile(r"\btu thang\s+\d{1,2}\s*(?:[/-]|nam)\s*(\d{4})\s*(?:[-–]|den)\s*(?:thang\s+)?"
+                     r"\d{1,2}\s*(?:[/-]|nam)\s*(\d{4})")
+
+
+def _title_keys(header: Header) -> list[str]:
+    """The title's folded lines: the title line and the two after it, and the lines after those
+    while they are in capitals or in brackets (a title wrapped over four or five lines, its
+    term or span on the last: "HỌC KỲ II, NĂM HỌC 2020 - 2021", "(Từ tháng 10/2018 …)")."""
+    start = header.title or 0
+    end = start + 3
+    while end < min(len(header.lines), start + 6) and _title_like(header.lines[end]):
+        end += 1
+    return header.keys[start:end]
+
+
+def _title_like(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    return bool(letters) and (all(ch.isupper() for ch in letters) or line.strip().startswith("("))
+
+
+def _school_months(title: str) -> re.Match | None:
+    """A span of months ("từ tháng 10/2018 đến tháng 5/2019"): its two years, when they are
+    one year apart (a school year) or the same year."""
+    span = _MONTHS.search(title)
+    if span and 0 <= int(span.group(2)) - int(span.group(1)) <= 1:
+        return span
+    return None
+
+
 def _period(header: Header, issued_year: str | None,
             issued_month: str | None) -> tuple[int | None, str | None]:
     """The (year, period) of the title: a school year and term, a year, a span; else the issue year."""
-    start = header.title or 0
-    title = " ".join(header.keys[start:start + 3])
+    title = " ".join(_title_keys(header))
     # "Xây dựng xã hội học tập giai đoạn 2021-2030" is a name
     title = re.sub(r"[\"“”][^\"“”]*[\"“”]", " ", title)
-    school = re.search(r"nam hoc\s+(\d{4})\s*[-–]\s*(\d{4})", title)
-    term = re.search(r"hoc ky\s+(i{1,2}|1|2)\b", title)
+    school = re.search(r"nam hoc\s+(\d{4})\s*[-–]\s*(\d{4})", title) or _school_months(title)
+    term = re.search(r"hoc k[yi]\s+(i{1,2}|1|2)\b", title)
     if school:
         first, second = school.groups()
         if term:
             return int(first), f"HK{1 if term.group(1) in ('i', '1') else 2} {first}-{second}"
-        return int(first), f"{first}-{second}"
+        return int(first), f"{first}-{second}" if first != second else first
     span = re.search(r"giai doan\s+(\d{4})\s*[-–]\s*(\d{4})", title)
     year = (re.search(r"nam\s+(\d{4})\b", title)
             or re.search(r"(?<![\d/.-])((?:19|20)\d\d)(?!\s*[-–/]\s*\d)\b", title))

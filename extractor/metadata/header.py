@@ -43,11 +43,11 @@ def header_lines(document: Document, limit: int = 40) -> list[str]:
 
 
 def title_index(keys: list[str]) -> int | None:
-    """Index of the line that carries the word BÁO CÁO (or V/v, or alone KẾ HOẠCH, HƯỚNG DẪN …)
-    as the document's title: the letterhead is what stands above it."""
+    """Index of the line that carries the word BÁO CÁO (or a letter's subject, V/v or Về việc, or
+    alone KẾ HOẠCH, HƯỚNG DẪN …) as the document's title: the letterhead is what stands above it."""
     for i, key in enumerate(keys):
         key = key.strip(" :.")
-        if re.match(r"^(bao cao|v/v)\b", key) or re.search(r"\bbao cao$", key) or _DOC_TYPES.match(key):
+        if re.match(r"^(bao cao|v/v|ve viec)\b", key) or re.search(r"\bbao cao$", key) or _DOC_TYPES.match(key):
             return i
     return None
 
@@ -79,8 +79,9 @@ def detect_report_type(document: Document, catalogue: Catalogue, head: list[str]
 def report_type(header: Header, catalogue: Catalogue) -> str:
     """The type rule the title matches, or "unknown" for a plan, a decision, a guide …"""
     head, keys, start = header.lines, header.keys, header.title
-    if start is not None and any(p.search(keys[start]) for p in catalogue.not_a_report):
-        return "unknown"
+    if start is not None and (any(p.search(keys[start]) for p in catalogue.not_a_report)
+                              or keys[start].startswith("ve viec")):
+        return "unknown"  # the title is a plan's, a decision's, or a letter's subject line
     title_zone = keys[start:start + 3] if start is not None else keys
     title = " ".join(title_zone)
     if start is not None:

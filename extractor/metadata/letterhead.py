@@ -23,7 +23,10 @@ _STOP_PHRASES = ["số", "báo cáo", "ubnd", "ủy ban nhân dân", "uỷ ban n
 # Without accents a one-word stop ("phong", "so") may be part of a name; these never are.
 _PLAIN_STOPS = [p for p in _STOP_PHRASES
                 if " " in p or p in ("ubnd", "#", "v/v", "tthtcđ", "htcđ", "bcđ", "hđnd")]
-_MOTTO = re.compile(r"\bcong hoa xa hoi\b|\bchu nghia viet nam\b|\bdoc lap\b|\bviet nam$|^chu nghia\b")
+_MOTTO = re.compile(r"\bcong hoa xa hoi\b|\bchu nghia viet nam\b|\bdoc lap\b|\bviet nam$|^(hoi )?chu nghia\b")
+# The motto broken after its "XÃ" ("CỘNG HÒA XÃ" / "HỘI CHỦ NGHĨA VIỆT NAM"): that "xã" is no level.
+_MOTTO_XA = re.compile(r"(\s*\bcong hoa)?\s*\bxa$")
+_MOTTO_REST = re.compile(r"^hoi chu nghia\b")
 _ORG_START = re.compile(r"^(ubnd|uy ban|trung tam|phong|ban chi dao|so |truong|hoi )")
 _SCHOOL = re.compile(r"^truong (mam non|mau giao|tieu hoc|trung hoc|thcs|thpt|th |ptdt|pt |tieu hoc va|"
                      r"lien cap|dai hoc|cao dang|trung cap)")
@@ -52,7 +55,9 @@ def agency_lines(header: Header) -> list[list[str]]:
     capitals or starts with an organisation word ("UBND xã an bình").
     """
     out: list[list[str]] = []
-    for line in header.top:
+    top = header.top
+    for n, line in enumerate(top):
+        line = _motto_cut(line, top[n + 1] if n + 1 < len(top) else "")
         letters = [ch for ch in line if ch.isalpha()]
         capitals = letters and sum(ch.isupper() for ch in letters) >= 0.7 * len(letters)
         if not letters or not (capitals or _ORG_START.match(fold(line))):
@@ -67,6 +72,16 @@ def agency_lines(header: Header) -> list[list[str]]:
         if tokens:
             out.append(tokens)
     return out
+
+
+def _motto_cut(line: str, following: str) -> str:
+    """`line` without the motto's first words when the motto breaks after its "XÃ" and goes on
+    in the next line ("… CỘNG HÒA XÃ" / "HỘI CHỦ NGHĨA VIỆT NAM"), or the line ends "CỘNG HÒA XÃ"."""
+    key = fold(line).rstrip(" .,")
+    cut = _MOTTO_XA.search(key)
+    if not cut or not (cut.group(1) or _MOTTO_REST.match(fold(following).strip())):
+        return line
+    return line[: cut.start()]  # fold keeps the length of the (NFC) line
 
 
 def _orgs(header: Header, accents: bool) -> list[Org]:

@@ -76,6 +76,13 @@ def settle_unit(orgs: tuple[Org, ...], text: str, accents: bool) -> Unit:
                    province_org.key if province_org else None, text)
     if not unit.known:
         district, province = _parents_from_text(level, text, district, province)
+    elif not entry:  # the register places it elsewhere or in several places: only a province that
+        # holds a unit of that name, named by the text, or the one its later level is in
+        named = _parents_from_text(level, text, district, province)[1]
+        places = {c["province"] for c in register.candidates(name_key)}
+        province = province or (named if named in places else None)
+    if not entry and not province:
+        province = register.renamed_province(name_key, level, district)
     if entry:
         if level in COMMUNE and not district:
             district = entry["district"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from extractor.lexicon import belong_together
+from extractor.lexicon import belong_together, completes
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
 from extractor.normalize import has_bullet
 from extractor.readers.errors import ReadError
@@ -151,7 +151,8 @@ def _table(table, words: list[Word], location: str, page: int) -> Table:
         in_row = [w for w in words if _inside(w, row.bbox)]
         for box in row.cells:
             inner = [w for w in in_row if _inside(w, box)] if box is not None else []
-            columns.append(_cell_lines(_lines(inner), box[2] - 2) if box is not None else [])
+            columns.append(_cell_lines(_lines(inner), box[2] - 2, _text_edges(inner, box))
+                           if box is not None else [])
         _align_with_labels(columns, row.bbox)
         cells = []
         for c, lines in enumerate(columns, 1):
@@ -190,11 +191,21 @@ def _align_with_labels(columns: list[list[tuple[str, float]]], box: tuple) -> No
         columns[c] = laid[: max(slots) + 1]
 
 
-def _cell_lines(lines: list[list[Word]], right: float) -> list[tuple[str, float]]:
+def _text_edges(words: list[Word], box) -> tuple[float, float] | None:
+    """Where a cell's text may start and end: its leftmost word, and the cell's right side less
+    the same padding (cell margins are alike on both sides)."""
+    if not words:
+        return None
+    left = min(w.left for w in words)
+    return left, box[2] - (left - box[0])
+
+
+def _cell_lines(lines: list[list[Word]], right: float,
+                edges: tuple[float, float] | None = None) -> list[tuple[str, float]]:
     """A cell's text lines with their tops, wrapped lines joined, broken words mended (`_mend`)."""
     out: list[tuple[str, float]] = []
     previous = None
-    for line in _mend(lines):
+    for line in _mend(lines, edges):
         if previous is not None and (_wrapped(previous, line, right) or _continues_label(previous, line)):
             out[-1] = (out[-1][0] + " " + _text(line), out[-1][1])
         else:
@@ -209,12 +220,16 @@ def _continues_label(previous: list[Word], line: list[Word]) -> bool:
     return line[0].text[:1].islower() and not re.search(r"[:;.!?]$", previous[-1].text)
 
 
-def _mend(lines: list[list[Word]]) -> list[list[Word]]:
+def _mend(lines: list[list[Word]], edges: tuple[float, float] | None = None) -> list[list[Word]]:
     """Join the pieces of words a narrow cell broke, until none is left.
 
     A word too long for its column is cut at the line's end ("TTHTC" / "Đ", "TH&" / "THC" / "S,")
     and letter spacing can split one on a line ("Trung tâ m"); the lexicon says which neighbours
     are halves of one word. A piece joined across a line break moves up to the line it continues.
+    Where the lexicon cannot tell, because both pieces are words ("Số lượn" / "g ngư" / "ời"),
+    the cell's `edges` (its text's left and right) can: a line filled to the right edge so that
+    not even the next piece's first letter would fit, followed by a piece at the left edge, was
+    cut inside a word, not between two.
     """
     lines = [list(line) for line in lines]
     start, joined = 0, True
@@ -227,7 +242,8 @@ def _mend(lines: list[list[Word]]) -> list[list[Word]]:
             following = lines[flat[k + 2][0]][flat[k + 2][1]].text if k + 2 < len(flat) else ""
             if i == i2 and b.left - a.right >= a.bottom - a.top:
                 continue  # a real space on the line
-            if belong_together(a.text, b.text, following):
+            if belong_together(a.text, b.text, following) or (
+                    i != i2 and _cut_at_edge(a, b, edges) and completes(a.text, b.text)):
                 right = max(a.right, b.right) if i == i2 else a.right
                 lines[i][j] = Word(a.text + b.text, a.left, a.top, right, a.bottom)
                 del lines[i2][j2]
@@ -237,3 +253,12 @@ def _mend(lines: list[list[Word]]) -> list[list[Word]]:
                 start, joined = max(0, k - 2), True
                 break
     return lines
+
+
+def _cut_at_edge(last: Word, first: Word, edges: tuple[float, float] | None) -> bool:
+    """`last` ends a line at the cell's right edge, with no room left for `first`'s first letter,
+    and `first` starts the next line at the left edge (so the cell is not right-aligned or centred)."""
+    if edges is None or not first.text:
+        return False
+    letter = (first.right - first.left) / len(first.text)
+    return last.right + letter > edges[1] - 1.0 and abs(first.left - edges[0]) < 1.0

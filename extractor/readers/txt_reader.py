@@ -1,7 +1,8 @@
 """Text-export reader (.txt): the export styles seen in real archives, turned into tables.
 
 * "cells" style: a table cell starts with a tab-indented line; its further paragraphs follow
-  as plain lines (blank lines kept, they align values with labels). The header row fixes how
+  as plain lines (blank lines kept, they align values with labels, also at the end of a cell
+  that is not its row's last). The header row fixes how
   many cells a row has; a row that has them all ends, and a plain line after a blank line at
   a row's end is body text again.
 * "rows" style: each table row is one line with tab-separated cells.
@@ -23,6 +24,7 @@ from extractor.readers.errors import ReadError
 
 _TAG_BREAK = re.compile(r"<\s*(?:br|/p|/li|/div|/tr)\s*/?>|<\s*li[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]{1,200}>")
+_VALUE_LINE = re.compile(r"^(?:[\d.,%]+(?:\s+\w+)?|không|khong|-|x|…|\.+)$", re.IGNORECASE)
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -155,7 +157,7 @@ def _cells_table(lines: list[str], i: int, location: str) -> tuple[Table, int]:
                 rows.append(current)
                 current = []
             current.append([line[1:]])
-        elif _is_row_line(line) or (blanks and complete):
+        elif _is_row_line(line) or (blanks and complete and not _more_values(current, line)):
             break
         elif current:
             current[-1].append(line)
@@ -170,11 +172,44 @@ def _cells_table(lines: list[str], i: int, location: str) -> tuple[Table, int]:
         where = f"{location}, row {r}"
         built = []
         for c, parts in enumerate(cells, 1):
-            while parts and not parts[-1].strip():
-                parts.pop()  # the blank line that separates rows is not part of the cell
+            # the blank lines that separate rows are not part of the row's last cell; in a cell
+            # the row goes on after, a blank line is a blank value kept level with its label
+            while parts and not parts[-1].strip() and (c == len(cells) or not any(p.strip() for p in parts)):
+                parts.pop()
+            label = max(cells, key=_filled)
+            if label is not parts and _keeps_blanks(parts, label):
+                # blank values at its end went with the row's blank line (or the export dropped
+                # them): the cell lines up with its label cell one to one, the lines it lacks
+                # are blank values
+                parts += [""] * (_filled(label) - len(parts))
             built.append(_cell("\n".join(parts), f"{where}, cell {c}", c - 1))
         table_rows.append(Row(built, where))
     return Table(table_rows, location), i
+
+
+def _filled(parts: list[str]) -> int:
+    """How many lines a cell has up to its last non-blank one."""
+    return max((k + 1 for k, p in enumerate(parts) if p.strip()), default=0)
+
+
+def _keeps_blanks(parts: list[str], label: list[str]) -> bool:
+    """A cell that keeps a blank line for each blank value: a blank line stands before its last
+    value, and the `label` cell has no blank line among its labels (labels spaced by blank
+    lines are another layout, whose value lines need not face their labels)."""
+    texts = [p.strip() for p in parts]
+    last = max((k for k, t in enumerate(texts) if t), default=-1)
+    return (last > 0 and "" in texts[:last] and len(texts) <= _filled(label)
+            and all(line.strip() for line in label[:_filled(label)]))
+
+
+def _more_values(cells: list[list[str]], line: str) -> bool:
+    """After a blank line at a complete row's end, `line` is the next value of the row's last
+    cell, not body text, when that cell has fewer lines than the row's label cell (its blank
+    lines stand for blank values) and the line is a short value ("45", "03 lớp", "Không")."""
+    lines = [len(c) - (1 if c and not c[-1].strip() else 0) for c in cells]  # the blank just read
+    text = line.strip()
+    return (len(cells) > 1 and lines[-1] < max(lines[:-1]) and len(text) <= 24 and not text.endswith(":")
+            and bool(_VALUE_LINE.match(text)))
 
 
 def _strip_html(text: str) -> str:
