@@ -77,3 +77,17 @@ def test_no_module_test_or_benchmark_uses_a_private_name_of_another_module():
              *sorted((ROOT / "benchmarks").glob("*.py"))]
     found = {path.name: uses for path in files if (uses := private_uses(path))}
     assert found == {}
+
+
+def test_the_readme_map_names_every_module():
+    """README's "What is where" is how a newcomer finds the code: every module must be on it (by
+    its name in backticks, as `name.py`, `name` or `package/name.py`)."""
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## What is where")
+    end = text.find("\n## ", start + 1)
+    section = text[start:end if end > 0 else len(text)]
+    named = set(re.findall(r"`(?:[\w./]*/)?(\w+)(?:\.py)?[`.(]", section))
+    modules = {p.stem for p in PACKAGE.rglob("*.py") if p.stem not in ("__init__", "__main__")}
+    assert sorted(modules - named) == []
