@@ -183,23 +183,27 @@ def compare(code: str, db: str | None, unit, district, province, year_from, year
     from extractor.query import QueryError
     from extractor.query import compare as run_compare
 
+    from extractor.checks.results import pivot_flags
+
     conn = _readonly(db)
     try:
-        pivot = run_compare(conn, code, unit, district, province, year_from, year_to)
+        pivot = run_compare(conn, code, unit, district, province, year_from, year_to, with_sources=True)
     except QueryError as exc:
         raise Failure(str(exc)) from None
     if not pivot.rows:
         raise Failure(_("no values of {code} for the units and years asked").format(code=code))
     title = f"{pivot.label} ({pivot.code}{', ' + pivot.unit if pivot.unit else ''})"
+    columns, rows, notes = out.flagged(pivot, pivot_flags(conn, pivot), fmt)
     try:
-        text = out.render(pivot.header(translated=fmt in ("table", "xlsx")), pivot.table(), fmt, output, title,
-                          pivot.unit, localized=True)
+        text = out.render(columns, rows, fmt, output, title, pivot.unit, localized=True)
         if plot_file:
             out.plot(pivot, plot_file)
     except ValueError as exc:
         raise Failure(str(exc)) from None
     if text is not None:
         click.echo(text, nl=False)
+    for note in notes:
+        click.echo(note)
 
 
 def _shown(columns: list[str], rows: list[list], fmt: str) -> tuple[list[str], list[list]]:
@@ -336,7 +340,7 @@ def review() -> None:
 @review.command("list")
 @DB_OPTION
 @click.option("--kind", help="category: unmatched_label, unclear_value, low_confidence, ambiguous_cell, conflict, "
-                             "ambiguous_unit, unknown_unit, other")
+                             "inconsistent, ambiguous_unit, unknown_unit, other")
 @click.option("--unit", help="unit name, with or without diacritics")
 @click.option("--year", type=int)
 @click.option("--path", "path_glob", help="glob on the document's path or file name")
@@ -455,6 +459,26 @@ def correct(document: str, code: str, value: str | None, kind: str, delete: bool
     with _corrections_errors():
         _print_json(run_correct(conn, resolve_document(conn, document), code, value, _who(by, note), kind, delete,
                                 force=force))
+
+
+@main.command()
+@DB_OPTION
+@click.option("--all", "everything", is_flag=True,
+              help="every document and cell of the archive (after checks.yaml changed), not only those changed")
+def check(db, everything: bool) -> None:
+    """Run the consistency checks again: a unit's years (history) and a district against its communes
+    (rollup) for the cells changed since the last run, and the report checks of the documents changed.
+
+    An import runs them for what it imports and a correction for what it corrects; this catches up
+    after an interrupted import, and with --all after the checks themselves changed.
+    """
+    from extractor.checks.results import run
+
+    summary = run(_writable(db), "all" if everything else "changed", identity=True)
+    click.echo(_("checked {cells} cells and {documents} documents: {opened} failing anew, {closed} resolved, "
+                 "{failing} open in all (`xhht review list --kind inconsistent`)").format(
+        cells=summary.cells, documents=summary.documents, opened=summary.opened, closed=summary.closed,
+        failing=summary.failing), err=True)
 
 
 @main.group()

@@ -27,8 +27,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from extractor import i18n, store
+from extractor.checks import results as check_results
 from extractor.i18n import _, ngettext
-from extractor.normalize import words
+from extractor.normalize import canonical, words
 from extractor.review import CATEGORIES
 from extractor.values import Parsed, parse_value
 
@@ -93,10 +94,10 @@ def crop_of(conn: sqlite3.Connection, item_id: int) -> bytes | None:
 def _item(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
     extra = conn.execute("SELECT context, candidates, details, page, box, crop IS NOT NULL AS has_crop "
                          "FROM review_items WHERE id = ?", (row["id"],)).fetchone()
-    item = {k: row[k] for k in ("id", "status", "category", "kind", "reason", "path", "sha256", "document_id",
-                                "unit_name", "year", "report_type", "label", "raw_value", "location")}
+    item = canonical({k: row[k] for k in ("id", "status", "category", "kind", "reason", "path", "sha256", "document_id",
+                                          "unit_name", "year", "report_type", "label", "raw_value", "location")})
     item["suggestion"] = json.loads(row["suggestion"]) if row["suggestion"] else None
-    item["context"] = json.loads(extra["context"]) if extra["context"] else {}
+    item["context"] = canonical(json.loads(extra["context"])) if extra["context"] else {}  # NFC, whatever was stored
     item["candidates"] = json.loads(extra["candidates"]) if extra["candidates"] else []
     item["details"] = json.loads(extra["details"]) if extra["details"] else {}
     item["page"], item["box"] = extra["page"], json.loads(extra["box"]) if extra["box"] else None
@@ -125,6 +126,8 @@ def accept(conn: sqlite3.Connection, item_id: int, who: Who, replace: bool = Fal
     if not suggestion or suggestion.get("value") is None:
         hint = _("pick a candidate (`review pick`)") if item["candidates"] else _("say what it is (`review set`)")
         raise CorrectionError(_("review item {id} has no suggested value; {hint}").format(id=item_id, hint=hint))
+    replace = replace or check_results.replaces_named_figure(  # the repair names the figure it replaces
+        item, in_force(conn, item["sha256"], suggestion["code"], suggestion["kind"]))
     return _record_value(conn, item, suggestion["code"], suggestion["kind"], suggestion["value"], who, replace,
                          force=True)  # the extractor's own suggestion, from this document's catalogue
 
@@ -146,7 +149,9 @@ def set_value(conn: sqlite3.Connection, item_id: int, raw: str, who: Who, code: 
 def reject(conn: sqlite3.Connection, item_id: int, who: Who) -> dict:
     """Nothing to record for this item: it is closed and stays closed across re-extractions."""
     item = get_item(conn, item_id)
-    return _insert(conn, item["sha256"], {"target": "review", "action": "reject", "item_key": item["key"]}, who)
+    done = _insert(conn, item["sha256"], {"target": "review", "action": "reject", "item_key": item["key"]}, who)
+    check_results.accept_as_printed(conn, item["document_id"], item["key"])  # an inconsistent item: as printed
+    return done
 
 
 def pick(conn: sqlite3.Connection, item_id: int, number: int, who: Who, replace: bool = False) -> dict:
@@ -166,6 +171,7 @@ def pick(conn: sqlite3.Connection, item_id: int, number: int, who: Who, replace:
     with store.transaction(conn):
         doc_id = _document_of(conn, item["sha256"])
         old = store.set_document_unit(conn, doc_id, unit)
+        check_results.recheck_document(conn, doc_id)  # its figures now count for another unit
         return _insert(conn, item["sha256"], {"target": "unit", "action": "pick", "unit": unit, "old_value": old,
                                               "item_key": item["key"]}, who, in_transaction=True)
 
@@ -246,6 +252,7 @@ def correct(conn: sqlite3.Connection, sha256: str, code: str, value, who: Who, k
                   "old_value": (old[0] if old[0] is not None else old[1]) if old else None}
         out = _insert(conn, sha256, fields, who, in_transaction=True)
         store.refresh_document(conn, doc_id)
+        check_results.recheck_document(conn, doc_id, [code])  # a check it resolves is closed, one it breaks opened
     return out
 
 
@@ -445,6 +452,7 @@ def import_corrections(conn: sqlite3.Connection, lines: Iterable[str], source: s
                 if record["target"] == "unit":
                     store.set_document_unit(conn, doc_id, record["unit"])
                 store.refresh_document(conn, doc_id)
+                check_results.recheck_document(conn, doc_id, [record["code"]] if record["target"] == "value" else None)
                 report.applied += 1
     return report
 

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from extractor.checks.results import store_report_checks
 from extractor.normalize import words
 from extractor.patterns import Catalogue
 from extractor.register import merged_unit
@@ -177,6 +178,7 @@ def save(conn: sqlite3.Connection, result: dict, path: str) -> tuple[str, int]:
             return "unchanged", existing
         doc_id = _insert_document(conn, result)
         _insert_children(conn, doc_id, result)
+        store_report_checks(conn, doc_id, result)  # its failed identity checks, with the document
         reconcile_corrections(conn, doc_id, result["versions"]["extractor"])
         previous = [r[0] for r in conn.execute(
             "SELECT d.id FROM documents d JOIN document_paths p ON p.document_id = d.id "
@@ -215,6 +217,7 @@ def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> l
              meta["province"], meta["year"], meta["period"], meta["issued_date"], meta["doc_number"],
              result["versions"]["extractor"], result["versions"]["patterns"], doc_id))
         _insert_children(conn, doc_id, result, item_ids)
+        store_report_checks(conn, doc_id, result)  # its failed identity checks, with the document
         events = reconcile_corrections(conn, doc_id, result["versions"]["extractor"])
         _refresh_pivot(conn, cells | _unit_years(conn, [doc_id]))
         _drop_empty_units(conn, {old_unit})
