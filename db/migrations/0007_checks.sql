@@ -4,9 +4,10 @@
 -- its communes' in one year. Status: open (it fails and nobody decided), ok (it holds now: a
 -- correction or a new reading resolved it), accepted (a reviewer said the figures stand as printed).
 -- A failing result has a review item of category 'inconsistent' (found by its item_key, as a
--- re-extraction makes the document's review items anew).
+-- re-extraction makes the document's review items anew). IF NOT EXISTS throughout: an archive set
+-- back to an earlier version runs the migrations after it again, this one included.
 
-CREATE TABLE check_results (
+CREATE TABLE IF NOT EXISTS check_results (
     id          INTEGER PRIMARY KEY,
     check_id    TEXT NOT NULL,                 -- the id in patterns/checks.yaml
     kind        TEXT NOT NULL,                 -- sum, ratio, ordering, range, history, rollup
@@ -26,14 +27,14 @@ CREATE TABLE check_results (
     updated_at  TEXT NOT NULL,
     UNIQUE (check_id, subject)
 );
-CREATE INDEX check_results_document ON check_results(document_id, status);
-CREATE INDEX check_results_unit ON check_results(unit_id, status);
-CREATE INDEX check_results_item ON check_results(document_id, item_key);
+CREATE INDEX IF NOT EXISTS check_results_document ON check_results(document_id, status);
+CREATE INDEX IF NOT EXISTS check_results_unit ON check_results(unit_id, status);
+CREATE INDEX IF NOT EXISTS check_results_item ON check_results(document_id, item_key);
 
 -- The pivot cells a result flags: a report's figures, a year of a unit's series, a district and
 -- its communes. compare reads them by code (one range scan per indicator) and marks a cell when
 -- the flagged figure is the one it shows (same document).
-CREATE TABLE check_cells (
+CREATE TABLE IF NOT EXISTS check_cells (
     code        TEXT    NOT NULL,
     unit_id     INTEGER NOT NULL,
     year        INTEGER NOT NULL,
@@ -42,17 +43,17 @@ CREATE TABLE check_cells (
     document_id INTEGER,
     PRIMARY KEY (code, unit_id, year, kind, result_id)
 ) WITHOUT ROWID;
-CREATE INDEX check_cells_result ON check_cells(result_id);
+CREATE INDEX IF NOT EXISTS check_cells_result ON check_cells(result_id);
 
 -- Documents stored (or read again) whose cells the history and rollup checks have not judged yet:
 -- written with the document, in its transaction, and taken by the next run (at the end of the
 -- import, or `xhht check`), so an interrupted import leaves nothing unjudged and nothing is judged twice.
-CREATE TABLE check_pending (
+CREATE TABLE IF NOT EXISTS check_pending (
     document_id INTEGER PRIMARY KEY
 );
 
 -- Each run of the history and rollup checks, for the record.
-CREATE TABLE check_runs (
+CREATE TABLE IF NOT EXISTS check_runs (
     id          INTEGER PRIMARY KEY,
     started_at  TEXT NOT NULL,
     finished_at TEXT,
@@ -63,12 +64,12 @@ CREATE TABLE check_runs (
 
 -- What the runs look up: a commune's district and a
 -- district's communes, a province's districts (by the names the units table keeps).
-CREATE INDEX units_name ON units(name);
-CREATE INDEX units_district ON units(district);
-CREATE INDEX units_province ON units(province);
+CREATE INDEX IF NOT EXISTS units_name ON units(name);
+CREATE INDEX IF NOT EXISTS units_district ON units(district);
+CREATE INDEX IF NOT EXISTS units_province ON units(province);
 
 -- The queue: an inconsistent item whose check now holds is closed ('ok') without a person's decision.
-DROP VIEW review_queue;
+DROP VIEW IF EXISTS review_queue;
 CREATE VIEW review_queue AS
 SELECT r.id, p.path, d.id AS document_id, d.sha256, d.unit_name, d.year, d.report_type, r.kind, r.category,
        r.label, r.raw_value, r.location, r.reason, r.best_code, r.score, r.suggestion, r.item_key,
