@@ -438,6 +438,42 @@ def review_pick(item_id: int, number: int, db, replace: bool, note, by) -> None:
         _print_json(pick(_writable(db), item_id, number, _who(by, note), replace))
 
 
+@review.command("pair")
+@click.argument("item_id", type=int)
+@click.argument("pairs", nargs=-1)
+@click.option("--yes", is_flag=True, help="record the pairing shown (the likeliest, with PAIRS over it)")
+@DB_OPTION
+@REPLACE_OPTION
+@_with_who
+def review_pair(item_id: int, pairs: tuple[str, ...], yes: bool, db, replace: bool, note, by) -> None:
+    """Settle a cell of several labels and values in one step: `xhht review pair ID 1=2 2=1 3=-`
+    gives label 1 value 2, label 2 value 1 and label 3 none; labels not named take the likeliest
+    pairing. Without PAIRS or --yes it shows that pairing and records nothing."""
+    from extractor.corrections import cell_pairing, pair
+
+    chosen = {}
+    for text in pairs:
+        label, _sep, number = text.partition("=")
+        if not label.isdigit() or not (number.isdigit() or number == "-"):
+            raise click.UsageError(_("a pair is LABEL=VALUE (numbers as listed, - for no value), not '{pair}'").format(
+                pair=text))
+        chosen[int(label)] = None if number == "-" else int(number)
+    conn = _writable(db)
+    with _corrections_errors():
+        if not pairs and not yes:
+            found = cell_pairing(conn, item_id)
+            for k, value in enumerate(found["values"], 1):
+                click.echo(f"  [{k}] {value}")
+            for k, (label, code, number) in enumerate(zip(found["labels"], found["codes"], found["proposed"],
+                                                          strict=True), 1):
+                shown = f"[{number}] {found['values'][number - 1]}" if number else "—"
+                click.echo(f"{k}. {label}  ({code or _('no indicator')})  ← {shown}")
+            click.echo(_("record this pairing with `xhht review pair {id} --yes`, or give LABEL=VALUE pairs").format(
+                id=item_id), err=True)
+            return
+        _print_json(pair(conn, item_id, chosen, _who(by, note), replace))
+
+
 @main.command()
 @click.argument("document")
 @click.argument("code")

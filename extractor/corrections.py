@@ -30,6 +30,7 @@ from extractor import i18n, store
 from extractor.checks import results as check_results
 from extractor.i18n import _, ngettext
 from extractor.normalize import canonical, words
+from extractor.pairing import propose
 from extractor.review import CATEGORIES
 from extractor.values import Parsed, parse_value
 
@@ -174,6 +175,55 @@ def pick(conn: sqlite3.Connection, item_id: int, number: int, who: Who, replace:
         check_results.recheck_document(conn, doc_id)  # its figures now count for another unit
         return _insert(conn, item["sha256"], {"target": "unit", "action": "pick", "unit": unit, "old_value": old,
                                               "item_key": item["key"]}, who, in_transaction=True)
+
+
+def cell_pairing(conn: sqlite3.Connection, item_id: int) -> dict:
+    """An ambiguous cell's labels (with the code each matched), its values, and the likeliest
+    pairing (for each label, the 1-based number of its value, or None), for a person to confirm."""
+    item = get_item(conn, item_id)
+    details = item["details"]
+    if item["category"] != "ambiguous_cell" or not details.get("labels") or "codes" not in details:
+        raise CorrectionError(_("review item {id} is not a cell of several labels and values to pair").format(
+            id=item_id))
+    types = [(_indicator(conn, code)["value_type"] if code else None) for code in details["codes"]]
+    proposed = propose(details["labels"], details["values"], types)
+    return {"item": item, "labels": details["labels"], "values": details["values"], "codes": details["codes"],
+            "proposed": [None if k is None else k + 1 for k in proposed]}
+
+
+def pair(conn: sqlite3.Connection, item_id: int, chosen: dict[int, int | None], who: Who,
+         replace: bool = False) -> list[dict]:
+    """Settle an ambiguous cell in one step: label N (1-based) takes value `chosen[N]` (1-based;
+    None: no value), the labels not named take the likeliest pairing. Every value is read and
+    checked before any is recorded; each is a correction of its label's indicator (over another
+    value of it only with `replace`), and the item is closed as picked."""
+    found = cell_pairing(conn, item_id)
+    item, labels, values, codes = found["item"], found["labels"], found["values"], found["codes"]
+    for label, number in chosen.items():
+        if not 1 <= label <= len(labels) or (number is not None and not 1 <= number <= len(values)):
+            raise CorrectionError(_("review item {id} has labels 1 to {labels} and values 1 to {values}, not "
+                                    "{label}={value}").format(id=item_id, labels=len(labels), values=len(values),
+                                                              label=label, value=number))
+    final = {k: chosen.get(k, p) for k, p in enumerate(found["proposed"], 1)}
+    taken = [v for v in final.values() if v is not None]
+    if len(taken) != len(set(taken)):
+        raise CorrectionError(_("review item {id}: a value is given to two labels").format(id=item_id))
+    todo = []
+    for k, number in final.items():
+        if number is None:
+            continue
+        if not codes[k - 1]:
+            raise CorrectionError(_("review item {id}: label {label} matched no indicator; give it no value "
+                                    "({label}=-) and record it with `xhht correct`").format(id=item_id, label=k))
+        part = {**item, "key": f"{item['key']}#{k}"}  # each label's answer, replaced by a new answer for it
+        value = parse_for(conn, codes[k - 1], values[number - 1])
+        if not replace:
+            _refuse_replacing(conn, part, codes[k - 1], "actual", value)
+        todo.append((codes[k - 1], value, part["key"]))
+    done = [correct(conn, item["sha256"], code, value, who, item_key=key, parsed=True, force=True)
+            for code, value, key in todo]
+    _insert(conn, item["sha256"], {"target": "review", "action": "pick", "item_key": item["key"]}, who)
+    return done
 
 
 def _record_value(conn: sqlite3.Connection, item: dict, code: str, kind: str, value, who: Who, replace: bool,

@@ -243,3 +243,53 @@ def test_the_runs_read_the_archive_by_index(series):
         inner = {s.split()[1] for s in plan if s.startswith("CO-ROUTINE")}  # a view's rows for one document
         assert not [s for s in plan if s.startswith("SCAN") and s.split()[1] not in inner], (name, plan)
         assert any("USING" in s for s in plan), (name, plan)
+
+
+# ---- a cell of several labels and values, settled in one step ------------------------------------------------
+def test_pairing_keeps_order_and_follows_unit_words():
+    from extractor.pairing import propose
+
+    labels = ["Số lớp kỹ năng sống", "Số lượt người tham gia", "Số lớp tin học", "Số lượt người tham gia"]
+    assert propose(labels, ["03 lớp", "200 lượt", "57"], ["count"] * 4) == [0, 1, 2, None]
+    assert propose(labels, ["03 lớp", "57 lượt"], ["count"] * 4) == [0, 1, None, None]
+    assert propose(labels, ["200 lượt"], ["count"] * 4) == [None, 0, None, None]  # not to a 'lớp' label
+    assert propose(["Số lớp", "Tỉ lệ"], ["12", "12,5 %"], ["count", "percent"]) == [0, 1]
+
+
+@pytest.fixture(scope="module")
+def cell_db(tmp_path_factory, samples):
+    db = tmp_path_factory.mktemp("cell") / "cell.db"
+    import_paths(db, [samples], workers=1)
+    items = json.loads(run_cli("review", "list", "--db", db, "--kind", "ambiguous_cell", "--format", "json").output)
+    item = next(i for i in items if len(i["details"]["labels"]) == 3 and len(i["details"]["values"]) == 2
+                and all(i["details"]["codes"]))
+    return db, item
+
+
+def test_review_pair_shows_the_likeliest_pairing_then_records_it_in_one_step(cell_db):
+    db, item = cell_db
+    shown = run_cli("review", "pair", item["id"], "--db", db)
+    assert shown.exit_code == 0 and "← [1]" in shown.output and "← [2]" in shown.output
+    assert json.loads(run_cli("review", "show", item["id"], "--db", db).output)["status"] == "open"  # nothing yet
+    done = run_cli("review", "pair", item["id"], "1=2", "2=-", "3=1", "--db", db)
+    assert done.exit_code == 0, done.output
+    codes, values = item["details"]["codes"], item["details"]["values"]
+    recorded = {c["code"]: c["value"] for c in json.loads(done.output)}
+    assert set(recorded) == {codes[0], codes[2]} and recorded[codes[2]] == int(values[0])
+    assert json.loads(run_cli("review", "show", item["id"], "--db", db).output)["status"] == "pick"
+    again = run_cli("review", "pair", item["id"], "1=1", "--db", db)  # a second answer for label 1 replaces the first
+    assert again.exit_code == 0, again.output
+    refused = run_cli("review", "pair", item["id"], "1=1", "3=1", "--db", db)
+    assert refused.exit_code == 1 and "two labels" in refused.output
+
+
+def test_review_context_is_shown_in_nfc(cell_db):
+    import unicodedata
+
+    db, item = cell_db
+    conn = sqlite3.connect(db)
+    stored = json.dumps({"row": unicodedata.normalize("NFD", "Số lượt người tham gia")}, ensure_ascii=False)
+    conn.execute("UPDATE review_items SET context = ? WHERE id = ?", (stored, item["id"]))
+    conn.commit()
+    shown = json.loads(run_cli("review", "show", item["id"], "--db", db).output)
+    assert shown["context"]["row"] == "Số lượt người tham gia" and unicodedata.is_normalized("NFC", shown["context"]["row"])
