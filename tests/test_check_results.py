@@ -5,6 +5,7 @@ resolve, the review of an inconsistent figure, and the marks of compare (CLI, CS
 import csv
 import io
 import json
+import re
 import sqlite3
 
 import pytest
@@ -293,3 +294,56 @@ def test_review_context_is_shown_in_nfc(cell_db):
     conn.commit()
     shown = json.loads(run_cli("review", "show", item["id"], "--db", db).output)
     assert shown["context"]["row"] == "Số lượt người tham gia" and unicodedata.is_normalized("NFC", shown["context"]["row"])
+
+
+# ---- the web view -----------------------------------------------------------------------------------------------
+@pytest.mark.asyncio
+async def test_web_marks_flagged_cells_lists_failed_checks_and_exports_the_flag(series):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    db, _, _ = series
+    site = make_app(db, review=True)
+    page = await site.client.get(f"/-/compare?code={ENROLLED}")
+    assert page.status_code == 200
+    [mark] = re.findall(r'<a class="check-mark" href="([^"]+)" title="([^"]+)"', page.text)
+    assert mark[0].startswith("/-/review/") and "2018" in mark[1]
+    item = await site.client.get(mark[0])
+    assert item.status_code == 200 and "lich_su" in item.text
+    doc = int(sqlite3.connect(db).execute("SELECT document_id FROM check_results").fetchone()[0])
+    document = await site.client.get(f"/-/document/{doc}")
+    assert 'id="failed-checks"' in document.text and "lich_su" in document.text
+    readonly = make_app(db)
+    page = await readonly.client.get(f"/-/compare?code={ENROLLED}")
+    assert f'href="/-/document/{doc}#check-' in page.text  # without the review pages: the document's list
+    data = (await readonly.client.get(f"/-/compare.json?code={ENROLLED}")).json()
+    assert data["rows"][0][FLAG_COLUMN].startswith("2018: ")
+    csv_text = (await readonly.client.get(f"/-/compare.csv?code={ENROLLED}")).text.lstrip("\ufeff")
+    assert csv_text.splitlines()[0].endswith("," + FLAG_COLUMN)
+
+
+@pytest.mark.asyncio
+async def test_web_accepts_a_repair_and_pairs_a_cell(inconsistent, cell_db):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    db, _ = inconsistent
+    site = make_app(db, review=True)
+    [item] = json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--format", "json").output)
+    page = await site.client.get(f"/-/review/{item['id']}")
+    assert 'id="replaces"' in page.text and 'id="check-figures"' in page.text
+    token = page.cookies["ds_csrftoken"]
+    done = await site.client.post(f"/-/review/{item['id']}/accept", data={"csrftoken": token},
+                                  cookies={"ds_csrftoken": token})
+    assert done.status_code == 302 and "error" not in done.headers["location"]
+    assert [r["status"] for r in results(db)] == ["ok"]
+
+    db, cell = cell_db
+    site = make_app(db, review=True)
+    page = await site.client.get(f"/-/review/{cell['id']}")
+    assert 'id="pair-form"' in page.text and re.search(r'<option value="1" selected>', page.text)
+    token = page.cookies["ds_csrftoken"]
+    done = await site.client.post(f"/-/review/{cell['id']}/pair", data={"csrftoken": token, "label-1": "2",
+                                  "label-2": "", "label-3": "1"}, cookies={"ds_csrftoken": token})
+    assert done.status_code == 302 and "error" not in done.headers["location"], done.headers["location"]
+    assert json.loads(run_cli("review", "show", cell["id"], "--db", db).output)["status"] == "pick"

@@ -32,8 +32,8 @@ class Outlier:
 
     @property
     def facts(self) -> dict:
-        return {"year": self.year, "value": self.value, "expected": round(self.expected, 2),
-                "factor": round(self.factor, 1)}
+        return {"year": str(self.year), "value": self.value,  # a year is no quantity: never 2,018
+                "expected": round(self.expected, 2), "factor": round(self.factor, 1)}
 
 
 def outliers(series: Iterable[tuple[int, float]], check: Check, years: Collection[int] | None = None) -> list[Outlier]:

@@ -283,7 +283,7 @@ def _history(conn: sqlite3.Connection, check: Check, unit_id: int, values: dict,
         judged |= {_cell_subject(unit_id, y, term) for y in years}
         for found in outliers([(y, v[0]) for y, v in year_values.items()], check, years=years):
             doc = year_values[found.year][1]
-            facts = {**found.facts, "code": str(term)}
+            facts = {**found.facts, "value": year_values[found.year][0], "code": str(term)}  # as stored, not 10**log
             findings.append(Finding(check, _cell_subject(unit_id, found.year, term), doc, unit_id, found.year,
                                     [str(term)], facts, message(check, facts, "en"), message(check, facts, "vi"),
                                     None, None, [(code, unit_id, found.year, kind, doc)]))
