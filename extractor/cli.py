@@ -180,10 +180,9 @@ def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextra
 def compare(code: str, db: str | None, unit, district, province, year_from, year_to, fmt, output, plot_file) -> None:
     """One indicator across units (rows) and years (columns); Đề án codes show targets and results."""
     from extractor import output as out
+    from extractor.checks.results import pivot_flags
     from extractor.query import QueryError
     from extractor.query import compare as run_compare
-
-    from extractor.checks.results import pivot_flags
 
     conn = _readonly(db)
     try:

@@ -95,8 +95,9 @@ def crop_of(conn: sqlite3.Connection, item_id: int) -> bytes | None:
 def _item(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
     extra = conn.execute("SELECT context, candidates, details, page, box, crop IS NOT NULL AS has_crop "
                          "FROM review_items WHERE id = ?", (row["id"],)).fetchone()
-    item = canonical({k: row[k] for k in ("id", "status", "category", "kind", "reason", "path", "sha256", "document_id",
-                                          "unit_name", "year", "report_type", "label", "raw_value", "location")})
+    item = canonical({k: row[k] for k in ("id", "status", "category", "kind", "reason", "path", "sha256",
+                                          "document_id", "unit_name", "year", "report_type", "label", "raw_value",
+                                          "location")})
     item["suggestion"] = json.loads(row["suggestion"]) if row["suggestion"] else None
     item["context"] = canonical(json.loads(extra["context"])) if extra["context"] else {}  # NFC, whatever was stored
     item["candidates"] = json.loads(extra["candidates"]) if extra["candidates"] else []

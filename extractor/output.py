@@ -62,16 +62,18 @@ def flagged(pivot: Pivot, flags: list[dict], fmt: str) -> tuple[list[str], list[
     cells = [(year, kind) for year in pivot.years for kind in pivot.kinds]
     if fmt != "table":
         name = _("Failed checks") if fmt == "xlsx" else FLAG_COLUMN
-        return [*columns, name], [[*row, _flag_text(pivot, found) or None] for row, found in zip(rows, flags, strict=True)], []
+        return [*columns, name], [[*row, _flag_text(pivot, found) or None]
+                                  for row, found in zip(rows, flags, strict=True)], []
     notes: list[str] = []
     marked = []
     for row, found in zip(rows, flags, strict=True):
         out = list(row)
         for k, cell in enumerate(cells, 1):
             for check in found.get(cell, []):
+                see = " — " + _("see `xhht review show {id}`").format(id=check["item_id"]) \
+                    if check.get("item_id") else ""
                 notes.append(f"{MARK}{len(notes) + 1} {row[0]}, {_when(pivot, cell)}: {check['message']} "
-                             f"[{check['check']}]" + (" — " + _("see `xhht review show {id}`").format(id=check["item_id"])
-                                                      if check.get("item_id") else ""))
+                             f"[{check['check']}]{see}")
                 out[k] = f"{number(out[k]) if out[k] is not None else ''} {MARK}{len(notes)}"
         marked.append(out)
     return columns, marked, notes

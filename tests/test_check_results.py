@@ -66,8 +66,8 @@ def run_cli(*args):
 
 def communes(district: str, count: int) -> list[str]:
     """Communes (level xã) of a district, as the register writes them."""
-    names = sorted({u["name"] for entries in units().values() for u in entries
-                    if u["era"] == "old" and u["level"] == "xã" and u["district"] and words(u["district"]) == words(district)})
+    names = sorted({u["name"] for entries in units().values() for u in entries if u["era"] == "old"
+                    and u["level"] == "xã" and u["district"] and words(u["district"]) == words(district)})
     assert len(names) >= count and all(u for u in COMMUNE)
     return names[:count]
 
@@ -293,7 +293,8 @@ def test_review_context_is_shown_in_nfc(cell_db):
     conn.execute("UPDATE review_items SET context = ? WHERE id = ?", (stored, item["id"]))
     conn.commit()
     shown = json.loads(run_cli("review", "show", item["id"], "--db", db).output)
-    assert shown["context"]["row"] == "Số lượt người tham gia" and unicodedata.is_normalized("NFC", shown["context"]["row"])
+    row = shown["context"]["row"]
+    assert row == "Số lượt người tham gia" and unicodedata.is_normalized("NFC", row)
 
 
 # ---- the web view -----------------------------------------------------------------------------------------------

@@ -46,14 +46,16 @@ IDENTITY = ("sum", "ratio", "ordering", "range")
 UNIT_CELLS = "SELECT code, kind, year, value_num, value_text, document_id FROM pivot_values WHERE unit_id = ?"
 UNIT_ROW = "SELECT level, name, district, province FROM units WHERE id = ?"
 UNITS_NAMED = "SELECT id FROM units WHERE name = ?"
-UNITS_IN = {"district": "SELECT id FROM units WHERE district = ?", "province": "SELECT id FROM units WHERE province = ?"}
+UNITS_IN = {"district": "SELECT id FROM units WHERE district = ?",
+            "province": "SELECT id FROM units WHERE province = ?"}
 CHILD_VALUES = ("SELECT unit_id, value_num, document_id FROM pivot_values WHERE code = ? AND unit_id IN ({marks}) "
                 "AND year = ? AND kind = ? AND value_num IS NOT NULL")
 OPEN_OF_UNIT = ("SELECT id, check_id, subject, status, seen, item_key FROM check_results "
                 "WHERE unit_id = ? AND check_id = ? AND status != 'ok'")
 OF_DOCUMENT = ("SELECT id, check_id, subject, status, seen, item_key FROM check_results "
                "WHERE document_id = ? AND subject LIKE 'doc:%'")
-BY_SUBJECT = "SELECT id, check_id, subject, status, seen, item_key FROM check_results WHERE check_id = ? AND subject = ?"
+BY_SUBJECT = ("SELECT id, check_id, subject, status, seen, item_key FROM check_results "
+              "WHERE check_id = ? AND subject = ?")
 ITEM_EXISTS = "SELECT 1 FROM review_items WHERE document_id = ? AND item_key = ?"
 FIGURE = "SELECT raw_label, raw_value, location FROM observations WHERE document_id = ? AND code = ? AND kind = ?"
 FIGURES = ("SELECT code, kind, value_num, value_text, raw_value, location, raw_label FROM effective_observations "
@@ -513,7 +515,8 @@ def replaces_named_figure(item: dict, current: dict | None) -> bool:
     if item.get("category") != "inconsistent" or current is None:
         return False
     named = [v for v in item.get("details", {}).get("values") or []
-             if isinstance(v, dict) and (v.get("code"), v.get("kind")) == (suggestion.get("code"), suggestion.get("kind"))]
+             if isinstance(v, dict) and (v.get("code"), v.get("kind")) == (suggestion.get("code"),
+                                                                           suggestion.get("kind"))]
     return bool(named) and named[0].get("value") == current["value"]
 
 
