@@ -36,6 +36,7 @@ from extractor.checks.rules import Check, Term
 from extractor.i18n import language
 from extractor.normalize import words
 from extractor.patterns import Catalogue, default_catalogue
+from extractor.query import pivot_cells
 from extractor.register import COMMUNE, DISTRICT, commune_count
 from extractor.review import plain_review_items
 
@@ -43,13 +44,13 @@ IDENTITY = ("sum", "ratio", "ordering", "range")
 
 # The statements a run repeats per document, unit or cell; each reads by index (tests/test_check_results.py
 # asks SQLite for their plans with the example arguments beside them).
-UNIT_CELLS = "SELECT code, kind, year, value_num, value_text, document_id FROM pivot_values WHERE unit_id = ?"
+UNIT_CELLS = "SELECT code, years, kinds, nums, texts, documents FROM pivot_rows WHERE unit_id = ?"
+CHILD_VALUES = ("SELECT unit_id, code, kind, value_num, document_id FROM pivot_values WHERE unit_id IN ({marks}) "
+                "AND year = ? AND value_num IS NOT NULL")
 UNIT_ROW = "SELECT level, name, district, province FROM units WHERE id = ?"
 UNITS_NAMED = "SELECT id FROM units WHERE name = ?"
 UNITS_IN = {"district": "SELECT id FROM units WHERE district = ?",
             "province": "SELECT id FROM units WHERE province = ?"}
-CHILD_VALUES = ("SELECT unit_id, value_num, document_id FROM pivot_values WHERE code = ? AND unit_id IN ({marks}) "
-                "AND year = ? AND kind = ? AND value_num IS NOT NULL")
 OPEN_OF_UNIT = ("SELECT id, check_id, subject, status, seen, item_key FROM check_results "
                 "WHERE unit_id = ? AND check_id = ? AND status != 'ok'")
 OF_DOCUMENT = ("SELECT id, check_id, subject, status, seen, item_key FROM check_results "
@@ -66,9 +67,9 @@ FLAGGED = ("SELECT k.unit_id, k.year, k.kind, k.document_id AS cell_document, c.
            "WHERE r.document_id = c.document_id AND r.item_key = c.item_key ORDER BY r.id LIMIT 1) AS item_id "
            "FROM check_cells k JOIN check_results c ON c.id = k.result_id WHERE k.code = ? AND c.status = 'open'")
 QUERIES = {
-    "unit cells": (UNIT_CELLS, (1,)), "unit": (UNIT_ROW, (1,)), "units named": (UNITS_NAMED, ("x",)),
+    "unit cells": (UNIT_CELLS, (1,)),
+    "children's values": (CHILD_VALUES.format(marks="?,?"), (1, 2, 2020)), "unit": (UNIT_ROW, (1,)), "units named": (UNITS_NAMED, ("x",)),
     "units of a district": (UNITS_IN["district"], ("x",)), "units of a province": (UNITS_IN["province"], ("x",)),
-    "children's values": (CHILD_VALUES.format(marks="?,?"), ("c", 1, 2, 2020, "actual")),
     "open results of a unit": (OPEN_OF_UNIT, (1, "c")), "results of a document": (OF_DOCUMENT, (1,)),
     "result": (BY_SUBJECT, ("c", "s")), "review item": (ITEM_EXISTS, (1, "k")), "figure": (FIGURE, (1, "c", "actual")),
     "figures of a document": (FIGURES, (1,)), "superseded": (SUPERSEDED, (1,)),
@@ -312,12 +313,15 @@ def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, 
     children = units.children(parent)
     existing = _existing(conn, OPEN_OF_UNIT, (parent, check.id))
     findings, judged = [], set()
-    for year, code in touched:
+    below_by_year: dict[int, dict] = {}
+    for year, code in sorted(touched):
+        if year not in below_by_year and children:
+            below_by_year[year] = _child_values(conn, year, children)
         for kind in ("actual", "target"):
             term, mine = terms.get((code, kind)), own.get((code, kind, year))
             if term is None or mine is None or not isinstance(mine[0], int | float) or not children:
                 continue
-            below = _child_values(conn, code, kind, year, children)
+            below = below_by_year[year].get((code, kind), [])
             result = rollup(mine[0], [v for _, v, _ in below], units.expected(parent), check)
             if result is None:
                 continue
@@ -333,11 +337,14 @@ def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, 
     _settle(conn, findings, existing, judged, summary)
 
 
-def _child_values(conn: sqlite3.Connection, code: str, kind: str, year: int, children: list[int]) -> list[tuple]:
-    """(unit, value, document) of the children that reported this code and year: one lookup of
-    pivot_values' key per child."""
+def _child_values(conn: sqlite3.Connection, year: int, children: list[int]) -> dict[tuple[str, str], list]:
+    """{(code, kind): [(unit, value, document), …]} of the children's figures of one year: one
+    search of pivot_values' (unit, year) index per child."""
+    out = defaultdict(list)
     marks = ",".join("?" * len(children))
-    return list(conn.execute(CHILD_VALUES.format(marks=marks), (code, *children, year, kind)))
+    for unit_id, code, kind, value, doc in conn.execute(CHILD_VALUES.format(marks=marks), (*children, year)):
+        out[(code, kind)].append((unit_id, value, doc))
+    return out
 
 
 def _cell_subject(unit_id: int, year: int, term: Term) -> str:
@@ -353,6 +360,8 @@ class _Units:
         self._cells: dict[int, dict] = {}
         self._parents: dict[int, int | None] = {}
         self._children: dict[int, list[int]] = {}
+        self._expected: dict[int, int | None] = {}
+        self._seen: dict = {}
 
     def row(self, unit_id: int) -> tuple | None:
         if unit_id not in self._rows:
@@ -373,10 +382,14 @@ class _Units:
         return "district" if level in DISTRICT else None
 
     def cells(self, unit_id: int) -> dict[tuple[str, str, int], tuple]:
-        """{(code, kind, year): (value, document)}: one range of pivot_values (its unit index)."""
+        """{(code, kind, year): (value, document)}: the unit's rows of pivot_rows (its unit index),
+        one per indicator, split in C as compare splits them."""
         if unit_id not in self._cells:
-            self._cells[unit_id] = {(code, kind, year): (num if num is not None else text, doc)
-                                    for code, kind, year, num, text, doc in self.conn.execute(UNIT_CELLS, (unit_id,))}
+            out = {}
+            for code, *lists in self.conn.execute(UNIT_CELLS, (unit_id,)):
+                values, sources = pivot_cells(*lists, True, None, None, self._seen)
+                out.update({(code, kind, year): (value, sources[year, kind]) for (year, kind), value in values.items()})
+            self._cells[unit_id] = out
         return self._cells[unit_id]
 
     def parent(self, unit_id: int) -> int | None:
@@ -410,10 +423,10 @@ class _Units:
     def expected(self, unit_id: int) -> int | None:
         """How many units a district has, when the register knows it (else only the lower bound
         of a rollup is judged)."""
-        if self.level(unit_id) != "district":
-            return None
-        _, name, _, province = self.row(unit_id)
-        return commune_count(name, province)
+        if unit_id not in self._expected:
+            _, name, _, province = self.row(unit_id)
+            self._expected[unit_id] = commune_count(name, province) if self.level(unit_id) == "district" else None
+        return self._expected[unit_id]
 
 
 def _same(a: str | None, b: str | None) -> bool:
