@@ -55,3 +55,8 @@ def test_bench_floors(toolless):
     out = run("bench_floors.py", str(toolless), "--docs", "8", "--observations", "3000", "--repeats", "1",
               "--pdf-repeats", "1", "--worker-repeats", "1", timeout=600)
     assert "ratio" in out.lower() or "×" in out
+
+
+def test_bench_check_runs(toolless):
+    out = run("bench_check_runs.py", str(toolless), "--repeats", "1", "--observations", "3000", "--samples", "3")
+    assert "ms/doc" in out and "after one imported document" in out
