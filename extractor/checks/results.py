@@ -5,8 +5,9 @@ the marks the pivot shows.
   extraction's `checks`) and run again on its figures as corrected (`recheck_document`, after a
   correction).
 - History and rollup checks run after each import for the (unit, year, code) cells it touched,
-  never over the archive (`run`): a unit's cells are one range of `pivot_values` by index, a
-  district's communes a lookup by name. What is still to judge is simply a list of documents
+  never over the archive (`run`): a unit's cells are its rows of `pivot_rows`, its communes'
+  figures of a year one search of `pivot_values` by (unit, year), a district's communes a lookup
+  by name; a year is judged against the unit's other years without judging them all again. What is still to judge is simply a list of documents
   (`check_pending`, written with each document stored); `xhht check` takes it (after an
   interrupted import), `--all` judges everything (after checks.yaml changed). A correction runs
   the checks of what it corrects as it is made.
