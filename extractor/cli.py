@@ -180,26 +180,29 @@ def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextra
 def compare(code: str, db: str | None, unit, district, province, year_from, year_to, fmt, output, plot_file) -> None:
     """One indicator across units (rows) and years (columns); Đề án codes show targets and results."""
     from extractor import output as out
+    from extractor.checks.results import pivot_flags
     from extractor.query import QueryError
     from extractor.query import compare as run_compare
 
     conn = _readonly(db)
     try:
-        pivot = run_compare(conn, code, unit, district, province, year_from, year_to)
+        pivot = run_compare(conn, code, unit, district, province, year_from, year_to, with_sources=True)
     except QueryError as exc:
         raise Failure(str(exc)) from None
     if not pivot.rows:
         raise Failure(_("no values of {code} for the units and years asked").format(code=code))
     title = f"{pivot.label} ({pivot.code}{', ' + pivot.unit if pivot.unit else ''})"
+    columns, rows, notes = out.flagged(pivot, pivot_flags(conn, pivot), fmt)
     try:
-        text = out.render(pivot.header(translated=fmt in ("table", "xlsx")), pivot.table(), fmt, output, title,
-                          pivot.unit, localized=True)
+        text = out.render(columns, rows, fmt, output, title, pivot.unit, localized=True)
         if plot_file:
             out.plot(pivot, plot_file)
     except ValueError as exc:
         raise Failure(str(exc)) from None
     if text is not None:
         click.echo(text, nl=False)
+    for note in notes:
+        click.echo(note)
 
 
 def _shown(columns: list[str], rows: list[list], fmt: str) -> tuple[list[str], list[list]]:
@@ -336,7 +339,7 @@ def review() -> None:
 @review.command("list")
 @DB_OPTION
 @click.option("--kind", help="category: unmatched_label, unclear_value, low_confidence, ambiguous_cell, conflict, "
-                             "ambiguous_unit, unknown_unit, other")
+                             "inconsistent, ambiguous_unit, unknown_unit, other")
 @click.option("--unit", help="unit name, with or without diacritics")
 @click.option("--year", type=int)
 @click.option("--path", "path_glob", help="glob on the document's path or file name")
@@ -434,6 +437,42 @@ def review_pick(item_id: int, number: int, db, replace: bool, note, by) -> None:
         _print_json(pick(_writable(db), item_id, number, _who(by, note), replace))
 
 
+@review.command("pair")
+@click.argument("item_id", type=int)
+@click.argument("pairs", nargs=-1)
+@click.option("--yes", is_flag=True, help="record the pairing shown (the likeliest, with PAIRS over it)")
+@DB_OPTION
+@REPLACE_OPTION
+@_with_who
+def review_pair(item_id: int, pairs: tuple[str, ...], yes: bool, db, replace: bool, note, by) -> None:
+    """Settle a cell of several labels and values in one step: `xhht review pair ID 1=2 2=1 3=-`
+    gives label 1 value 2, label 2 value 1 and label 3 none; labels not named take the likeliest
+    pairing. Without PAIRS or --yes it shows that pairing and records nothing."""
+    from extractor.corrections import cell_pairing, pair
+
+    chosen = {}
+    for text in pairs:
+        label, _sep, number = text.partition("=")
+        if not label.isdigit() or not (number.isdigit() or number == "-"):
+            raise click.UsageError(_("a pair is LABEL=VALUE (numbers as listed, - for no value), not '{pair}'").format(
+                pair=text))
+        chosen[int(label)] = None if number == "-" else int(number)
+    conn = _writable(db)
+    with _corrections_errors():
+        if not pairs and not yes:
+            found = cell_pairing(conn, item_id)
+            for k, value in enumerate(found["values"], 1):
+                click.echo(f"  [{k}] {value}")
+            for k, (label, code, number) in enumerate(zip(found["labels"], found["codes"], found["proposed"],
+                                                          strict=True), 1):
+                shown = f"[{number}] {found['values'][number - 1]}" if number else "—"
+                click.echo(f"{k}. {label}  ({code or _('no indicator')})  ← {shown}")
+            click.echo(_("record this pairing with `xhht review pair {id} --yes`, or give LABEL=VALUE pairs").format(
+                id=item_id), err=True)
+            return
+        _print_json(pair(conn, item_id, chosen, _who(by, note), replace))
+
+
 @main.command()
 @click.argument("document")
 @click.argument("code")
@@ -455,6 +494,26 @@ def correct(document: str, code: str, value: str | None, kind: str, delete: bool
     with _corrections_errors():
         _print_json(run_correct(conn, resolve_document(conn, document), code, value, _who(by, note), kind, delete,
                                 force=force))
+
+
+@main.command()
+@DB_OPTION
+@click.option("--all", "everything", is_flag=True,
+              help="every document and cell of the archive (after checks.yaml changed), not only those changed")
+def check(db, everything: bool) -> None:
+    """Run the consistency checks again: a unit's years (history) and a district against its communes
+    (rollup) for the cells changed since the last run, and the report checks of the documents changed.
+
+    An import runs them for what it imports and a correction for what it corrects; this catches up
+    after an interrupted import, and with --all after the checks themselves changed.
+    """
+    from extractor.checks.results import run
+
+    summary = run(_writable(db), "all" if everything else "changed", identity=True)
+    click.echo(_("checked {cells} cells and {documents} documents: {opened} failing anew, {closed} resolved, "
+                 "{failing} open in all (`xhht review list --kind inconsistent`)").format(
+        cells=summary.cells, documents=summary.documents, opened=summary.opened, closed=summary.closed,
+        failing=summary.failing), err=True)
 
 
 @main.group()

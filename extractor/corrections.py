@@ -27,8 +27,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from extractor import i18n, store
+from extractor.checks import results as check_results
 from extractor.i18n import _, ngettext
-from extractor.normalize import words
+from extractor.normalize import canonical, words
+from extractor.pairing import propose
 from extractor.review import CATEGORIES
 from extractor.values import Parsed, parse_value
 
@@ -93,10 +95,11 @@ def crop_of(conn: sqlite3.Connection, item_id: int) -> bytes | None:
 def _item(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
     extra = conn.execute("SELECT context, candidates, details, page, box, crop IS NOT NULL AS has_crop "
                          "FROM review_items WHERE id = ?", (row["id"],)).fetchone()
-    item = {k: row[k] for k in ("id", "status", "category", "kind", "reason", "path", "sha256", "document_id",
-                                "unit_name", "year", "report_type", "label", "raw_value", "location")}
+    item = canonical({k: row[k] for k in ("id", "status", "category", "kind", "reason", "path", "sha256",
+                                          "document_id", "unit_name", "year", "report_type", "label", "raw_value",
+                                          "location")})
     item["suggestion"] = json.loads(row["suggestion"]) if row["suggestion"] else None
-    item["context"] = json.loads(extra["context"]) if extra["context"] else {}
+    item["context"] = canonical(json.loads(extra["context"])) if extra["context"] else {}  # NFC, whatever was stored
     item["candidates"] = json.loads(extra["candidates"]) if extra["candidates"] else []
     item["details"] = json.loads(extra["details"]) if extra["details"] else {}
     item["page"], item["box"] = extra["page"], json.loads(extra["box"]) if extra["box"] else None
@@ -124,6 +127,8 @@ def accept(conn: sqlite3.Connection, item_id: int, who: Who, replace: bool = Fal
     if not suggestion or suggestion.get("value") is None:
         hint = _("pick a candidate (`review pick`)") if item["candidates"] else _("say what it is (`review set`)")
         raise CorrectionError(_("review item {id} has no suggested value; {hint}").format(id=item_id, hint=hint))
+    replace = replace or check_results.replaces_named_figure(  # the repair names the figure it replaces
+        item, in_force(conn, item["sha256"], suggestion["code"], suggestion["kind"]))
     return _record_value(conn, item, suggestion["code"], suggestion["kind"], suggestion["value"], who, replace,
                          force=True)  # the extractor's own suggestion, from this document's catalogue
 
@@ -145,7 +150,9 @@ def set_value(conn: sqlite3.Connection, item_id: int, raw: str, who: Who, code: 
 def reject(conn: sqlite3.Connection, item_id: int, who: Who) -> dict:
     """Nothing to record for this item: it is closed and stays closed across re-extractions."""
     item = get_item(conn, item_id)
-    return _insert(conn, item["sha256"], {"target": "review", "action": "reject", "item_key": item["key"]}, who)
+    done = _insert(conn, item["sha256"], {"target": "review", "action": "reject", "item_key": item["key"]}, who)
+    check_results.accept_as_printed(conn, item["document_id"], item["key"])  # an inconsistent item: as printed
+    return done
 
 
 def pick(conn: sqlite3.Connection, item_id: int, number: int, who: Who, replace: bool = False) -> dict:
@@ -165,8 +172,58 @@ def pick(conn: sqlite3.Connection, item_id: int, number: int, who: Who, replace:
     with store.transaction(conn):
         doc_id = _document_of(conn, item["sha256"])
         old = store.set_document_unit(conn, doc_id, unit)
+        check_results.recheck_document(conn, doc_id)  # its figures now count for another unit
         return _insert(conn, item["sha256"], {"target": "unit", "action": "pick", "unit": unit, "old_value": old,
                                               "item_key": item["key"]}, who, in_transaction=True)
+
+
+def cell_pairing(conn: sqlite3.Connection, item_id: int) -> dict:
+    """An ambiguous cell's labels (with the code each matched), its values, and the likeliest
+    pairing (for each label, the 1-based number of its value, or None), for a person to confirm."""
+    item = get_item(conn, item_id)
+    details = item["details"]
+    if item["category"] != "ambiguous_cell" or not details.get("labels") or "codes" not in details:
+        raise CorrectionError(_("review item {id} is not a cell of several labels and values to pair").format(
+            id=item_id))
+    types = [(_indicator(conn, code)["value_type"] if code else None) for code in details["codes"]]
+    proposed = propose(details["labels"], details["values"], types)
+    return {"item": item, "labels": details["labels"], "values": details["values"], "codes": details["codes"],
+            "proposed": [None if k is None else k + 1 for k in proposed]}
+
+
+def pair(conn: sqlite3.Connection, item_id: int, chosen: dict[int, int | None], who: Who,
+         replace: bool = False) -> list[dict]:
+    """Settle an ambiguous cell in one step: label N (1-based) takes value `chosen[N]` (1-based;
+    None: no value), the labels not named take the likeliest pairing. Every value is read and
+    checked before any is recorded; each is a correction of its label's indicator (over another
+    value of it only with `replace`), and the item is closed as picked."""
+    found = cell_pairing(conn, item_id)
+    item, labels, values, codes = found["item"], found["labels"], found["values"], found["codes"]
+    for label, number in chosen.items():
+        if not 1 <= label <= len(labels) or (number is not None and not 1 <= number <= len(values)):
+            raise CorrectionError(_("review item {id} has labels 1 to {labels} and values 1 to {values}, not "
+                                    "{label}={value}").format(id=item_id, labels=len(labels), values=len(values),
+                                                              label=label, value=number))
+    final = {k: chosen.get(k, p) for k, p in enumerate(found["proposed"], 1)}
+    taken = [v for v in final.values() if v is not None]
+    if len(taken) != len(set(taken)):
+        raise CorrectionError(_("review item {id}: a value is given to two labels").format(id=item_id))
+    todo = []
+    for k, number in final.items():
+        if number is None:
+            continue
+        if not codes[k - 1]:
+            raise CorrectionError(_("review item {id}: label {label} matched no indicator; give it no value "
+                                    "({label}=-) and record it with `xhht correct`").format(id=item_id, label=k))
+        part = {**item, "key": f"{item['key']}#{k}"}  # each label's answer, replaced by a new answer for it
+        value = parse_for(conn, codes[k - 1], values[number - 1])
+        if not replace:
+            _refuse_replacing(conn, part, codes[k - 1], "actual", value)
+        todo.append((codes[k - 1], value, part["key"]))
+    done = [correct(conn, item["sha256"], code, value, who, item_key=key, parsed=True, force=True)
+            for code, value, key in todo]
+    _insert(conn, item["sha256"], {"target": "review", "action": "pick", "item_key": item["key"]}, who)
+    return done
 
 
 def _record_value(conn: sqlite3.Connection, item: dict, code: str, kind: str, value, who: Who, replace: bool,
@@ -237,6 +294,7 @@ def correct(conn: sqlite3.Connection, sha256: str, code: str, value, who: Who, k
                   "old_value": (old[0] if old[0] is not None else old[1]) if old else None}
         out = _insert(conn, sha256, fields, who, in_transaction=True)
         store.refresh_document(conn, doc_id)
+        check_results.recheck_document(conn, doc_id, [code])  # a check it resolves is closed, one it breaks opened
     return out
 
 
@@ -391,6 +449,7 @@ def import_corrections(conn: sqlite3.Connection, lines: Iterable[str], source: s
                 if record["target"] == "unit":
                     store.set_document_unit(conn, doc_id, record["unit"])
                 store.refresh_document(conn, doc_id)
+                check_results.recheck_document(conn, doc_id, [record["code"]] if record["target"] == "value" else None)
                 report.applied += 1
     return report
 

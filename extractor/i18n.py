@@ -125,6 +125,7 @@ STATUS_NAMES = {  # review_queue.status: open, or the action of the correction t
     "delete": N_("value removed"),
     "pick": N_("picked"),
     "reject": N_("rejected"),
+    "ok": N_("check holds now"),  # an inconsistent item whose check a correction made hold
 }
 
 KIND_NAMES = {"actual": N_("actual"), "target": N_("target")}

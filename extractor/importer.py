@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor import annex, i18n, store
+from extractor.checks import results as check_results
 from extractor.extract import extract_file, sha256_of, walk
 from extractor.patterns import default_catalogue
 from extractor.readers import ReadError
@@ -138,6 +139,7 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
             else:
                 summary.unchanged += 1
             emit(outcome, path, result)
+        check_results.run(conn, "import")  # history and rollup of the cells this import touched
         _finish_run(conn, run_id, summary, "done")
     except BaseException:
         _finish_run(conn, run_id, summary, "interrupted")
@@ -188,6 +190,7 @@ def reextract(db_path: str | Path, workers: int | None = None, on_event: Listene
                 continue
             summary.reextracted += 1
             emit("reextracted", path, changes)
+        check_results.run(conn, "import")  # history and rollup of the cells re-extracted
         _finish_run(conn, run_id, summary, "done")
     except BaseException:
         _finish_run(conn, run_id, summary, "interrupted")

@@ -44,6 +44,19 @@ _MAYBE_MISPLACED = re.compile(r"o[àáảãạèéẻẽẹ](?!\w)|u[ỳýỷỹ
                               re.IGNORECASE)
 
 
+def canonical(value):
+    """Every text in a value (a string, or lists and mappings of them) in NFC: stored text shown as
+    it was stored, but with each tone mark on its letter (a decomposed source once stored its
+    context with the marks beside the letters, and a page shows them so)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [canonical(v) for v in value]
+    if isinstance(value, dict):
+        return {k: canonical(v) for k, v in value.items()}
+    return value
+
+
 def clean(text: str) -> str:
     """NFC, no invisible characters, one space between words, tones placed as the register writes them.
 

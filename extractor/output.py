@@ -45,6 +45,50 @@ def render(columns: list[str], rows: list[list], fmt: str, output: str | Path | 
     return text
 
 
+FLAG_COLUMN = "kiểm tra"  # the flag column's stable name in CSV and JSON (programs key on it)
+MARK = "⚠"
+
+
+def flagged(pivot: Pivot, flags: list[dict], fmt: str) -> tuple[list[str], list[list], list[str]]:
+    """The pivot as `fmt` shows it with its failed checks: (columns, rows, notes).
+
+    A terminal table marks each flagged figure (⚠1, ⚠2, …) and `notes` say why and where to look;
+    CSV, Excel and JSON carry one last column (`kiểm tra`) holding, for each flagged figure of the
+    row, "YEAR: reason [check] (review item N)", empty when nothing is flagged. One column rather
+    than one per year: the year columns stay numbers only (they sum, sort and chart as before),
+    and filtering on the one column finds every row to look at."""
+    columns, rows = pivot.header(translated=fmt in ("table", "xlsx")), pivot.table()
+    flags = flags or [{}] * len(rows)
+    cells = [(year, kind) for year in pivot.years for kind in pivot.kinds]
+    if fmt != "table":
+        name = _("Failed checks") if fmt == "xlsx" else FLAG_COLUMN
+        return [*columns, name], [[*row, _flag_text(pivot, found) or None]
+                                  for row, found in zip(rows, flags, strict=True)], []
+    notes: list[str] = []
+    marked = []
+    for row, found in zip(rows, flags, strict=True):
+        out = list(row)
+        for k, cell in enumerate(cells, 1):
+            for check in found.get(cell, []):
+                see = " — " + _("see `xhht review show {id}`").format(id=check["item_id"]) \
+                    if check.get("item_id") else ""
+                notes.append(f"{MARK}{len(notes) + 1} {row[0]}, {_when(pivot, cell)}: {check['message']} "
+                             f"[{check['check']}]{see}")
+                out[k] = f"{number(out[k]) if out[k] is not None else ''} {MARK}{len(notes)}"
+        marked.append(out)
+    return columns, marked, notes
+
+
+def _when(pivot: Pivot, cell: tuple[int, str]) -> str:
+    return str(cell[0]) if pivot.kinds == ["actual"] else f"{cell[0]} {kind_name(cell[1])}"
+
+
+def _flag_text(pivot: Pivot, found: dict) -> str:
+    return " | ".join(f"{_when(pivot, cell)}: {check['message']} [{check['check']}]"
+                      + (f" ({_('review item {id}').format(id=check['item_id'])})" if check.get("item_id") else "")
+                      for cell in sorted(found) for check in found[cell])
+
+
 def _table(columns: list[str], rows: list[list], title: str | None, localized: bool = False) -> str:
     from rich.console import Console
     from rich.table import Table

@@ -108,6 +108,23 @@ def _build_units() -> dict[str, list[dict]]:
     return index
 
 
+def commune_count(district: str, province: str | None) -> int | None:
+    """How many communes, wards and towns a district had before the 2025 merger (None when the
+    register does not know the district in that province): what a district's figure gathers."""
+    return _communes_per_district().get((words(district), words(province or "")))
+
+
+@lru_cache(maxsize=1)
+def _communes_per_district() -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    for entries in units().values():
+        for unit in entries:
+            if unit["era"] == "old" and unit["level"] in COMMUNE and unit["district"]:
+                key = (words(unit["district"]), words(unit["province"]))
+                counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def candidates(name: str, level: str | None = None) -> list[dict]:
     """The units of this name (and level, when given), every era."""
     return [c for c in units().get(words(name), []) if not level or c["level"] == level]

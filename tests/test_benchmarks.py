@@ -60,3 +60,8 @@ def test_bench_floors(toolless):
 def test_bench_excel():
     out = run("bench_excel.py", "--rows", "30", "--repeats", "1")
     assert "tong_hop_30.xlsx" in out and "tong_hop_30.ods" in out and "×" in out
+
+
+def test_bench_check_runs(toolless):
+    out = run("bench_check_runs.py", str(toolless), "--repeats", "1", "--observations", "3000", "--samples", "3")
+    assert "ms/doc" in out and "after one imported document" in out

@@ -46,7 +46,7 @@ def test_compare_table_csv_json_xlsx_and_plot(db, tmp_path):
     assert rows[0][0] == "Đơn vị" and len(rows) == 2 and rows[1][0].startswith("xã Chân Sơn")
     result = run("compare", "tuanle.lop.xoa_mu_chu.so_luot", "--db", db, "--from", "2021", "--to", "2022",
                  "--format", "json")
-    assert all(set(r) <= {"Đơn vị", "2021", "2022"} for r in json.loads(result.output))
+    assert all(set(r) <= {"Đơn vị", "2021", "2022", "kiểm tra"} for r in json.loads(result.output))
     xlsx, png = tmp_path / "c.xlsx", tmp_path / "c.png"
     result = run("compare", "tuanle.khen_thuong.kinh_phi", "--db", db, "--format", "xlsx", "-o", str(xlsx),
                  "--plot", str(png))

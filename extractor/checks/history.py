@@ -12,7 +12,7 @@ or dropped digit) does not.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import combinations
 from statistics import median
@@ -32,19 +32,22 @@ class Outlier:
 
     @property
     def facts(self) -> dict:
-        return {"year": self.year, "value": self.value, "expected": round(self.expected, 2),
-                "factor": round(self.factor, 1)}
+        return {"year": str(self.year), "value": self.value,  # a year is no quantity: never 2,018
+                "expected": round(self.expected, 2), "factor": round(self.factor, 1)}
 
 
-def outliers(series: Iterable[tuple[int, float]], check: Check) -> list[Outlier]:
+def outliers(series: Iterable[tuple[int, float]], check: Check, years: Collection[int] | None = None) -> list[Outlier]:
     """The years of one unit's series (year, value) whose value is out of line with its other
-    years. Zero and negative values are not judged (a year without the activity is no misreading),
-    nor small counts, nor a year with fewer than `min_years` other years to judge it by."""
+    years (of `years` only, when given: a year imported is judged without judging the whole
+    series again). Zero and negative values are not judged (a year without the activity is no
+    misreading), nor small counts, nor a year with fewer than `min_years` other years to judge it by."""
     points = [(int(year), math.log10(value)) for year, value in series if value is not None and value > 0]
     min_years, min_level = check.params.get("min_years", 3), check.params.get("min_level", 20)
     limit = math.log10(check.tolerance)
     found = []
     for year, level in points:
+        if years is not None and year not in years:
+            continue
         others = [(y, x) for y, x in points if y != year]
         if len(others) < min_years or len({y for y, _ in others}) < 2:
             continue

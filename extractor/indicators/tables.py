@@ -114,11 +114,12 @@ def _multi(reading: Reading, label_cell: Cell, value_cells: list[tuple[str, Cell
         pairs = {}
     else:
         pairs = None
-        reading.found.warnings.append(flag(
+        ambiguous = flag(  # `codes`: what each label matched, filled in as the labels are read below
             f"{row_location}: {count(len(needing), 'label')} but {count(len(nonblank_values), 'value')}; "
             "left for review",
             "ambiguous_cell", location=row_location, labels=[ln.text for ln in needing],
-            values=[v.text for v in nonblank_values]))
+            values=[v.text for v in nonblank_values], codes=[])
+        reading.found.warnings.append(ambiguous)
     for ln in items:
         if not ln.text.strip():
             continue
@@ -128,6 +129,7 @@ def _multi(reading: Reading, label_cell: Cell, value_cells: list[tuple[str, Cell
             continue
         if pairs is None:
             pair(reading, ln.text, [], ln.location, "table", review_value=True)
+            ambiguous.details["codes"].append(reading.context.last_code)  # the label's code, None if unmatched
             continue
         value = pairs.get(id(ln))
         values = [("value", value.text, value.location)] if value is not None else []

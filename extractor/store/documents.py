@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from extractor.checks.results import store_report_checks
 from extractor.review import plain_review_items
 from extractor.store.connection import now, transaction
 from extractor.store.corrections import has_value_corrections, reconcile_corrections
@@ -51,6 +52,7 @@ def save(conn: sqlite3.Connection, result: dict, path: str) -> tuple[str, int]:
             return "unchanged", existing
         doc_id = _insert_document(conn, result)
         insert_children(conn, doc_id, result)
+        store_report_checks(conn, doc_id, result)  # its failed identity checks, with the document
         reconcile_corrections(conn, doc_id, result["versions"]["extractor"])
         previous = [r[0] for r in conn.execute(
             "SELECT d.id FROM documents d JOIN document_paths p ON p.document_id = d.id "
@@ -88,6 +90,7 @@ def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> l
              meta["province"], meta["year"], meta["period"], meta["issued_date"], meta["doc_number"],
              result["versions"]["extractor"], result["versions"]["patterns"], doc_id))
         insert_children(conn, doc_id, result, item_ids)
+        store_report_checks(conn, doc_id, result)  # its failed identity checks, with the document
         events = reconcile_corrections(conn, doc_id, result["versions"]["extractor"])
         refresh_pivot(conn, cells | cells_of(conn, [doc_id]))
         drop_empty_units(conn, {old_unit})

@@ -19,8 +19,9 @@ from urllib.parse import quote
 from datasette.utils.asgi import NotFound, Response
 
 from extractor import i18n
+from extractor.checks.results import document_checks, pivot_flags
 from extractor.i18n import _
-from extractor.normalize import fold
+from extractor.normalize import canonical, fold
 from extractor.query import Pivot, QueryError, compare
 from extractor.web import chart
 
@@ -123,6 +124,7 @@ async def compare_page(datasette, request) -> Response:
         if wanted["code"]:
             try:
                 out["pivot"] = run_compare(conn, wanted, with_sources=True)
+                out["flags"] = pivot_flags(conn, out["pivot"])
             except QueryError as exc:
                 out["error"] = str(exc)
         return out
@@ -133,11 +135,19 @@ async def compare_page(datasette, request) -> Response:
                "catalogue_json": json.dumps(data["catalogue"], ensure_ascii=False), "error": data["error"],
                "query": _query_string(wanted)}
     if pivot is not None:
-        context.update(_pivot_context(pivot))
+        context.update(_pivot_context(pivot, data["flags"], review_enabled(datasette)))
     return await render(datasette, request, "xhht_compare.html", context)
 
 
-def _pivot_context(pivot: Pivot) -> dict:
+def check_href(check: dict, review: bool) -> str:
+    """Where a failed check is explained: its review item (on a server with the review pages), else
+    its row among the document's failed checks."""
+    if review and check.get("item_id"):
+        return f"/-/review/{check['item_id']}"
+    return f"/-/document/{check['document_id']}#check-{check['id']}"
+
+
+def _pivot_context(pivot: Pivot, flags: list[dict], review: bool) -> dict:
     columns = [(year, kind, f"{year}" if pivot.kinds == ["actual"] else f"{year} {i18n.kind_name(kind)}")
                for year in pivot.years for kind in pivot.kinds]
     rows = []
@@ -147,7 +157,9 @@ def _pivot_context(pivot: Pivot) -> dict:
             value = values.get((year, kind))
             doc = pivot.sources[k].get((year, kind))
             cells.append({"text": shown(value, pivot.unit), "href": f"/-/document/{doc}#{anchor(pivot.code, kind)}"
-                          if doc and value is not None else None})
+                          if doc and value is not None else None,
+                          "flags": [{"message": f["message"], "href": check_href(f, review)}
+                                    for f in flags[k].get((year, kind), [])]})
         rows.append({"name": name, "unit_id": pivot.unit_ids[k], "cells": cells})
     return {"pivot": pivot, "columns": [c[2] for c in columns], "rows": rows, "total_rows": len(pivot.rows),
             "shown_rows": len(rows), "chart": chart.svg(pivot)}
@@ -214,12 +226,13 @@ async def document_page(datasette, request) -> Response:
                       "ORDER BY e.observation_id IS NULL, e.observation_id", (doc_id,))]
         activities = [dict(a) for a in conn.execute("SELECT * FROM activities WHERE document_id = ? ORDER BY seq",
                                                     (doc_id,))]
-        review = [dict(r) for r in conn.execute(
+        review = [canonical(dict(r)) for r in conn.execute(
             "SELECT q.*, r.crop IS NOT NULL AS has_crop FROM review_queue q JOIN review_items r ON r.id = q.id "
             "WHERE q.document_id = ? ORDER BY q.id", (doc_id,))]
+        checks = document_checks(conn, doc_id)
         unit = conn.execute("SELECT * FROM units WHERE id = ?", (doc["unit_id"],)).fetchone() if doc["unit_id"] else None
         return {"doc": {k: v for k, v in dict(doc).items() if k != "full_text"}, "paths": paths, "values": values,
-                "activities": activities, "review": review, "unit": dict(unit) if unit else None,
+                "activities": activities, "review": review, "checks": checks, "unit": dict(unit) if unit else None,
                 "readable": any(Path(p).is_file() for p in paths)}
 
     data = await database(datasette).execute_fn(read)

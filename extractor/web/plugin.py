@@ -56,7 +56,7 @@ def register_routes(datasette):
         routes += [
             (r"^/-/review$", review_pages.queue_page),
             (r"^/-/review/(?P<id>\d+)$", review_pages.item_page),
-            (r"^/-/review/(?P<id>\d+)/(?P<action>accept|set|reject|pick)$", review_pages.act),
+            (r"^/-/review/(?P<id>\d+)/(?P<action>accept|set|reject|pick|pair)$", review_pages.act),
         ]
     else:
         routes.append((r"^/-/review(?:/.*)?$", review_pages.read_only))

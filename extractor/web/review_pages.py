@@ -35,6 +35,15 @@ def close_code(item: dict) -> str | None:
     return None
 
 
+def replaced_figure(item: dict) -> dict | None:
+    """The figure an inconsistent item's repair replaces (the page says so beside the button)."""
+    suggestion = item.get("suggestion") or {}
+    if item["category"] != "inconsistent" or not suggestion:
+        return None
+    return next((v for v in item["details"].get("values") or [] if isinstance(v, dict)
+                 and (v.get("code"), v.get("kind")) == (suggestion.get("code"), suggestion.get("kind"))), None)
+
+
 def set_code(conn: sqlite3.Connection, item_id: int, code: str | None) -> str | None:
     """The set form's code; without one, the suggestion only when it is close (else the reviewer
     chooses: the library would take any suggestion)."""
@@ -84,16 +93,33 @@ async def item_page(datasette, request) -> Response:
                            (item_id,)).fetchone()
         return row[0] if row else None
 
+    def pairing(conn: sqlite3.Connection) -> dict | None:
+        try:
+            return corrections.cell_pairing(conn, item_id)
+        except corrections.CorrectionError:  # not a cell of several labels, or one stored before codes were kept
+            return None
+
     following = await database(datasette).execute_fn(next_open)
+    cell = await database(datasette).execute_fn(pairing) if item["category"] == "ambiguous_cell" else None
     return await render(datasette, request, "xhht_review_item.html",
-                        {"item": item, "code": close_code(item), "next_id": following,
+                        {"item": item, "code": close_code(item), "next_id": following, "pairing": cell,
+                         "replaces": replaced_figure(item),
                          "message": request.args.get("message"), "error": request.args.get("error"),
                          "by": getpass.getuser(),
                          "description": _(CATEGORIES[item["category"]]) if item["category"] in CATEGORIES else ""})
 
 
+def paired(form: dict) -> dict[int, int | None]:
+    """The pair form's choices: label-N → the number of its value, or '' for none."""
+    out = {}
+    for name, value in form.items():
+        if name.startswith("label-") and name[6:].isdigit():
+            out[int(name[6:])] = int(value) if str(value).isdigit() else None
+    return out
+
+
 async def act(datasette, request) -> Response:
-    """POST /-/review/ID/ACTION: accept, set, reject or pick; back to the item with what happened."""
+    """POST /-/review/ID/ACTION: accept, set, reject, pick or pair; back to the item with what happened."""
     item_id = row_id(request)
     action = request.url_vars["action"]
     client = (request.scope.get("client") or ("",))[0]
@@ -115,6 +141,8 @@ async def act(datasette, request) -> Response:
                 return corrections.reject(conn, item_id, who)
             if action == "pick":
                 return corrections.pick(conn, item_id, int(form.get("number") or 0), who)
+            if action == "pair":
+                return {"pairs": corrections.pair(conn, item_id, paired(form), who)}
             return corrections.set_value(conn, item_id, form.get("value") or "", who, set_code(conn, item_id, form.get("code")),
                                          form.get("kind") or None)
         finally:
@@ -125,6 +153,6 @@ async def act(datasette, request) -> Response:
     except (corrections.CorrectionError, ValueError) as exc:
         return Response.redirect(f"/-/review/{item_id}?{urlencode({'error': str(exc)})}")
     said = {"accept": _("suggestion accepted"), "reject": _("rejected"), "pick": _("picked"),
-            "set": _("value set")}[action]
+            "set": _("value set"), "pair": _("cell paired")}[action]
     detail = f" — {done['code']} = {i18n.number(done['value'])}" if done.get("code") else ""
     return Response.redirect(f"/-/review/{item_id}?{urlencode({'message': said + detail})}")

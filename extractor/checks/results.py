@@ -1,0 +1,570 @@
+"""Check results kept in the archive (db/migrations/0007): when checks run, what they found, and
+the marks the pivot shows.
+
+- A report's identity checks are stored with the document (`store_report_checks`, from the
+  extraction's `checks`) and run again on its figures as corrected (`recheck_document`, after a
+  correction).
+- History and rollup checks run after each import for the (unit, year, code) cells it touched,
+  never over the archive (`run`): a unit's cells are its rows of `pivot_rows`, its communes'
+  figures of a year one search of `pivot_values` by (unit, year), a district's communes a lookup
+  by name; a year is judged against the unit's other years without judging them all again. What is still to judge is simply a list of documents
+  (`check_pending`, written with each document stored); `xhht check` takes it (after an
+  interrupted import), `--all` judges everything (after checks.yaml changed). A correction runs
+  the checks of what it corrects as it is made.
+- A failing check is an open result with a review item of category `inconsistent`; a result that
+  holds again is `ok` (its item leaves the queue, see the view review_queue), one a reviewer
+  let stand is `accepted`.
+
+Nothing here imports the store (the store calls in here while saving a document): the few
+statements a run needs are its own, in one transaction of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from extractor.checks import check_indicators, flags, message
+from extractor.checks.history import outliers
+from extractor.checks.rollup import rollup
+from extractor.checks.rules import Check, Term
+from extractor.i18n import language
+from extractor.normalize import words
+from extractor.patterns import Catalogue, default_catalogue
+from extractor.query import pivot_cells
+from extractor.register import COMMUNE, DISTRICT, commune_count
+from extractor.review import plain_review_items
+
+IDENTITY = ("sum", "ratio", "ordering", "range")
+
+# The statements a run repeats per document, unit or cell; each reads by index (tests/test_check_results.py
+# asks SQLite for their plans with the example arguments beside them).
+UNIT_CELLS = "SELECT code, years, kinds, nums, texts, documents FROM pivot_rows WHERE unit_id = ?"
+CHILD_VALUES = ("SELECT unit_id, code, kind, value_num, document_id FROM pivot_values WHERE unit_id IN ({marks}) "
+                "AND year = ? AND value_num IS NOT NULL")
+UNIT_ROW = "SELECT level, name, district, province FROM units WHERE id = ?"
+UNITS_NAMED = "SELECT id FROM units WHERE name = ?"
+UNITS_IN = {"district": "SELECT id FROM units WHERE district = ?",
+            "province": "SELECT id FROM units WHERE province = ?"}
+OPEN_OF_UNIT = ("SELECT id, check_id, subject, status, seen, item_key FROM check_results "
+                "WHERE unit_id = ? AND check_id = ? AND status != 'ok'")
+OF_DOCUMENT = ("SELECT id, check_id, subject, status, seen, item_key FROM check_results "
+               "WHERE document_id = ? AND subject LIKE 'doc:%'")
+BY_SUBJECT = ("SELECT id, check_id, subject, status, seen, item_key FROM check_results "
+              "WHERE check_id = ? AND subject = ?")
+ITEM_EXISTS = "SELECT 1 FROM review_items WHERE document_id = ? AND item_key = ?"
+FIGURE = "SELECT raw_label, raw_value, location FROM observations WHERE document_id = ? AND code = ? AND kind = ?"
+FIGURES = ("SELECT code, kind, value_num, value_text, raw_value, location, raw_label FROM effective_observations "
+           "WHERE document_id = ? ORDER BY observation_id IS NULL, observation_id")
+SUPERSEDED = "SELECT id FROM documents WHERE superseded_by = ?"
+CODES_OF = "SELECT code FROM observations WHERE document_id IN ({marks})"
+FLAGGED = ("SELECT k.unit_id, k.year, k.kind, k.document_id AS cell_document, c.*, (SELECT r.id FROM review_items r "
+           "WHERE r.document_id = c.document_id AND r.item_key = c.item_key ORDER BY r.id LIMIT 1) AS item_id "
+           "FROM check_cells k JOIN check_results c ON c.id = k.result_id WHERE k.code = ? AND c.status = 'open'")
+QUERIES = {
+    "unit cells": (UNIT_CELLS, (1,)),
+    "children's values": (CHILD_VALUES.format(marks="?,?"), (1, 2, 2020)), "unit": (UNIT_ROW, (1,)), "units named": (UNITS_NAMED, ("x",)),
+    "units of a district": (UNITS_IN["district"], ("x",)), "units of a province": (UNITS_IN["province"], ("x",)),
+    "open results of a unit": (OPEN_OF_UNIT, (1, "c")), "results of a document": (OF_DOCUMENT, (1,)),
+    "result": (BY_SUBJECT, ("c", "s")), "review item": (ITEM_EXISTS, (1, "k")), "figure": (FIGURE, (1, "c", "actual")),
+    "figures of a document": (FIGURES, (1,)), "superseded": (SUPERSEDED, (1,)),
+    "codes of documents": (CODES_OF.format(marks="?,?"), (1, 2)), "flagged cells": (FLAGGED, ("c",)),
+}
+Cell = tuple[str, int, int, str, int | None]  # code, unit, year, kind, document whose figure it is
+
+
+@dataclass
+class Finding:
+    """A failing check on one subject, as it is stored."""
+
+    check: Check
+    subject: str
+    document_id: int | None
+    unit_id: int | None
+    year: int | None
+    codes: list[str]
+    seen: object
+    message: str
+    message_vi: str
+    item: dict | None  # its review item, made when the document has none with its key
+    repair: dict | None = None
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class RunSummary:
+    cells: int = 0  # (unit, year, code) cells judged
+    documents: int = 0  # documents whose identity checks ran again
+    opened: int = 0
+    closed: int = 0
+    failing: int = 0  # open results after the run
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction (the store's `transaction`, which this module cannot import)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+# ---- identity checks: at save, and again after a correction -------------------------------------------
+def store_report_checks(conn: sqlite3.Connection, doc_id: int, result: dict,
+                        catalogue: Catalogue | None = None) -> None:
+    """The extraction's failed identity checks of a document just stored (inside the store's
+    transaction): each an open result; a result of an earlier reading that no longer fails is ok."""
+    catalogue = catalogue or default_catalogue()
+    by_id = {c.id: c for c in catalogue.checks}
+    failed = [f for f in result.get("checks") or [] if f["id"] in by_id]
+    conn.execute("INSERT OR IGNORE INTO check_pending (document_id) VALUES (?)", (doc_id,))  # its cells: next run
+    items = [i for i in result.get("review") or [] if i.get("category") == "inconsistent"]
+    _settle_identity(conn, doc_id, failed, by_id, items=items)
+
+
+def recheck_document(conn: sqlite3.Connection, doc_id: int, codes: Iterable[str] | None = None,
+                     catalogue: Catalogue | None = None) -> RunSummary:
+    """After a correction of this document (inside the caller's transaction): its identity checks
+    on its figures as the views show them, and the history and rollup of the corrected cells."""
+    catalogue = catalogue or default_catalogue()
+    summary = RunSummary(documents=1)
+    _identity_of(conn, doc_id, catalogue, summary)
+    row = conn.execute("SELECT unit_id, year FROM documents WHERE id = ? AND superseded_by IS NULL",
+                       (doc_id,)).fetchone()
+    if row is not None and row[0] is not None and row[1] is not None:
+        codes = set(codes) if codes is not None else _codes_of(conn, [doc_id])
+        _judge_cells(conn, {row[0]: {(row[1], c) for c in codes}}, catalogue, summary)
+    return summary
+
+
+def _identity_of(conn: sqlite3.Connection, doc_id: int, catalogue: Catalogue, summary: RunSummary) -> None:
+    """Run a stored document's identity checks on its figures as corrected."""
+    doc = conn.execute("SELECT report_type FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    if doc is None:
+        return
+    value_types = {ind.code: ind.value_type for ind in catalogue.all_indicators()}
+    indicators = []
+    for code, kind, num, text, raw, location, label in conn.execute(FIGURES, (doc_id,)):
+        value = num if num is not None else text
+        if isinstance(value, float) and value.is_integer() and value_types.get(code) in ("count", "money"):
+            value = int(value)
+        indicators.append({"code": code, "kind": kind, "value": value, "raw_value": raw, "location": location,
+                           "label": label})
+    failed = check_indicators(indicators, catalogue, doc[0])
+    _settle_identity(conn, doc_id, failed, {c.id: c for c in catalogue.checks}, summary)
+
+
+def _settle_identity(conn: sqlite3.Connection, doc_id: int, failed: list[dict], by_id: dict[str, Check],
+                     summary: RunSummary | None = None, items: list[dict] = ()) -> None:
+    """Store a document's failed identity checks; `items` are the review items its extraction
+    made for them (else they are made as a result without its document makes them)."""
+    unit_id, year = conn.execute("SELECT unit_id, year FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    findings = []
+    for failure in failed:
+        item = next((i for i in items if i.get("check") == failure["id"] and i.get("values") == failure["values"]),
+                    None) or plain_review_items({"unmatched": [], "warnings": flags([failure])})[0]
+        cells = [(v["code"], unit_id, year, v["kind"], doc_id) for v in failure["values"]] \
+            if unit_id is not None and year is not None else []
+        findings.append(Finding(by_id[failure["id"]], f"doc:{doc_id}:{'+'.join(failure['codes'])}", doc_id, unit_id,
+                                year, failure["codes"], failure["values"], failure["message"], failure["message_vi"],
+                                item, failure["repair"], cells))
+    existing = _existing(conn, OF_DOCUMENT, (doc_id,))
+    _settle(conn, findings, existing, None, summary or RunSummary())
+
+
+# ---- history and rollup: after an import, or `xhht check` ---------------------------------------------
+def run(conn: sqlite3.Connection, scope: str = "changed", catalogue: Catalogue | None = None,
+        identity: bool = False) -> RunSummary:
+    """Judge the cells of the documents stored since the last run (`scope` "changed", or
+    "import": the same, after an import), or every cell of the archive ("all"). With `identity`,
+    the identity checks of those documents (every current document with "all") run again too, on
+    their figures as corrected: after a change of checks.yaml."""
+    catalogue = catalogue or default_catalogue()
+    summary = RunSummary()
+    with _immediate(conn):
+        run_id = conn.execute("INSERT INTO check_runs (started_at, scope) VALUES (?, ?)", (now(), scope)).lastrowid
+        if scope == "all":
+            _retire_unknown(conn, catalogue, summary)
+        docs, cells = changed(conn, scope == "all")
+        conn.execute("DELETE FROM check_pending")
+        if identity:
+            for doc_id in docs:
+                _identity_of(conn, doc_id, catalogue, summary)
+            summary.documents = len(docs)
+        _judge_cells(conn, cells, catalogue, summary)
+        summary.failing = conn.execute("SELECT count(*) FROM check_results WHERE status = 'open'").fetchone()[0]
+        conn.execute("UPDATE check_runs SET finished_at = ?, cells = ?, failed = ? WHERE id = ?",
+                     (now(), summary.cells, summary.failing, run_id))
+    return summary
+
+
+def changed(conn: sqlite3.Connection, everything: bool = False) -> tuple[list[int], dict[int, set | None]]:
+    """The current documents stored since the last run (`check_pending`), or all of them, and the
+    (unit, year, code) cells they touch, with the codes of the documents they superseded (a code
+    the new version lacks leaves its cell). Corrections need nothing here: each runs the checks
+    of what it corrects as it is made."""
+    if everything:
+        docs = [r[0] for r in conn.execute("SELECT id FROM documents WHERE superseded_by IS NULL")]
+        return docs, {u: None for (u,) in conn.execute("SELECT DISTINCT unit_id FROM pivot_rows")}
+    docs = [r[0] for r in conn.execute("SELECT p.document_id FROM check_pending p JOIN documents d "
+                                       "ON d.id = p.document_id WHERE d.superseded_by IS NULL")]
+    cells: dict[int, set | None] = defaultdict(set)
+    for doc_id in docs:
+        unit_id, year = conn.execute("SELECT unit_id, year FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if unit_id is not None and year is not None:
+            before = [r[0] for r in conn.execute(SUPERSEDED, (doc_id,))]
+            cells[unit_id] |= {(year, code) for code in _codes_of(conn, [doc_id, *before])}
+    return docs, dict(cells)
+
+
+def _codes_of(conn: sqlite3.Connection, doc_ids: list[int]) -> set[str]:
+    marks = ",".join("?" * len(doc_ids))
+    return {r[0] for r in conn.execute(CODES_OF.format(marks=marks), doc_ids)}
+
+
+def _retire_unknown(conn: sqlite3.Connection, catalogue: Catalogue, summary: RunSummary) -> None:
+    """Results of checks no longer in checks.yaml hold nothing any more: ok."""
+    known = json.dumps([c.id for c in catalogue.checks])
+    summary.closed += conn.execute(
+        "UPDATE check_results SET status = 'ok', updated_at = ? WHERE status != 'ok' AND check_id NOT IN "
+        "(SELECT value FROM json_each(?))", (now(), known)).rowcount
+
+
+def _judge_cells(conn: sqlite3.Connection, cells: dict[int, set | None], catalogue: Catalogue,
+                 summary: RunSummary) -> None:
+    """History of each touched unit's series, rollup of each touched cell's district (and of the
+    unit itself, when it is one). `None` for a unit: all its cells."""
+    history = [c for c in catalogue.checks if c.kind == "history"]
+    rollups = [c for c in catalogue.checks if c.kind == "rollup"]
+    units = _Units(conn)
+    parents: dict[int, set[tuple[int, str]]] = defaultdict(set)
+    for unit_id, touched in cells.items():
+        values = units.cells(unit_id)
+        touched = touched if touched is not None else {(y, code) for code, _, y in values}
+        summary.cells += len(touched)
+        for check in history:
+            _history(conn, check, unit_id, values, touched, summary)
+        for parent in {unit_id, units.parent(unit_id)} - {None}:
+            parents[parent] |= touched
+    for parent, touched in parents.items():
+        for check in rollups:
+            _rollup(conn, check, units, parent, touched, summary)
+
+
+def _history(conn: sqlite3.Connection, check: Check, unit_id: int, values: dict, touched: set,
+             summary: RunSummary) -> None:
+    """Judge the touched years of a unit's series, and the years open before (a changed year may
+    clear them); a full series only when every cell is touched."""
+    terms = {t.key: t for t in check.terms}
+    existing = _existing(conn, OPEN_OF_UNIT, (unit_id, check.id))
+    open_years = defaultdict(set)
+    for (_, subject) in existing:
+        _, _, year, term = subject.split(":", 3)
+        open_years[term].add(int(year))
+    by_code = defaultdict(set)
+    for year, code in touched:
+        by_code[code].add(year)
+    findings, judged = [], set()
+    for (code, kind, year_values) in _series(values, by_code):
+        term = terms.get((code, kind))
+        if term is None:
+            continue
+        years = (by_code[code] | open_years[str(term)]) & set(year_values)
+        judged |= {_cell_subject(unit_id, y, term) for y in years}
+        for found in outliers([(y, v[0]) for y, v in year_values.items()], check, years=years):
+            doc = year_values[found.year][1]
+            facts = {**found.facts, "value": year_values[found.year][0], "code": str(term)}  # as stored, not 10**log
+            findings.append(Finding(check, _cell_subject(unit_id, found.year, term), doc, unit_id, found.year,
+                                    [str(term)], facts, message(check, facts, "en"), message(check, facts, "vi"),
+                                    None, None, [(code, unit_id, found.year, kind, doc)]))
+    _settle(conn, findings, existing, judged, summary)
+
+
+def _series(values: dict, by_code: dict) -> Iterator[tuple[str, str, dict]]:
+    """(code, kind, {year: (value, document)}) of the unit's touched codes, numbers only."""
+    grouped = defaultdict(dict)
+    for (code, kind, year), (value, doc) in values.items():
+        if code in by_code and isinstance(value, int | float):
+            grouped[(code, kind)][year] = (value, doc)
+    for (code, kind), year_values in grouped.items():
+        yield code, kind, year_values
+
+
+def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, touched: set,
+            summary: RunSummary) -> None:
+    """A district (or province) against its units, for each touched year and code."""
+    if units.level(parent) is None:
+        return
+    terms = {t.key: t for t in check.terms}
+    own = units.cells(parent)
+    children = units.children(parent)
+    existing = _existing(conn, OPEN_OF_UNIT, (parent, check.id))
+    findings, judged = [], set()
+    below_by_year: dict[int, dict] = {}
+    for year, code in sorted(touched):
+        if year not in below_by_year and children:
+            below_by_year[year] = _child_values(conn, year, children)
+        for kind in ("actual", "target"):
+            term, mine = terms.get((code, kind)), own.get((code, kind, year))
+            if term is None or mine is None or not isinstance(mine[0], int | float) or not children:
+                continue
+            below = below_by_year[year].get((code, kind), [])
+            result = rollup(mine[0], [v for _, v, _ in below], units.expected(parent), check)
+            if result is None:
+                continue
+            subject = _cell_subject(parent, year, term)
+            judged.add(subject)
+            if result.holds:
+                continue
+            facts = {**result.facts, "code": str(term)}
+            cells = [(code, parent, year, kind, mine[1])] + [(code, u, year, kind, d) for u, _, d in below]
+            findings.append(Finding(check, subject, mine[1], parent, year, [str(term)],
+                                    {**facts, "units": {str(u): v for u, v, _ in below}}, message(check, facts, "en"),
+                                    message(check, facts, "vi"), None, None, cells))
+    _settle(conn, findings, existing, judged, summary)
+
+
+def _child_values(conn: sqlite3.Connection, year: int, children: list[int]) -> dict[tuple[str, str], list]:
+    """{(code, kind): [(unit, value, document), …]} of the children's figures of one year: one
+    search of pivot_values' (unit, year) index per child."""
+    out = defaultdict(list)
+    marks = ",".join("?" * len(children))
+    for unit_id, code, kind, value, doc in conn.execute(CHILD_VALUES.format(marks=marks), (*children, year)):
+        out[(code, kind)].append((unit_id, value, doc))
+    return out
+
+
+def _cell_subject(unit_id: int, year: int, term: Term) -> str:
+    return f"cell:{unit_id}:{year}:{term}"
+
+
+class _Units:
+    """Units, their pivot cells, their district and communes, read once per run."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._rows: dict[int, tuple | None] = {}
+        self._cells: dict[int, dict] = {}
+        self._parents: dict[int, int | None] = {}
+        self._children: dict[int, list[int]] = {}
+        self._expected: dict[int, int | None] = {}
+        self._seen: dict = {}
+
+    def row(self, unit_id: int) -> tuple | None:
+        if unit_id not in self._rows:
+            self._rows[unit_id] = self.conn.execute(UNIT_ROW, (unit_id,)).fetchone()
+        return self._rows[unit_id]
+
+    def level(self, unit_id: int) -> str | None:
+        """'commune', 'district' or 'province' (a thành phố with no district of its own is a province)."""
+        row = self.row(unit_id)
+        if row is None or not row[0]:
+            return None
+        level, name, district, province = row
+        if level in COMMUNE:
+            return "commune"
+        if level == "tỉnh" or (level == "thành phố" and not district and (not province or
+                                                                         words(province) == words(name))):
+            return "province"
+        return "district" if level in DISTRICT else None
+
+    def cells(self, unit_id: int) -> dict[tuple[str, str, int], tuple]:
+        """{(code, kind, year): (value, document)}: the unit's rows of pivot_rows (its unit index),
+        one per indicator, split in C as compare splits them."""
+        if unit_id not in self._cells:
+            out = {}
+            for code, *lists in self.conn.execute(UNIT_CELLS, (unit_id,)):
+                values, sources = pivot_cells(*lists, True, None, None, self._seen)
+                out.update({(code, kind, year): (value, sources[year, kind]) for (year, kind), value in values.items()})
+            self._cells[unit_id] = out
+        return self._cells[unit_id]
+
+    def parent(self, unit_id: int) -> int | None:
+        """The district of a commune, the province of a district: the one stored unit of that name
+        and level in the same province."""
+        if unit_id not in self._parents:
+            self._parents[unit_id] = self._find_parent(unit_id)
+        return self._parents[unit_id]
+
+    def _find_parent(self, unit_id: int) -> int | None:
+        row, level = self.row(unit_id), self.level(unit_id)
+        if level == "commune" and row[2]:
+            wanted, name = "district", row[2]
+        elif level == "district" and row[3]:
+            wanted, name = "province", row[3]
+        else:
+            return None
+        found = [r[0] for r in self.conn.execute(UNITS_NAMED, (name,))
+                 if self.level(r[0]) == wanted and _same(self.row(r[0])[3], row[3])]
+        return found[0] if len(found) == 1 else None
+
+    def children(self, unit_id: int) -> list[int]:
+        if unit_id not in self._children:
+            level, name = self.level(unit_id), self.row(unit_id)[1]
+            below = {"district": "commune", "province": "district"}.get(level)
+            self._children[unit_id] = [] if below is None else [
+                r[0] for r in self.conn.execute(UNITS_IN[level], (name,))
+                if r[0] != unit_id and self.level(r[0]) == below and self.parent(r[0]) == unit_id]
+        return self._children[unit_id]
+
+    def expected(self, unit_id: int) -> int | None:
+        """How many units a district has, when the register knows it (else only the lower bound
+        of a rollup is judged)."""
+        if unit_id not in self._expected:
+            _, name, _, province = self.row(unit_id)
+            self._expected[unit_id] = commune_count(name, province) if self.level(unit_id) == "district" else None
+        return self._expected[unit_id]
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return not a or not b or words(a) == words(b)
+
+
+# ---- storing results -----------------------------------------------------------------------------------------
+def _existing(conn: sqlite3.Connection, sql: str, args: tuple) -> dict[tuple[str, str], sqlite3.Row]:
+    """The stored results of a scope, by (check id, subject)."""
+    return {(r[1], r[2]): r for r in conn.execute(sql, args)}
+
+
+def _settle(conn: sqlite3.Connection, findings: list[Finding], existing: dict, judged: set | None,
+            summary: RunSummary) -> None:
+    """Write what a run found: each finding open (unless a reviewer accepted the very same values),
+    and each result of the scope judged again and not found failing ok (`judged` None: all of
+    `existing` were judged)."""
+    stamp = now()
+    for found in findings:
+        row = existing.pop((found.check.id, found.subject), None) or conn.execute(
+            BY_SUBJECT, (found.check.id, found.subject)).fetchone()
+        seen = json.dumps(found.seen, ensure_ascii=False, sort_keys=True)
+        key = _item(conn, found)
+        if row is None:
+            result_id = conn.execute(
+                "INSERT INTO check_results (check_id, kind, subject, document_id, unit_id, year, codes, status, seen, "
+                "repair, message, message_vi, item_key, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)",
+                (found.check.id, found.check.kind, found.subject, found.document_id, found.unit_id, found.year,
+                 json.dumps(found.codes), seen, _json(found.repair), found.message, found.message_vi, key, stamp,
+                 stamp)).lastrowid
+            summary.opened += 1
+        else:
+            result_id = row[0]
+            status = "accepted" if row[3] == "accepted" and row[4] == seen else "open"
+            summary.opened += row[3] == "ok"
+            conn.execute("UPDATE check_results SET status = ?, seen = ?, repair = ?, message = ?, message_vi = ?, "
+                         "document_id = ?, item_key = ?, updated_at = ? WHERE id = ?",
+                         (status, seen, _json(found.repair), found.message, found.message_vi, found.document_id, key,
+                          stamp, result_id))
+        conn.execute("DELETE FROM check_cells WHERE result_id = ?", (result_id,))
+        conn.executemany("INSERT OR IGNORE INTO check_cells (code, unit_id, year, kind, result_id, document_id) "
+                         "VALUES (?, ?, ?, ?, ?, ?)", [(c, u, y, k, result_id, d) for c, u, y, k, d in found.cells])
+    for (_, subject), row in existing.items():
+        if row[3] != "ok" and (judged is None or subject in judged):
+            conn.execute("UPDATE check_results SET status = 'ok', updated_at = ? WHERE id = ?", (stamp, row[0]))
+            conn.execute("DELETE FROM check_cells WHERE result_id = ?", (row[0],))
+            summary.closed += 1
+
+
+def _item(conn: sqlite3.Connection, found: Finding) -> str | None:
+    """The key of the finding's review item, made when its document has none with that key."""
+    if found.document_id is None:
+        return None
+    item = found.item or _cell_item(conn, found)
+    if not conn.execute(ITEM_EXISTS, (found.document_id, item["key"])).fetchone():
+        details = {k: v for k, v in item.items() if k not in _ITEM_COLUMNS}
+        conn.execute(
+            "INSERT INTO review_items (document_id, kind, label, raw_value, location, reason, best_code, category, "
+            "item_key, suggestion, candidates, details) VALUES (?, ?, ?, ?, ?, ?, ?, 'inconsistent', ?, ?, ?, ?)",
+            (found.document_id, item["kind"], item.get("label"), item.get("raw_value"), item.get("location"),
+             item["reason"], (item.get("suggestion") or {}).get("code"), item["key"], _json(item.get("suggestion")),
+             _json(item.get("candidates")), _json(details)))
+    return item["key"]
+
+
+_ITEM_COLUMNS = {"kind", "category", "label", "raw_value", "location", "reason", "suggestion", "candidates", "key"}
+
+
+def _cell_item(conn: sqlite3.Connection, found: Finding) -> dict:
+    """The review item of a history or rollup finding, at the flagged figure of its document."""
+    term = found.codes[0]
+    code, _, kind = term.partition("@")
+    obs = conn.execute(FIGURE, (found.document_id, code, kind or "actual")).fetchone()
+    label, raw, location = obs if obs else (None, None, None)
+    key = hashlib.sha256(f"check|{found.check.id}|{found.subject}".encode()).hexdigest()[:20]
+    return {"kind": "warning", "label": label, "raw_value": raw, "location": location, "key": key,
+            "reason": f"{location or 'document'}: {found.message} (check {found.check.id})", "suggestion": None,
+            "check": found.check.id, "check_kind": found.check.kind, "message_vi": found.message_vi,
+            "year": found.year, "values": found.seen}
+
+
+def _json(value) -> str | None:
+    return json.dumps(value, ensure_ascii=False) if value else None
+
+
+# ---- decisions ------------------------------------------------------------------------------------------------
+def accept_as_printed(conn: sqlite3.Connection, document_id: int, item_key: str) -> None:
+    """A reviewer closed an inconsistent item with nothing to record: its figures stand as printed."""
+    conn.execute("UPDATE check_results SET status = 'accepted', updated_at = ? WHERE document_id = ? AND item_key = ? "
+                 "AND status = 'open'", (now(), document_id, item_key))
+
+
+def replaces_named_figure(item: dict, current: dict | None) -> bool:
+    """Accepting an inconsistent item's repair replaces the one figure the item names, and only
+    while that figure still holds the value the item says it replaces (a value changed since is
+    another value, and is replaced only when the reviewer says so)."""
+    suggestion = item.get("suggestion") or {}
+    if item.get("category") != "inconsistent" or current is None:
+        return False
+    named = [v for v in item.get("details", {}).get("values") or []
+             if isinstance(v, dict) and (v.get("code"), v.get("kind")) == (suggestion.get("code"),
+                                                                           suggestion.get("kind"))]
+    return bool(named) and named[0].get("value") == current["value"]
+
+
+# ---- what people see -------------------------------------------------------------------------------------------
+def document_checks(conn: sqlite3.Connection, doc_id: int, open_only: bool = True) -> list[dict]:
+    """The checks a document fails (its own identity checks, and history and rollup results whose
+    review item is in it), with the review item's id."""
+    rows = conn.execute(
+        "SELECT c.*, (SELECT r.id FROM review_items r WHERE r.document_id = c.document_id AND r.item_key = c.item_key "
+        "ORDER BY r.id LIMIT 1) AS item_id FROM check_results c WHERE c.document_id = ?"
+        + (" AND c.status = 'open'" if open_only else "") + " ORDER BY c.id", (doc_id,)).fetchall()
+    return [_shown(r) for r in rows]
+
+
+def pivot_flags(conn: sqlite3.Connection, pivot) -> list[dict[tuple[int, str], list[dict]]]:
+    """For each row of a compare pivot (with sources), the open checks that flag its cells:
+    {(year, kind): [check, …]}. A cell is flagged when the figure flagged is the one it shows.
+    One range scan of check_cells by the indicator's code."""
+    flagged: dict[tuple[int, int, str], list[dict]] = defaultdict(list)
+    for row in conn.execute(FLAGGED, (pivot.code,)):
+        flagged[(row["unit_id"], row["year"], row["kind"])].append(dict(row))
+    out = []
+    for unit_id, sources in zip(pivot.unit_ids, pivot.sources or [{}] * len(pivot.unit_ids), strict=True):
+        cells = {}
+        for (year, kind), doc in sources.items():
+            found = [_shown(r) for r in flagged.get((unit_id, year, kind), []) if r["cell_document"] in (None, doc)]
+            if found:
+                cells[(year, kind)] = found
+        out.append(cells)
+    return out
+
+
+def _shown(row) -> dict:
+    return {"id": row["id"], "check": row["check_id"], "kind": row["kind"], "status": row["status"],
+            "year": row["year"], "codes": json.loads(row["codes"]), "document_id": row["document_id"],
+            "item_id": row["item_id"], "repair": json.loads(row["repair"]) if row["repair"] else None,
+            "message": row["message_vi"] if language() == "vi" else row["message"]}
