@@ -1,0 +1,106 @@
+"""Follow-ups of a new user's trial of the web view, through Datasette's own client (no browser)."""
+
+import json
+import sqlite3
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from click.testing import CliRunner
+from conftest import SAMPLES
+
+from extractor.cli import main
+
+pytest.importorskip("datasette")
+REVIEW_SAMPLES = ("BC_TuanLe_2024_XaPhuocHung_can_xem_lai.txt", "BC_TuanLe_HTSD_2022_LiemPhu.docx")
+
+
+def import_files(folder, files: dict[str, str | bytes]):
+    """A database holding `files` (name → text or content), imported by the CLI."""
+    source = folder / "in"
+    source.mkdir()
+    for name, content in files.items():
+        if isinstance(content, bytes):
+            (source / name).write_bytes(content)
+        else:
+            (source / name).write_text(content, encoding="utf-8")
+    db = folder / "t.db"
+    result = CliRunner().invoke(main, ["import", str(source), "--db", str(db), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+@pytest.fixture
+def reviewed(tmp_path):
+    return import_files(tmp_path, {name: (SAMPLES / name).read_bytes() for name in REVIEW_SAMPLES})
+
+
+def site_of(db, review=True):
+    from extractor.serve import make_app
+
+    return make_app(db, review=review)
+
+
+def replacing_item(db) -> tuple[str, dict, float]:
+    """An open item whose suggestion names a code the document already holds another value of."""
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        "SELECT q.id, q.suggestion, o.value_num FROM review_queue q JOIN observations o ON o.document_id = "
+        "q.document_id AND o.code = json_extract(q.suggestion, '$.code') AND o.kind = 'actual' "
+        "WHERE q.status = 'open' AND json_extract(q.suggestion, '$.value') IS NOT NULL "
+        "AND json_extract(q.suggestion, '$.value') != o.value_num ORDER BY q.id").fetchall()
+    assert rows
+    return str(rows[0][0]), json.loads(rows[0][1]), rows[0][2]
+
+
+def status(db, item_id: str) -> dict:
+    return json.loads(CliRunner().invoke(main, ["review", "show", item_id, "--db", str(db)]).output)
+
+
+async def token_of(site, item_id: str) -> str:
+    return (await site.client.get(f"/-/review/{item_id}")).cookies["ds_csrftoken"]
+
+
+@pytest.mark.asyncio
+async def test_web_accept_over_a_stored_value_asks_and_replaces_on_confirmation(reviewed):
+    item_id, suggestion, stored = replacing_item(reviewed)
+    site = site_of(reviewed)
+    token = await token_of(site, item_id)
+    refused = await site.client.post(f"/-/review/{item_id}/accept", data={"csrftoken": token, "note": "n1"},
+                                     cookies={"ds_csrftoken": token})
+    assert refused.status_code == 302
+    args = parse_qs(urlsplit(refused.headers["location"]).query)
+    assert "--replace" not in args["error"][0] and args["replace"] == ["accept"] and args["note"] == ["n1"]
+    assert f"{int(stored)}" in args["error"][0] and f"{suggestion['value']}" in args["error"][0]
+    assert status(reviewed, item_id)["status"] == "open"
+    page = await site.client.get(refused.headers["location"])
+    assert "--replace" not in page.text and 'id="replace"' in page.text
+    form = page.text.split('id="replace-form"', 1)[1].split("</form>", 1)[0]
+    assert 'name="replace" value="1"' in form and 'name="note" value="n1"' in form
+    done = await site.client.post(f"/-/review/{item_id}/accept", cookies={"ds_csrftoken": token},
+                                  data={"csrftoken": token, "note": "n1", "replace": "1"})
+    assert done.status_code == 302 and "error" not in done.headers["location"]
+    assert status(reviewed, item_id)["status"] == "set"
+    value = sqlite3.connect(reviewed).execute(
+        "SELECT value FROM indicator_values WHERE code = ? AND sha256 = (SELECT sha256 FROM review_queue "
+        "WHERE id = ?)", (suggestion["code"], item_id)).fetchone()[0]
+    assert value == suggestion["value"]
+
+
+@pytest.mark.asyncio
+async def test_web_set_over_a_stored_value_resubmits_its_fields_with_replace(reviewed):
+    item_id, suggestion, stored = replacing_item(reviewed)
+    site = site_of(reviewed)
+    token = await token_of(site, item_id)
+    fields = {"value": "77", "code": suggestion["code"], "kind": "actual"}
+    refused = await site.client.post(f"/-/review/{item_id}/set", data={"csrftoken": token, **fields},
+                                     cookies={"ds_csrftoken": token})
+    args = parse_qs(urlsplit(refused.headers["location"]).query)
+    assert args["replace"] == ["set"] and "--replace" not in args["error"][0] and "77" in args["error"][0]
+    page = (await site.client.get(refused.headers["location"])).text
+    assert f'action="/-/review/{item_id}/set" class="xhht-action" id="replace-form"' in page
+    form = page.split('id="replace-form"', 1)[1]
+    for name, value in fields.items():
+        assert f'name="{name}" value="{value}"' in form.split("</form>", 1)[0]
+    done = await site.client.post(f"/-/review/{item_id}/set", cookies={"ds_csrftoken": token},
+                                  data={"csrftoken": token, "replace": "1", **fields})
+    assert "error" not in done.headers["location"] and status(reviewed, item_id)["status"] == "set"
