@@ -1,6 +1,7 @@
 """Follow-ups of a new user's trial of the web view, through Datasette's own client (no browser)."""
 
 import json
+import re
 import sqlite3
 from urllib.parse import parse_qs, urlsplit
 
@@ -104,3 +105,38 @@ async def test_web_set_over_a_stored_value_resubmits_its_fields_with_replace(rev
     done = await site.client.post(f"/-/review/{item_id}/set", cookies={"ds_csrftoken": token},
                                   data={"csrftoken": token, "replace": "1", **fields})
     assert "error" not in done.headers["location"] and status(reviewed, item_id)["status"] == "set"
+
+
+# ---- search: the true count, and pages -------------------------------------------------------------------------
+def hits(page: str) -> list[str]:
+    """The documents listed under "Documents" (the activities' links are left out)."""
+    return re.findall(r'<li><a href="/-/document/(\d+)"', page.split('id="documents"')[1].split('id="activities"')[0])
+
+
+@pytest.mark.asyncio
+async def test_search_heads_each_list_with_the_true_total_and_pages_the_rest(tmp_path, monkeypatch):
+    from extractor.web import pages
+
+    text = (SAMPLES / "BC_SoKet_HK1_DakSMar_2017.txt").read_text(encoding="utf-8")
+    db = import_files(tmp_path, {f"r{k}.txt": f"{text}\nBản {k}.\n" for k in range(5)})  # 5 documents
+    activities = sqlite3.connect(db).execute("SELECT COUNT(*) FROM activities WHERE name LIKE '%dân%'").fetchone()[0]
+    assert activities > 6
+    monkeypatch.setattr(pages, "SEARCH_ROWS", 3)
+    site = site_of(db, review=False)
+    first = (await site.client.get("/-/search", params={"q": "dan"})).text
+    assert "Documents (5)" in first and f"Activities ({activities})" in first
+    assert "Showing 1 to 3 of 5" in first and f"Showing 1 to 3 of {activities}" in first
+    assert 'id="next-page" href="/-/search?q=dan&amp;page=2"' in first and 'id="previous-page"' not in first
+    documents = hits(first)
+    second = (await site.client.get("/-/search", params={"q": "dan", "page": "2"})).text
+    assert "Showing 4 to 5 of 5" in second and f"Showing 4 to 6 of {activities}" in second
+    assert 'id="previous-page"' in second
+    documents += hits(second)
+    assert sorted(documents) == sorted(set(documents)) and len(documents) == 5
+    third = (await site.client.get("/-/search", params={"q": "dan", "page": "3"})).text
+    assert "None on this page: all 5 are on earlier pages" in third and "Documents (5)" in third
+    last = (activities + 2) // 3
+    final = (await site.client.get("/-/search", params={"q": "dan", "page": str(last)})).text
+    assert 'id="next-page"' not in final and f"of {activities}" in final
+    few = (await site.client.get("/-/search", params={"q": "dan", "page": "x"})).text
+    assert few == first
