@@ -3,6 +3,7 @@
 import json
 import re
 import sqlite3
+from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -140,3 +141,50 @@ async def test_search_heads_each_list_with_the_true_total_and_pages_the_rest(tmp
     assert 'id="next-page"' not in final and f"of {activities}" in final
     few = (await site.client.get("/-/search", params={"q": "dan", "page": "x"})).text
     assert few == first
+
+
+# ---- the compare chart: which units it draws, and the page saying so ---------------------------------------------
+def test_chart_draws_the_units_with_the_largest_latest_values_by_a_stated_rule():
+    from extractor.query import Pivot
+    from extractor.web import chart
+
+    rows = [(f"unit {k:02d}", {(2022, "actual"): float(k), (2023, "actual"): float(100 - k)}) for k in range(15)]
+    rows += [("late", {(2024, "actual"): 1.0}), ("words", {(2024, "actual"): "Đạt"}),
+             ("tie b", {(2023, "actual"): 100.0}), ("tie a", {(2023, "actual"): 100.0})]
+    pivot = Pivot("c", "label", None, ["actual"], [2022, 2023, 2024], rows)
+    names = [pivot.rows[k][0] for k in chart.charted(pivot)]
+    assert names == ["late", "tie a", "tie b", "unit 00", "unit 01", "unit 02", "unit 03", "unit 04", "unit 05",
+                     "unit 06"][:chart.MAX_LINES]
+    reordered = Pivot("c", "label", None, ["actual"], [2022, 2023, 2024], list(reversed(rows)))
+    assert [reordered.rows[k][0] for k in chart.charted(reordered)] == names  # not the order of the table
+    drawn = re.findall(r'font-size="11">([^<]+)</text>', chart.svg(pivot).split("</circle>")[-1])
+    assert drawn == names
+
+
+@pytest.mark.asyncio
+async def test_compare_page_says_which_units_the_chart_shows(samples, tmp_path, monkeypatch):
+    from extractor.web import chart
+
+    db = tmp_path / "s.db"
+    assert CliRunner().invoke(main, ["import", str(samples), "--db", str(db), "--workers", "1"]).exit_code == 0
+    code = sqlite3.connect(db).execute(  # the indicator most units have, of one kind (results only)
+        "SELECT p.code FROM pivot_rows p JOIN indicators i ON i.code = p.code WHERE i.value_type != "
+        "'percent_or_status' GROUP BY p.code ORDER BY COUNT(*) DESC, p.code LIMIT 1").fetchone()[0]
+    site = site_of(db, review=False)
+    data = (await site.client.get("/-/compare.json", params={"code": code})).json()
+    assert len(data["rows"]) >= 3
+    monkeypatch.setattr(chart, "MAX_LINES", 2)
+    page = (await site.client.get("/-/compare", params={"code": code})).text
+    note = page.split('id="chart-note">', 1)[1].split("</p>", 1)[0]
+    assert f"The chart shows 2 of {len(data['rows'])} units" in note and "All units are in the table" in note
+
+    def latest(row: dict) -> tuple:
+        year = max(int(y) for y, v in row.items() if y != "Đơn vị" and isinstance(v, int | float))
+        return -year, -row[str(year)], row["Đơn vị"]
+
+    expected = [r["Đơn vị"] for r in sorted(data["rows"], key=latest)[:2]]
+    legend = re.findall(r'font-size="11">([^<]+)</text>', page.split('class="xhht-chart"', 1)[1].split("</svg>")[0]
+                        .split("</circle>")[-1])
+    assert [unescape(name) for name in legend] == expected
+    monkeypatch.setattr(chart, "MAX_LINES", 100)
+    assert 'id="chart-note"' not in (await site.client.get("/-/compare", params={"code": code})).text

@@ -150,7 +150,7 @@ def _pivot_context(pivot: Pivot) -> dict:
                           if doc and value is not None else None})
         rows.append({"name": name, "unit_id": pivot.unit_ids[k], "cells": cells})
     return {"pivot": pivot, "columns": [c[2] for c in columns], "rows": rows, "total_rows": len(pivot.rows),
-            "shown_rows": len(rows), "chart": chart.svg(pivot)}
+            "shown_rows": len(rows), "chart": chart.svg(pivot), "charted": len(chart.charted(pivot))}
 
 
 def _query_string(wanted: dict) -> str:
