@@ -16,10 +16,16 @@ from extractor.wording import printable
 
 class Failure(click.ClickException):
     """A command that cannot do what was asked: one line on stderr, exit code 1, in the interface's
-    language ("Error:" included, which click would print in English)."""
+    language ("Error:" included, which click would print in English). The line is made when the
+    failure is raised, in the command's language: click shows it after the command's context has
+    closed, and with it the run's `--lang`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.line = _("Error: {message}").format(message=message)
 
     def show(self, file=None) -> None:
-        click.echo(_("Error: {message}").format(message=self.format_message()), file=file, err=True)
+        click.echo(self.line, file=file, err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
