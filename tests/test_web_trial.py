@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from click.testing import CliRunner
 from conftest import SAMPLES
+from markupsafe import escape
 
 from extractor.cli import main
 
@@ -188,3 +189,30 @@ async def test_compare_page_says_which_units_the_chart_shows(samples, tmp_path, 
     assert [unescape(name) for name in legend] == expected
     monkeypatch.setattr(chart, "MAX_LINES", 100)
     assert 'id="chart-note"' not in (await site.client.get("/-/compare", params={"code": code})).text
+
+
+# ---- the document page: how values and the text were read, in the interface's language -------------------------
+@pytest.fixture
+def vietnamese():
+    from extractor import i18n
+
+    i18n.set_language("vi")
+    yield
+    i18n.set_language(None)
+
+
+@pytest.mark.asyncio
+async def test_document_page_names_reading_methods_in_the_interface_language(reviewed, vietnamese):
+    from extractor import i18n
+
+    conn = sqlite3.connect(reviewed)
+    doc_id, reader = conn.execute("SELECT id, reader_method FROM documents ORDER BY id LIMIT 1").fetchone()
+    methods = {r[0] for r in conn.execute("SELECT method FROM observations WHERE document_id = ?", (doc_id,))}
+    assert methods and reader
+    page = (await site_of(reviewed, review=False).client.get(f"/-/document/{doc_id}")).text
+    values = page.split('id="values"', 1)[1].split("</table>", 1)[0]
+    cells = set(re.findall(r"<td>([^<]*)</td>", values))
+    assert not methods & cells, methods & cells  # no raw method code is shown
+    assert {str(escape(i18n.method_name(m))) for m in methods} <= cells  # each by its Vietnamese name
+    assert i18n.method_name("table") == "bảng" and i18n.reader_method_name("ocr") != "ocr"
+    assert f"({reader})" not in page and "(đọc trực tiếp chữ trong tệp)" in page
