@@ -54,3 +54,47 @@ def test_import_closing_line_writes_seconds_the_language_s_way():
     finally:
         i18n.set_language(None)
     assert re.search(r"\(5,\d giây\)", vietnamese) and re.search(r"\(5\.\ds\)", english)
+
+
+# ---- counts as integers in the JSON of corrections ------------------------------------------------------------
+def test_corrections_write_counts_as_integers_and_rates_as_stored(tmp_path):
+    import json
+    import shutil
+    import sqlite3
+
+    from conftest import SAMPLES
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("BC_TuanLe_HTSD_2022_LiemPhu.docx", "BC tong ket XHHT 2014 BacHa.docx"):
+        shutil.copy(SAMPLES / name, folder / name)
+    db = str(tmp_path / "c.db")
+    assert CliRunner().invoke(main, ["import", str(folder), "--db", db, "--workers", "1"]).exit_code == 0
+    conn = sqlite3.connect(db)
+    item_id, stored = conn.execute(
+        "SELECT q.id, o.value_num FROM review_queue q JOIN observations o ON o.document_id = q.document_id "
+        "AND o.code = json_extract(q.suggestion, '$.code') JOIN indicators i ON i.code = o.code "
+        "WHERE i.value_type = 'count' AND json_extract(q.suggestion, '$.value') IS NOT NULL ORDER BY q.id").fetchone()
+    rate_doc, rate_code, rate = conn.execute(
+        "SELECT d.sha256, o.code, o.value_num FROM observations o JOIN documents d ON d.id = o.document_id "
+        "JOIN indicators i ON i.code = o.code WHERE i.value_type = 'percent' AND o.value_num = CAST(o.value_num "
+        "AS INTEGER) ORDER BY o.id").fetchone()
+    assert isinstance(stored, float) and isinstance(rate, float)
+
+    def run(*args) -> str:
+        result = CliRunner().invoke(main, [*map(str, args), "--db", db])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    accepted = run("review", "accept", item_id, "--replace")
+    assert f'"old_value": {int(stored)},' in accepted and json.loads(accepted)["old_value"] == stored
+    fixed = json.loads(run("correct", rate_doc, rate_code, "12,5"))
+    assert fixed["old_value"] == rate and isinstance(fixed["old_value"], float)
+    resolution = json.loads(run("review", "show", item_id))["resolution"]
+    assert type(resolution["old_value"]) is int
+    exported = [json.loads(line) for line in run("corrections", "export").splitlines()[1:]]
+    by_code = {record["code"]: record for record in exported}
+    assert type(by_code[rate_code]["old_value"]) is float and type(by_code[rate_code]["value"]) is float
+    counts = [record for code, record in by_code.items() if code != rate_code]
+    assert counts and all(type(r["old_value"]) is int and type(r["value"]) is int for r in counts)
+    assert conn.execute("SELECT typeof(value_num) FROM corrections WHERE code != ?", (rate_code,)).fetchone()[0] == "real"
