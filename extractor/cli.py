@@ -277,13 +277,15 @@ def export(db: str | None, fmt: str, output) -> None:
 @click.argument("query")
 @DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def sql(query: str, db: str | None, fmt: str) -> None:
-    """Run a read-only SQL query (writes are refused)."""
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              metavar="SECONDS", help="stop the query after this long")
+def sql(query: str, db: str | None, fmt: str, timeout: float) -> None:
+    """Run a read-only SQL query (writes, ATTACH and PRAGMAs that change anything are refused)."""
     from extractor import output as out
     from extractor.query import QueryError, run_sql
 
     try:
-        columns, rows = run_sql(_readonly(db), query)
+        columns, rows = run_sql(_readonly(db), query, timeout)
     except QueryError as exc:
         raise Failure(str(exc)) from None
     click.echo(out.render(columns, [list(r) for r in rows], fmt), nl=False)

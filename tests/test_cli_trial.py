@@ -98,3 +98,41 @@ def test_corrections_write_counts_as_integers_and_rates_as_stored(tmp_path):
     counts = [record for code, record in by_code.items() if code != rate_code]
     assert counts and all(type(r["old_value"]) is int and type(r["value"]) is int for r in counts)
     assert conn.execute("SELECT typeof(value_num) FROM corrections WHERE code != ?", (rate_code,)).fetchone()[0] == "real"
+
+
+# ---- xhht sql: a time limit, and PRAGMAs that only read -------------------------------------------------------
+ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+
+
+def test_sql_stops_a_query_at_its_time_limit_in_one_line(empty_db):
+    import time
+
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["--lang", "en", "sql", ENDLESS, "--db", empty_db, "--timeout", "0.5"])
+    assert time.monotonic() - started < 20
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    assert "time limit of 0.5 s" in result.output and "--timeout" in result.output
+    quick = CliRunner().invoke(main, ["sql", "SELECT 1 AS one", "--db", empty_db, "--format", "csv"])
+    assert quick.exit_code == 0 and quick.output.split() == ["one", "1"]
+    assert CliRunner().invoke(main, ["sql", "SELECT 1", "--db", empty_db, "--timeout", "0"]).exit_code == 2
+
+
+@pytest.mark.parametrize("query", ["PRAGMA journal_mode=DELETE", "PRAGMA journal_mode", "PRAGMA user_version = 7",
+                                   "PRAGMA query_only = 0", "SELECT * FROM pragma_journal_mode",
+                                   "PRAGMA main.user_version = 7"])
+def test_sql_refuses_pragmas_that_are_not_schema_reads_in_one_line(empty_db, query):
+    import sqlite3
+
+    result = CliRunner().invoke(main, ["--lang", "en", "sql", query, "--db", empty_db])
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1, result.output
+    assert "PRAGMA" in result.output and "only reads" in result.output and "disk I/O" not in result.output
+    conn = sqlite3.connect(empty_db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal" and conn.execute("PRAGMA user_version").fetchone()[0] != 7
+
+
+@pytest.mark.parametrize("query", ["PRAGMA table_info(units)", "PRAGMA user_version", "PRAGMA index_list(documents)",
+                                   "SELECT name FROM pragma_table_info('units')", "PRAGMA foreign_key_list(observations)",
+                                   "PRAGMA table_list"])
+def test_sql_answers_pragmas_that_read_the_schema(empty_db, query):
+    result = CliRunner().invoke(main, ["sql", query, "--db", empty_db, "--format", "json"])
+    assert result.exit_code == 0, result.output
