@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -332,6 +333,8 @@ def _with_who(func):
     return func
 
 
+REASON_WIDTH = 140  # characters of a reason the review list shows, cut between words (`review show` has it all)
+
 REPLACE_OPTION = click.option("--replace", is_flag=True,
                               help="record it even over a different value already stored for that indicator")
 
@@ -362,7 +365,7 @@ def review_list(db, kind, unit, year, path_glob, open_only, fmt) -> None:
         return
     columns = ["id", "status", "category", "unit_name", "year", "location", "label", "raw_value", "reason"]
     columns, rows = _shown(columns, [[i[c] for c in columns] for i in items], "table")
-    rows = [[*row[:-1], row[-1][:70]] for row in rows]
+    rows = [[*row[:-1], textwrap.shorten(row[-1], REASON_WIDTH, placeholder=" …")] for row in rows]
     click.echo(out.render(columns, rows, "table"), nl=False)
     click.echo(ngettext("{n} item", "{n} items", len(items)).format(n=len(items)), err=True)
 

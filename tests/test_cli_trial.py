@@ -136,3 +136,38 @@ def test_sql_refuses_pragmas_that_are_not_schema_reads_in_one_line(empty_db, que
 def test_sql_answers_pragmas_that_read_the_schema(empty_db, query):
     result = CliRunner().invoke(main, ["sql", query, "--db", empty_db, "--format", "json"])
     assert result.exit_code == 0, result.output
+
+
+# ---- review list: text from the left, reasons cut between words -------------------------------------------------
+def test_review_list_aligns_text_left_and_cuts_reasons_between_words(tmp_path):
+    import json
+    import shutil
+
+    from conftest import SAMPLES
+
+    (tmp_path / "in").mkdir()
+    shutil.copy(SAMPLES / "BC_TuanLe_2024_XaPhuocHung_can_xem_lai.txt", tmp_path / "in" / "r.txt")
+    db = str(tmp_path / "r.db")
+    assert CliRunner().invoke(main, ["import", str(tmp_path / "in"), "--db", db, "--workers", "1"]).exit_code == 0
+    items = json.loads(CliRunner().invoke(main, ["review", "list", "--db", db, "--format", "json"]).output)
+    table = CliRunner().invoke(main, ["--lang", "en", "review", "list", "--db", db]).output
+    tokens = set(re.split(r"[\s│┃]+", table))
+    long = [i["reason"] for i in items if len(i["reason"]) > 70 and i["reason"][69:71].strip() == i["reason"][69:71]]
+    assert long  # a reason whose 70th character falls inside a word
+    for reason in long:
+        cut = reason[:70].split()[-1]
+        assert cut not in set(reason.split()) and cut not in tokens, cut  # no word shown cut short
+    for item in items:
+        for text in (category_in_english(item["category"]), item["unit_name"]):
+            assert re.search(rf"│ {re.escape(text)} +│", table), text  # text begins at the left of its cell
+    assert re.search(r"│ +\d{4} │", table)  # a year (a number) stays right-aligned
+
+
+def category_in_english(code: str) -> str:
+    from extractor import i18n
+
+    i18n.set_language("en")
+    try:
+        return i18n.category_name(code)
+    finally:
+        i18n.set_language(None)
