@@ -216,3 +216,18 @@ async def test_document_page_names_reading_methods_in_the_interface_language(rev
     assert {str(escape(i18n.method_name(m))) for m in methods} <= cells  # each by its Vietnamese name
     assert i18n.method_name("table") == "bảng" and i18n.reader_method_name("ocr") != "ocr"
     assert f"({reader})" not in page and "(đọc trực tiếp chữ trong tệp)" in page
+
+
+# ---- the review queue: reasons cut between words -----------------------------------------------------------------
+@pytest.mark.asyncio
+async def test_review_queue_cuts_long_reasons_between_words(reviewed):
+    reasons = {str(i): r for i, r in sqlite3.connect(reviewed).execute("SELECT id, reason FROM review_queue")}
+    assert any(len(r) > 120 for r in reasons.values())
+    page = (await site_of(reviewed).client.get("/-/review")).text
+    cells = dict(re.findall(r'href="/-/review/(\d+)">.*?<td class="reason">(.*?)</td>', page, re.S))
+    assert set(cells) == set(reasons)
+    for item_id, cell in cells.items():
+        full, cell = reasons[item_id], unescape(cell)
+        if cell != full:
+            kept = cell.removesuffix(" …")
+            assert cell.endswith(" …") and full.startswith(kept) and full[len(kept)] == " ", (cell, full)
