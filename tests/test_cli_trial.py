@@ -171,3 +171,17 @@ def category_in_english(code: str) -> str:
         return i18n.category_name(code)
     finally:
         i18n.set_language(None)
+
+
+# ---- the files SQLite leaves beside a database are not for git --------------------------------------------------
+def test_sqlite_side_files_beside_a_database_are_ignored_by_git():
+    import shutil
+    import subprocess
+
+    from conftest import ROOT
+
+    git = shutil.which("git")
+    if git is None or not (ROOT / ".git").exists():
+        pytest.skip("needs git and a checkout")
+    for name in ("xhht.db", "xhht.db-wal", "xhht.db-shm", "tep.db-journal"):
+        assert subprocess.run([git, "check-ignore", "-q", name], cwd=ROOT, check=False).returncode == 0, name
