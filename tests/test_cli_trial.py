@@ -185,3 +185,30 @@ def test_sqlite_side_files_beside_a_database_are_ignored_by_git():
         pytest.skip("needs git and a checkout")
     for name in ("xhht.db", "xhht.db-wal", "xhht.db-shm", "tep.db-journal"):
         assert subprocess.run([git, "check-ignore", "-q", name], cwd=ROOT, check=False).returncode == 0, name
+
+
+# ---- CSV and JSON keep their column names and keys in both languages --------------------------------------------
+def test_csv_and_json_headers_are_the_same_in_both_languages(tmp_path):
+    import json
+    import shutil
+
+    from conftest import SAMPLES
+
+    (tmp_path / "in").mkdir()
+    for name in ("BC_TuanLe_2024_XaPhuocHung_can_xem_lai.txt", "BC_DeAn1373_BachThong_2023.docx"):
+        shutil.copy(SAMPLES / name, tmp_path / "in" / name)
+    db = str(tmp_path / "h.db")
+    assert CliRunner().invoke(main, ["import", str(tmp_path / "in"), "--db", db, "--workers", "1"]).exit_code == 0
+    code = "tuanle.tuyen_truyen.to_roi"
+    dean = json.loads(CliRunner().invoke(main, ["sql", "SELECT code FROM pivot_rows WHERE code LIKE 'dean%' LIMIT 1",
+                                                 "--db", db, "--format", "json"]).output)[0]["code"]
+    commands = [["compare", code, "--format", "csv"], ["compare", dean, "--format", "json"],
+                ["indicators", "--format", "csv"], ["units", "--format", "json"], ["export", "--format", "csv"],
+                ["review", "list", "--format", "json"]]
+    for command in commands:
+        heads = []
+        for lang in ("vi", "en"):
+            output = CliRunner().invoke(main, ["--lang", lang, *command, "--db", db]).output
+            heads.append(output.splitlines()[0] if "csv" in command else
+                         sorted({key for row in json.loads(output) for key in row}))
+        assert heads[0] == heads[1] and heads[0], command
