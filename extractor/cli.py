@@ -333,7 +333,7 @@ def _with_who(func):
     return func
 
 
-REASON_WIDTH = 140  # characters of a reason the review list shows, cut between words (`review show` has it all)
+REASON_WIDTH = 140  # characters of a reason in the review list, cut between words (`review show` has it all)
 
 REPLACE_OPTION = click.option("--replace", is_flag=True,
                               help="record it even over a different value already stored for that indicator")

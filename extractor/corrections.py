@@ -380,7 +380,8 @@ def canonical_time(text: str) -> str:
 
 
 # A correction row with its indicator's value type, which says how its numbers are written out.
-_ROW = "SELECT *, (SELECT value_type FROM indicators i WHERE i.code = corrections.code) AS value_type FROM corrections"
+_ROW = ("SELECT *, (SELECT value_type FROM indicators i WHERE i.code = corrections.code) AS value_type "
+        "FROM corrections")
 _WHOLE = ("count", "money")  # value types whose numbers are whole: 450, never 450.0 (rates stay as stored)
 
 
@@ -397,7 +398,8 @@ def _correction(row: sqlite3.Row) -> dict:
     old = json.loads(row["old_value"] or "null")
     return {"id": row["id"], "uid": row["uid"], "sha256": row["sha256"], "target": row["target"], "action": row["action"],
             "code": row["code"], "kind": row["kind"], "value": _written(value, row["value_type"]),
-            "unit": json.loads(row["unit"]) if row["unit"] else None, "old_value": _written(old, row["value_type"]),
+            "unit": json.loads(row["unit"]) if row["unit"] else None,
+            "old_value": _written(old, row["value_type"]),
             "item_key": row["item_key"], "note": row["note"], "by": row["author"], "at": row["created_at"],
             "active": bool(row["active"]), "history": json.loads(row["history"])}
 

@@ -61,7 +61,7 @@ def _table(columns: list[str], rows: list[list], title: str | None, localized: b
 
 
 def _is_number(value) -> bool:
-    """A cell that is a number, written right-aligned so that its digits line up (text reads from the left)."""
+    """A cell that is a number: right-aligned, so that digits line up (text reads from the left)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

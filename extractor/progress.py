@@ -64,7 +64,8 @@ class ProgressReporter:
         self.failed += kind == "failed"
         rate = self.done / max(time.perf_counter() - self.started, 1e-6)
         if self.progress:
-            self.progress.update(self.task, completed=self.done, rate=i18n.number(round(rate, 1)), failed=self.failed)
+            self.progress.update(self.task, completed=self.done, rate=i18n.number(round(rate, 1)),
+                                 failed=self.failed)
             if kind == "failed":
                 shown = f"{escape(printable(path))}: {escape(printable(i18n.error(detail)))}"
                 self.progress.console.print("[red]" + _("error") + f"[/red]: {shown}", markup=True, highlight=False)

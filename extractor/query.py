@@ -245,7 +245,8 @@ VALUED_READS = ("table_info", "table_xinfo", "index_list", "index_info", "index_
 SQL_TIMEOUT = 30.0  # seconds a query may run (a recursive CTE without an end would run forever)
 
 
-def run_sql(conn: sqlite3.Connection, sql: str, timeout: float = SQL_TIMEOUT) -> tuple[list[str], list[tuple]]:
+def run_sql(conn: sqlite3.Connection, sql: str,
+            timeout: float = SQL_TIMEOUT) -> tuple[list[str], list[tuple]]:
     """Run one query on a read-only connection: (column names, rows), within `timeout` seconds.
 
     A read-only connection still lets ATTACH open (and create) any file, and VACUUM INTO attaches
@@ -257,8 +258,8 @@ def run_sql(conn: sqlite3.Connection, sql: str, timeout: float = SQL_TIMEOUT) ->
 
     def authorize(action: int, name: str | None, arg: str | None, *_args) -> int:
         if action == sqlite3.SQLITE_ATTACH:
-            refused.append(_("SQL refused: it would open the file '{file}' (ATTACH, VACUUM INTO); `xhht sql` only "
-                             "reads this database").format(file=name or ""))
+            refused.append(_("SQL refused: it would open the file '{file}' (ATTACH, VACUUM INTO); `xhht sql` "
+                             "only reads this database").format(file=name or ""))
             return sqlite3.SQLITE_DENY
         if action == sqlite3.SQLITE_PRAGMA and (name not in READ_PRAGMAS or (arg is not None and
                                                                              name not in VALUED_READS)):
@@ -279,8 +280,8 @@ def run_sql(conn: sqlite3.Connection, sql: str, timeout: float = SQL_TIMEOUT) ->
         if refused:
             raise QueryError(refused[0]) from None
         if time.monotonic() > deadline:
-            raise QueryError(_("SQL stopped at its time limit of {seconds} s (`--timeout SECONDS` gives it more)").format(
-                seconds=number(timeout))) from None
+            raise QueryError(_("SQL stopped at its time limit of {seconds} s (`--timeout SECONDS` gives it "
+                               "more)").format(seconds=number(timeout))) from None
         raise QueryError(_("SQL error: {error}").format(error=exc)) from exc
     finally:
         conn.set_authorizer(None)

@@ -18,21 +18,26 @@ def empty_db(tmp_path):
     return str(path)
 
 
-# ---- the error line follows --lang ------------------------------------------------------------------------------
-@pytest.mark.parametrize(("environment", "option", "prefix", "other"),
-                         [("vi", "en", "Error: SQL error:", "Lỗi"), ("en", "vi", "Lỗi: lỗi SQL:", "Error")])
-def test_the_error_prefix_follows_lang_not_the_environment(empty_db, monkeypatch, environment, option, prefix,
-                                                          other):
+# ---- the error line follows --lang -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("environment", "option", "prefix", "other"),
+    [("vi", "en", "Error: SQL error:", "Lỗi"), ("en", "vi", "Lỗi: lỗi SQL:", "Error")],
+)
+def test_the_error_prefix_follows_lang_not_the_environment(
+    empty_db, monkeypatch, environment, option, prefix, other
+):
     monkeypatch.setenv("XHHT_LANG", environment)
     result = CliRunner().invoke(main, ["--lang", option, "sql", "select x", "--db", empty_db])
     assert result.exit_code == 1 and result.output.startswith(prefix) and other not in result.output
 
 
-# ---- the spot-check summary and the import's closing line ------------------------------------------------------
+# ---- the spot-check summary and the import's closing line --------------------------------------------------
 def test_extract_summary_shows_a_dash_for_fields_the_document_does_not_give(tmp_path):
     report = tmp_path / "r.txt"
-    report.write_text("BÁO CÁO\nKết quả tổ chức Tuần lễ hưởng ứng học tập suốt đời\n"
-                      "Số lớp xóa mù chữ: 3 lớp\n", encoding="utf-8")
+    report.write_text(
+        "BÁO CÁO\nKết quả tổ chức Tuần lễ hưởng ứng học tập suốt đời\nSố lớp xóa mù chữ: 3 lớp\n",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(main, ["--lang", "en", "extract", str(report)])
     assert result.exit_code == 0, result.output
     line = next(line for line in result.output.splitlines() if "issued:" in line)
@@ -56,7 +61,7 @@ def test_import_closing_line_writes_seconds_the_language_s_way():
     assert re.search(r"\(5,\d giây\)", vietnamese) and re.search(r"\(5\.\ds\)", english)
 
 
-# ---- counts as integers in the JSON of corrections ------------------------------------------------------------
+# ---- counts as integers in the JSON of corrections ---------------------------------------------------------
 def test_corrections_write_counts_as_integers_and_rates_as_stored(tmp_path):
     import json
     import shutil
@@ -74,11 +79,14 @@ def test_corrections_write_counts_as_integers_and_rates_as_stored(tmp_path):
     item_id, stored = conn.execute(
         "SELECT q.id, o.value_num FROM review_queue q JOIN observations o ON o.document_id = q.document_id "
         "AND o.code = json_extract(q.suggestion, '$.code') JOIN indicators i ON i.code = o.code "
-        "WHERE i.value_type = 'count' AND json_extract(q.suggestion, '$.value') IS NOT NULL ORDER BY q.id").fetchone()
+        "WHERE i.value_type = 'count' AND json_extract(q.suggestion, '$.value') IS NOT NULL ORDER BY q.id"
+    ).fetchone()
     rate_doc, rate_code, rate = conn.execute(
         "SELECT d.sha256, o.code, o.value_num FROM observations o JOIN documents d ON d.id = o.document_id "
-        "JOIN indicators i ON i.code = o.code WHERE i.value_type = 'percent' AND o.value_num = CAST(o.value_num "
-        "AS INTEGER) ORDER BY o.id").fetchone()
+        "JOIN indicators i ON i.code = o.code WHERE i.value_type = 'percent' "
+        "AND o.value_num = CAST(o.value_num "
+        "AS INTEGER) ORDER BY o.id"
+    ).fetchone()
     assert isinstance(stored, float) and isinstance(rate, float)
 
     def run(*args) -> str:
@@ -97,10 +105,13 @@ def test_corrections_write_counts_as_integers_and_rates_as_stored(tmp_path):
     assert type(by_code[rate_code]["old_value"]) is float and type(by_code[rate_code]["value"]) is float
     counts = [record for code, record in by_code.items() if code != rate_code]
     assert counts and all(type(r["old_value"]) is int and type(r["value"]) is int for r in counts)
-    assert conn.execute("SELECT typeof(value_num) FROM corrections WHERE code != ?", (rate_code,)).fetchone()[0] == "real"
+    assert (
+        conn.execute("SELECT typeof(value_num) FROM corrections WHERE code != ?", (rate_code,)).fetchone()[0]
+        == "real"
+    )
 
 
-# ---- xhht sql: a time limit, and PRAGMAs that only read -------------------------------------------------------
+# ---- xhht sql: a time limit, and PRAGMAs that only read ----------------------------------------------------
 ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
 
 
@@ -117,9 +128,17 @@ def test_sql_stops_a_query_at_its_time_limit_in_one_line(empty_db):
     assert CliRunner().invoke(main, ["sql", "SELECT 1", "--db", empty_db, "--timeout", "0"]).exit_code == 2
 
 
-@pytest.mark.parametrize("query", ["PRAGMA journal_mode=DELETE", "PRAGMA journal_mode", "PRAGMA user_version = 7",
-                                   "PRAGMA query_only = 0", "SELECT * FROM pragma_journal_mode",
-                                   "PRAGMA main.user_version = 7"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "PRAGMA journal_mode=DELETE",
+        "PRAGMA journal_mode",
+        "PRAGMA user_version = 7",
+        "PRAGMA query_only = 0",
+        "SELECT * FROM pragma_journal_mode",
+        "PRAGMA main.user_version = 7",
+    ],
+)
 def test_sql_refuses_pragmas_that_are_not_schema_reads_in_one_line(empty_db, query):
     import sqlite3
 
@@ -127,18 +146,29 @@ def test_sql_refuses_pragmas_that_are_not_schema_reads_in_one_line(empty_db, que
     assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1, result.output
     assert "PRAGMA" in result.output and "only reads" in result.output and "disk I/O" not in result.output
     conn = sqlite3.connect(empty_db)
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal" and conn.execute("PRAGMA user_version").fetchone()[0] != 7
+    assert (
+        conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        and conn.execute("PRAGMA user_version").fetchone()[0] != 7
+    )
 
 
-@pytest.mark.parametrize("query", ["PRAGMA table_info(units)", "PRAGMA user_version", "PRAGMA index_list(documents)",
-                                   "SELECT name FROM pragma_table_info('units')", "PRAGMA foreign_key_list(observations)",
-                                   "PRAGMA table_list"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "PRAGMA table_info(units)",
+        "PRAGMA user_version",
+        "PRAGMA index_list(documents)",
+        "SELECT name FROM pragma_table_info('units')",
+        "PRAGMA foreign_key_list(observations)",
+        "PRAGMA table_list",
+    ],
+)
 def test_sql_answers_pragmas_that_read_the_schema(empty_db, query):
     result = CliRunner().invoke(main, ["sql", query, "--db", empty_db, "--format", "json"])
     assert result.exit_code == 0, result.output
 
 
-# ---- review list: text from the left, reasons cut between words -------------------------------------------------
+# ---- review list: text from the left, reasons cut between words --------------------------------------------
 def test_review_list_aligns_text_left_and_cuts_reasons_between_words(tmp_path):
     import json
     import shutil
@@ -148,11 +178,18 @@ def test_review_list_aligns_text_left_and_cuts_reasons_between_words(tmp_path):
     (tmp_path / "in").mkdir()
     shutil.copy(SAMPLES / "BC_TuanLe_2024_XaPhuocHung_can_xem_lai.txt", tmp_path / "in" / "r.txt")
     db = str(tmp_path / "r.db")
-    assert CliRunner().invoke(main, ["import", str(tmp_path / "in"), "--db", db, "--workers", "1"]).exit_code == 0
+    assert (
+        CliRunner().invoke(main, ["import", str(tmp_path / "in"), "--db", db, "--workers", "1"]).exit_code
+        == 0
+    )
     items = json.loads(CliRunner().invoke(main, ["review", "list", "--db", db, "--format", "json"]).output)
     table = CliRunner().invoke(main, ["--lang", "en", "review", "list", "--db", db]).output
     tokens = set(re.split(r"[\s│┃]+", table))
-    long = [i["reason"] for i in items if len(i["reason"]) > 70 and i["reason"][69:71].strip() == i["reason"][69:71]]
+    long = [
+        i["reason"]
+        for i in items
+        if len(i["reason"]) > 70 and i["reason"][69:71].strip() == i["reason"][69:71]
+    ]
     assert long  # a reason whose 70th character falls inside a word
     for reason in long:
         cut = reason[:70].split()[-1]
@@ -173,7 +210,7 @@ def category_in_english(code: str) -> str:
         i18n.set_language(None)
 
 
-# ---- the files SQLite leaves beside a database are not for git --------------------------------------------------
+# ---- the files SQLite leaves beside a database are not for git ---------------------------------------------
 def test_sqlite_side_files_beside_a_database_are_ignored_by_git():
     import shutil
     import subprocess
@@ -187,7 +224,7 @@ def test_sqlite_side_files_beside_a_database_are_ignored_by_git():
         assert subprocess.run([git, "check-ignore", "-q", name], cwd=ROOT, check=False).returncode == 0, name
 
 
-# ---- CSV and JSON keep their column names and keys in both languages --------------------------------------------
+# ---- CSV and JSON keep their column names and keys in both languages ---------------------------------------
 def test_csv_and_json_headers_are_the_same_in_both_languages(tmp_path):
     import json
     import shutil
@@ -198,17 +235,41 @@ def test_csv_and_json_headers_are_the_same_in_both_languages(tmp_path):
     for name in ("BC_TuanLe_2024_XaPhuocHung_can_xem_lai.txt", "BC_DeAn1373_BachThong_2023.docx"):
         shutil.copy(SAMPLES / name, tmp_path / "in" / name)
     db = str(tmp_path / "h.db")
-    assert CliRunner().invoke(main, ["import", str(tmp_path / "in"), "--db", db, "--workers", "1"]).exit_code == 0
+    assert (
+        CliRunner().invoke(main, ["import", str(tmp_path / "in"), "--db", db, "--workers", "1"]).exit_code
+        == 0
+    )
     code = "tuanle.tuyen_truyen.to_roi"
-    dean = json.loads(CliRunner().invoke(main, ["sql", "SELECT code FROM pivot_rows WHERE code LIKE 'dean%' LIMIT 1",
-                                                 "--db", db, "--format", "json"]).output)[0]["code"]
-    commands = [["compare", code, "--format", "csv"], ["compare", dean, "--format", "json"],
-                ["indicators", "--format", "csv"], ["units", "--format", "json"], ["export", "--format", "csv"],
-                ["review", "list", "--format", "json"]]
+    dean = json.loads(
+        CliRunner()
+        .invoke(
+            main,
+            [
+                "sql",
+                "SELECT code FROM pivot_rows WHERE code LIKE 'dean%' LIMIT 1",
+                "--db",
+                db,
+                "--format",
+                "json",
+            ],
+        )
+        .output
+    )[0]["code"]
+    commands = [
+        ["compare", code, "--format", "csv"],
+        ["compare", dean, "--format", "json"],
+        ["indicators", "--format", "csv"],
+        ["units", "--format", "json"],
+        ["export", "--format", "csv"],
+        ["review", "list", "--format", "json"],
+    ]
     for command in commands:
         heads = []
         for lang in ("vi", "en"):
             output = CliRunner().invoke(main, ["--lang", lang, *command, "--db", db]).output
-            heads.append(output.splitlines()[0] if "csv" in command else
-                         sorted({key for row in json.loads(output) for key in row}))
+            heads.append(
+                output.splitlines()[0]
+                if "csv" in command
+                else sorted({key for row in json.loads(output) for key in row})
+            )
         assert heads[0] == heads[1] and heads[0], command

@@ -50,7 +50,8 @@ def replacing_item(db) -> tuple[str, dict, float]:
         "SELECT q.id, q.suggestion, o.value_num FROM review_queue q JOIN observations o ON o.document_id = "
         "q.document_id AND o.code = json_extract(q.suggestion, '$.code') AND o.kind = 'actual' "
         "WHERE q.status = 'open' AND json_extract(q.suggestion, '$.value') IS NOT NULL "
-        "AND json_extract(q.suggestion, '$.value') != o.value_num ORDER BY q.id").fetchall()
+        "AND json_extract(q.suggestion, '$.value') != o.value_num ORDER BY q.id"
+    ).fetchall()
     assert rows
     return str(rows[0][0]), json.loads(rows[0][1]), rows[0][2]
 
@@ -68,8 +69,11 @@ async def test_web_accept_over_a_stored_value_asks_and_replaces_on_confirmation(
     item_id, suggestion, stored = replacing_item(reviewed)
     site = site_of(reviewed)
     token = await token_of(site, item_id)
-    refused = await site.client.post(f"/-/review/{item_id}/accept", data={"csrftoken": token, "note": "n1"},
-                                     cookies={"ds_csrftoken": token})
+    refused = await site.client.post(
+        f"/-/review/{item_id}/accept",
+        data={"csrftoken": token, "note": "n1"},
+        cookies={"ds_csrftoken": token},
+    )
     assert refused.status_code == 302
     args = parse_qs(urlsplit(refused.headers["location"]).query)
     assert "--replace" not in args["error"][0] and args["replace"] == ["accept"] and args["note"] == ["n1"]
@@ -79,13 +83,22 @@ async def test_web_accept_over_a_stored_value_asks_and_replaces_on_confirmation(
     assert "--replace" not in page.text and 'id="replace"' in page.text
     form = page.text.split('id="replace-form"', 1)[1].split("</form>", 1)[0]
     assert 'name="replace" value="1"' in form and 'name="note" value="n1"' in form
-    done = await site.client.post(f"/-/review/{item_id}/accept", cookies={"ds_csrftoken": token},
-                                  data={"csrftoken": token, "note": "n1", "replace": "1"})
+    done = await site.client.post(
+        f"/-/review/{item_id}/accept",
+        cookies={"ds_csrftoken": token},
+        data={"csrftoken": token, "note": "n1", "replace": "1"},
+    )
     assert done.status_code == 302 and "error" not in done.headers["location"]
     assert status(reviewed, item_id)["status"] == "set"
-    value = sqlite3.connect(reviewed).execute(
-        "SELECT value FROM indicator_values WHERE code = ? AND sha256 = (SELECT sha256 FROM review_queue "
-        "WHERE id = ?)", (suggestion["code"], item_id)).fetchone()[0]
+    value = (
+        sqlite3.connect(reviewed)
+        .execute(
+            "SELECT value FROM indicator_values WHERE code = ? AND sha256 = (SELECT sha256 FROM review_queue "
+            "WHERE id = ?)",
+            (suggestion["code"], item_id),
+        )
+        .fetchone()[0]
+    )
     assert value == suggestion["value"]
 
 
@@ -95,8 +108,9 @@ async def test_web_set_over_a_stored_value_resubmits_its_fields_with_replace(rev
     site = site_of(reviewed)
     token = await token_of(site, item_id)
     fields = {"value": "77", "code": suggestion["code"], "kind": "actual"}
-    refused = await site.client.post(f"/-/review/{item_id}/set", data={"csrftoken": token, **fields},
-                                     cookies={"ds_csrftoken": token})
+    refused = await site.client.post(
+        f"/-/review/{item_id}/set", data={"csrftoken": token, **fields}, cookies={"ds_csrftoken": token}
+    )
     args = parse_qs(urlsplit(refused.headers["location"]).query)
     assert args["replace"] == ["set"] and "--replace" not in args["error"][0] and "77" in args["error"][0]
     page = (await site.client.get(refused.headers["location"])).text
@@ -104,15 +118,20 @@ async def test_web_set_over_a_stored_value_resubmits_its_fields_with_replace(rev
     form = page.split('id="replace-form"', 1)[1]
     for name, value in fields.items():
         assert f'name="{name}" value="{value}"' in form.split("</form>", 1)[0]
-    done = await site.client.post(f"/-/review/{item_id}/set", cookies={"ds_csrftoken": token},
-                                  data={"csrftoken": token, "replace": "1", **fields})
+    done = await site.client.post(
+        f"/-/review/{item_id}/set",
+        cookies={"ds_csrftoken": token},
+        data={"csrftoken": token, "replace": "1", **fields},
+    )
     assert "error" not in done.headers["location"] and status(reviewed, item_id)["status"] == "set"
 
 
-# ---- search: the true count, and pages -------------------------------------------------------------------------
+# ---- search: the true count, and pages ---------------------------------------------------------------------
 def hits(page: str) -> list[str]:
     """The documents listed under "Documents" (the activities' links are left out)."""
-    return re.findall(r'<li><a href="/-/document/(\d+)"', page.split('id="documents"')[1].split('id="activities"')[0])
+    return re.findall(
+        r'<li><a href="/-/document/(\d+)"', page.split('id="documents"')[1].split('id="activities"')[0]
+    )
 
 
 @pytest.mark.asyncio
@@ -121,7 +140,9 @@ async def test_search_heads_each_list_with_the_true_total_and_pages_the_rest(tmp
 
     text = (SAMPLES / "BC_SoKet_HK1_DakSMar_2017.txt").read_text(encoding="utf-8")
     db = import_files(tmp_path, {f"r{k}.txt": f"{text}\nBản {k}.\n" for k in range(5)})  # 5 documents
-    activities = sqlite3.connect(db).execute("SELECT COUNT(*) FROM activities WHERE name LIKE '%dân%'").fetchone()[0]
+    activities = (
+        sqlite3.connect(db).execute("SELECT COUNT(*) FROM activities WHERE name LIKE '%dân%'").fetchone()[0]
+    )
     assert activities > 6
     monkeypatch.setattr(pages, "SEARCH_ROWS", 3)
     site = site_of(db, review=False)
@@ -144,18 +165,37 @@ async def test_search_heads_each_list_with_the_true_total_and_pages_the_rest(tmp
     assert few == first
 
 
-# ---- the compare chart: which units it draws, and the page saying so ---------------------------------------------
+# ---- the compare chart: which units it draws, and the page saying so ---------------------------------------
 def test_chart_draws_the_units_with_the_largest_latest_values_by_a_stated_rule():
     from extractor.query import Pivot
     from extractor.web import chart
 
-    rows = [(f"unit {k:02d}", {(2022, "actual"): float(k), (2023, "actual"): float(100 - k)}) for k in range(15)]
-    rows += [("late", {(2024, "actual"): 1.0}), ("words", {(2024, "actual"): "Đạt"}),
-             ("tie b", {(2023, "actual"): 100.0}), ("tie a", {(2023, "actual"): 100.0})]
+    rows = [
+        (f"unit {k:02d}", {(2022, "actual"): float(k), (2023, "actual"): float(100 - k)}) for k in range(15)
+    ]
+    rows += [
+        ("late", {(2024, "actual"): 1.0}),
+        ("words", {(2024, "actual"): "Đạt"}),
+        ("tie b", {(2023, "actual"): 100.0}),
+        ("tie a", {(2023, "actual"): 100.0}),
+    ]
     pivot = Pivot("c", "label", None, ["actual"], [2022, 2023, 2024], rows)
     names = [pivot.rows[k][0] for k in chart.charted(pivot)]
-    assert names == ["late", "tie a", "tie b", "unit 00", "unit 01", "unit 02", "unit 03", "unit 04", "unit 05",
-                     "unit 06"][:chart.MAX_LINES]
+    assert (
+        names
+        == [
+            "late",
+            "tie a",
+            "tie b",
+            "unit 00",
+            "unit 01",
+            "unit 02",
+            "unit 03",
+            "unit 04",
+            "unit 05",
+            "unit 06",
+        ][: chart.MAX_LINES]
+    )
     reordered = Pivot("c", "label", None, ["actual"], [2022, 2023, 2024], list(reversed(rows)))
     assert [reordered.rows[k][0] for k in chart.charted(reordered)] == names  # not the order of the table
     drawn = re.findall(r'font-size="11">([^<]+)</text>', chart.svg(pivot).split("</circle>")[-1])
@@ -167,10 +207,17 @@ async def test_compare_page_says_which_units_the_chart_shows(samples, tmp_path, 
     from extractor.web import chart
 
     db = tmp_path / "s.db"
-    assert CliRunner().invoke(main, ["import", str(samples), "--db", str(db), "--workers", "1"]).exit_code == 0
-    code = sqlite3.connect(db).execute(  # the indicator most units have, of one kind (results only)
-        "SELECT p.code FROM pivot_rows p JOIN indicators i ON i.code = p.code WHERE i.value_type != "
-        "'percent_or_status' GROUP BY p.code ORDER BY COUNT(*) DESC, p.code LIMIT 1").fetchone()[0]
+    assert (
+        CliRunner().invoke(main, ["import", str(samples), "--db", str(db), "--workers", "1"]).exit_code == 0
+    )
+    code = (
+        sqlite3.connect(db)
+        .execute(  # the indicator most units have, of one kind (results only)
+            "SELECT p.code FROM pivot_rows p JOIN indicators i ON i.code = p.code WHERE i.value_type != "
+            "'percent_or_status' GROUP BY p.code ORDER BY COUNT(*) DESC, p.code LIMIT 1"
+        )
+        .fetchone()[0]
+    )
     site = site_of(db, review=False)
     data = (await site.client.get("/-/compare.json", params={"code": code})).json()
     assert len(data["rows"]) >= 3
@@ -184,14 +231,16 @@ async def test_compare_page_says_which_units_the_chart_shows(samples, tmp_path, 
         return -year, -row[str(year)], row["Đơn vị"]
 
     expected = [r["Đơn vị"] for r in sorted(data["rows"], key=latest)[:2]]
-    legend = re.findall(r'font-size="11">([^<]+)</text>', page.split('class="xhht-chart"', 1)[1].split("</svg>")[0]
-                        .split("</circle>")[-1])
+    legend = re.findall(
+        r'font-size="11">([^<]+)</text>',
+        page.split('class="xhht-chart"', 1)[1].split("</svg>")[0].split("</circle>")[-1],
+    )
     assert [unescape(name) for name in legend] == expected
     monkeypatch.setattr(chart, "MAX_LINES", 100)
     assert 'id="chart-note"' not in (await site.client.get("/-/compare", params={"code": code})).text
 
 
-# ---- the document page: how values and the text were read, in the interface's language -------------------------
+# ---- the document page: how values and the text were read, in the interface's language ---------------------
 @pytest.fixture
 def vietnamese():
     from extractor import i18n
@@ -218,7 +267,7 @@ async def test_document_page_names_reading_methods_in_the_interface_language(rev
     assert f"({reader})" not in page and "(đọc trực tiếp chữ trong tệp)" in page
 
 
-# ---- the review queue: reasons cut between words -----------------------------------------------------------------
+# ---- the review queue: reasons cut between words -----------------------------------------------------------
 @pytest.mark.asyncio
 async def test_review_queue_cuts_long_reasons_between_words(reviewed):
     reasons = {str(i): r for i, r in sqlite3.connect(reviewed).execute("SELECT id, reason FROM review_queue")}

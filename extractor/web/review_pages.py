@@ -100,9 +100,9 @@ RESUBMITTED = ("value", "code", "kind", "number", "note", "by")  # the fields a 
 def would_replace(exc: corrections.WouldReplace) -> str:
     """The refusal in the page's words: what is stored, what it would become (the command line's
     message points to --replace; here the choice is a button)."""
-    return _("{code} ({kind}) already holds {stored} ({source}); this answer would replace it with {new}.").format(
-        code=exc.code, kind=i18n.kind_name(exc.kind), stored=i18n.number(exc.stored), source=exc.source,
-        new=i18n.number(exc.new))
+    message = _("{code} ({kind}) already holds {stored} ({source}); this answer would replace it with {new}.")
+    return message.format(code=exc.code, kind=i18n.kind_name(exc.kind), stored=i18n.number(exc.stored),
+                          source=exc.source, new=i18n.number(exc.new))
 
 
 def replace_confirmation(args) -> dict | None:
@@ -146,7 +146,8 @@ async def act(datasette, request) -> Response:
         done = await database(datasette).execute_write_fn(run)
     except corrections.WouldReplace as exc:
         again = {k: form[k] for k in RESUBMITTED if form.get(k)}
-        return Response.redirect(f"/-/review/{item_id}?{urlencode({'error': would_replace(exc), 'replace': action, **again})}")
+        query = urlencode({"error": would_replace(exc), "replace": action, **again})
+        return Response.redirect(f"/-/review/{item_id}?{query}")
     except (corrections.CorrectionError, ValueError) as exc:
         return Response.redirect(f"/-/review/{item_id}?{urlencode({'error': str(exc)})}")
     said = {"accept": _("suggestion accepted"), "reject": _("rejected"), "pick": _("picked"),
