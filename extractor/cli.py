@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,10 +17,16 @@ from extractor.wording import printable
 
 class Failure(click.ClickException):
     """A command that cannot do what was asked: one line on stderr, exit code 1, in the interface's
-    language ("Error:" included, which click would print in English)."""
+    language ("Error:" included, which click would print in English). The line is made when the
+    failure is raised, in the command's language: click shows it after the command's context has
+    closed, and with it the run's `--lang`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.line = _("Error: {message}").format(message=message)
 
     def show(self, file=None) -> None:
-        click.echo(_("Error: {message}").format(message=self.format_message()), file=file, err=True)
+        click.echo(self.line, file=file, err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -274,13 +281,15 @@ def export(db: str | None, fmt: str, output) -> None:
 @click.argument("query")
 @DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def sql(query: str, db: str | None, fmt: str) -> None:
-    """Run a read-only SQL query (writes are refused)."""
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              metavar="SECONDS", help="stop the query after this long")
+def sql(query: str, db: str | None, fmt: str, timeout: float) -> None:
+    """Run a read-only SQL query (writes, ATTACH and PRAGMAs that change anything are refused)."""
     from extractor import output as out
     from extractor.query import QueryError, run_sql
 
     try:
-        columns, rows = run_sql(_readonly(db), query)
+        columns, rows = run_sql(_readonly(db), query, timeout)
     except QueryError as exc:
         raise Failure(str(exc)) from None
     click.echo(out.render(columns, [list(r) for r in rows], fmt), nl=False)
@@ -327,6 +336,8 @@ def _with_who(func):
     return func
 
 
+REASON_WIDTH = 140  # characters of a reason in the review list, cut between words (`review show` has it all)
+
 REPLACE_OPTION = click.option("--replace", is_flag=True,
                               help="record it even over a different value already stored for that indicator")
 
@@ -357,7 +368,7 @@ def review_list(db, kind, unit, year, path_glob, open_only, fmt) -> None:
         return
     columns = ["id", "status", "category", "unit_name", "year", "location", "label", "raw_value", "reason"]
     columns, rows = _shown(columns, [[i[c] for c in columns] for i in items], "table")
-    rows = [[*row[:-1], row[-1][:70]] for row in rows]
+    rows = [[*row[:-1], textwrap.shorten(row[-1], REASON_WIDTH, placeholder=" …")] for row in rows]
     click.echo(out.render(columns, rows, "table"), nl=False)
     click.echo(ngettext("{n} item", "{n} items", len(items)).format(n=len(items)), err=True)
 

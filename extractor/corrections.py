@@ -45,7 +45,12 @@ class CorrectionError(Exception):
 
 class WouldReplace(CorrectionError):
     """A review decision would replace a different value already in force for that indicator; it
-    is recorded only when the person says so (`replace=True`: `--replace`, or the web's choice)."""
+    is recorded only when the person says so (`replace=True`: `--replace`, or the web's choice).
+    Besides the command line's message it carries the facts, for a page to say it its own way."""
+
+    def __init__(self, message: str, code: str, kind: str, stored, source: str, new) -> None:
+        super().__init__(message)
+        self.code, self.kind, self.stored, self.source, self.new = code, kind, stored, source, new
 
 
 # ---- the queue ------------------------------------------------------------------------------
@@ -243,7 +248,8 @@ def _refuse_replacing(conn: sqlite3.Connection, item: dict, code: str, kind: str
     raise WouldReplace(_("review item {id}: {code} ({kind}) already holds {value} ({source}); this would replace "
                          "it with {new}: confirm with --replace").format(
         id=item["id"], code=code, kind=i18n.kind_name(kind), value=current["value"], source=current["source"],
-        new=store.stored_number(value, None)))
+        new=store.stored_number(value, None)), code, kind, current["value"], current["source"],
+        store.stored_number(value, None))
 
 
 def in_force(conn: sqlite3.Connection, sha256: str, code: str, kind: str) -> dict | None:

@@ -287,6 +287,22 @@ METHOD_NAMES = {  # the shape a value was read in (indicators.Observation.readin
     "prose": N_("catalogue phrase"), "sentence": N_("sentence"),
 }
 
+READER_METHODS = {  # how a reader got a document's text (documents.reader_method)
+    "text": N_("text read directly"), "converted": N_("converted text"), "ocr": N_("OCR of a scan"),
+}
+
+
+def method_name(code: str | None) -> str:
+    """How a value was read (observations.method: table, inline, …, ocr) in the current language."""
+    names = {**METHOD_NAMES, "ocr": READER_METHODS["ocr"]}
+    return gettext(names[code]) if code in names else (code or "")
+
+
+def reader_method_name(code: str | None) -> str:
+    """How a document's text was got (text layer, converted, OCR) in the current language."""
+    return gettext(READER_METHODS[code]) if code in READER_METHODS else (code or "")
+
+
 COUNTED = {  # placeholders that hold a count and its noun ("3 labels", "1 table": wording.count)
     "labels": lambda n: ngettext("{n} label", "{n} labels", n),
     "values": lambda n: ngettext("{n} value", "{n} values", n),

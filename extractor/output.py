@@ -95,12 +95,18 @@ def _table(columns: list[str], rows: list[list], title: str | None, localized: b
 
     table = Table(title=title, show_lines=False)
     for k, column in enumerate(columns):
-        table.add_column(column, justify="left" if k == 0 else "right")
+        numeric = k > 0 and all(v is None or _is_number(v) for v in (row[k] for row in rows))
+        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for row in rows:
         table.add_row(*["" if v is None else _fmt(v, localized and k > 0) for k, v in enumerate(row)])
     console = Console(file=io.StringIO(), width=200, record=True)
     console.print(table)
     return console.export_text()
+
+
+def _is_number(value) -> bool:
+    """A cell that is a number: right-aligned, so that digits line up (text reads from the left)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _fmt(value, localized: bool = False) -> str:

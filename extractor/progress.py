@@ -37,11 +37,11 @@ class ProgressReporter:
         if self.live:
             self.progress = Progress(
                 TextColumn("[bold]" + _("import")), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]:.1f} " + _("files/s")),
+                TextColumn("{task.fields[rate]} " + _("files/s")),
                 TextColumn(_("failed") + ": {task.fields[failed]}"),
                 TimeRemainingColumn(), console=self.console, transient=True)
             self.progress.__enter__()
-            self.task = self.progress.add_task("import", total=None, rate=0.0, failed=0)
+            self.task = self.progress.add_task("import", total=None, rate=i18n.number(0), failed=0)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -64,7 +64,8 @@ class ProgressReporter:
         self.failed += kind == "failed"
         rate = self.done / max(time.perf_counter() - self.started, 1e-6)
         if self.progress:
-            self.progress.update(self.task, completed=self.done, rate=rate, failed=self.failed)
+            self.progress.update(self.task, completed=self.done, rate=i18n.number(round(rate, 1)),
+                                 failed=self.failed)
             if kind == "failed":
                 shown = f"{escape(printable(path))}: {escape(printable(i18n.error(detail)))}"
                 self.progress.console.print("[red]" + _("error") + f"[/red]: {shown}", markup=True, highlight=False)
@@ -81,7 +82,7 @@ class ProgressReporter:
                    "failed {failed} ({seconds}s)").format(
             db=printable(db), imported=summary.imported, unchanged=summary.unchanged,
             reextracted=summary.reextracted, skipped=len(summary.skipped), failed=len(summary.failed),
-            seconds=f"{elapsed:.1f}")]
+            seconds=i18n.number(round(elapsed, 1)))]
         lines += skipped_lines(summary.skipped)
         lines += [_("failed: {path}: {reason}").format(path=printable(path), reason=printable(i18n.error(reason)))
                   for path, reason in summary.failed]

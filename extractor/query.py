@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
 
-from extractor.i18n import N_, _, kind_name
+from extractor.i18n import N_, _, kind_name, number
 from extractor.normalize import words
 
 
@@ -236,29 +237,53 @@ def plain_value(value, unit: str | None):
     return value
 
 
-def run_sql(conn: sqlite3.Connection, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run one query on a read-only connection: (column names, rows).
+READ_PRAGMAS = ("table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list",
+                "table_list", "user_version",  # what `xhht sql` may ask with PRAGMA: the schema, the version
+                "data_version")  # read by SQLite's full-text search itself (it cannot be set)
+VALUED_READS = ("table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list",
+                "table_list")  # their argument names a table or index; user_version's would set it
+SQL_TIMEOUT = 30.0  # seconds a query may run (a recursive CTE without an end would run forever)
+
+
+def run_sql(conn: sqlite3.Connection, sql: str,
+            timeout: float = SQL_TIMEOUT) -> tuple[list[str], list[tuple]]:
+    """Run one query on a read-only connection: (column names, rows), within `timeout` seconds.
 
     A read-only connection still lets ATTACH open (and create) any file, and VACUUM INTO attaches
-    its target too (leaving an empty file behind): SQLite's authorizer refuses attaching, so this
-    reads the archive and writes nothing anywhere."""
+    its target too (leaving an empty file behind), and PRAGMAs change settings (journal_mode on a
+    read-only file fails as a misleading "disk I/O error"): SQLite's authorizer refuses attaching
+    and every PRAGMA but the schema reads of READ_PRAGMAS, so this reads the archive and writes
+    nothing anywhere. The progress handler stops a query at its time limit."""
     refused: list[str] = []
 
-    def authorize(action: int, name: str | None, *_args) -> int:
+    def authorize(action: int, name: str | None, arg: str | None, *_args) -> int:
         if action == sqlite3.SQLITE_ATTACH:
-            refused.append(name or "")
+            refused.append(_("SQL refused: it would open the file '{file}' (ATTACH, VACUUM INTO); `xhht sql` "
+                             "only reads this database").format(file=name or ""))
+            return sqlite3.SQLITE_DENY
+        if action == sqlite3.SQLITE_PRAGMA and (name not in READ_PRAGMAS or (arg is not None and
+                                                                             name not in VALUED_READS)):
+            refused.append(_("SQL refused: PRAGMA {name} is not allowed, `xhht sql` only reads this database "
+                             "(PRAGMAs allowed: {allowed}, and user_version without a value)").format(
+                name=f"{name} = {arg}" if arg is not None else name, allowed=", ".join(VALUED_READS)))
             return sqlite3.SQLITE_DENY
         return sqlite3.SQLITE_OK
 
+    deadline = time.monotonic() + timeout
     conn.set_authorizer(authorize)
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
     try:
         cursor = conn.execute(sql)
+        columns = [d[0] for d in cursor.description or []]
+        rows = [tuple(r) for r in cursor.fetchall()]
     except sqlite3.Error as exc:
         if refused:
-            raise QueryError(_("SQL refused: it would open the file '{file}' (ATTACH, VACUUM INTO); `xhht sql` "
-                               "only reads this database").format(file=refused[0])) from None
+            raise QueryError(refused[0]) from None
+        if time.monotonic() > deadline:
+            raise QueryError(_("SQL stopped at its time limit of {seconds} s (`--timeout SECONDS` gives it "
+                               "more)").format(seconds=number(timeout))) from None
         raise QueryError(_("SQL error: {error}").format(error=exc)) from exc
     finally:
         conn.set_authorizer(None)
-    columns = [d[0] for d in cursor.description or []]
-    return columns, [tuple(r) for r in cursor.fetchall()]
+        conn.set_progress_handler(None, 0)
+    return columns, rows

@@ -15,6 +15,7 @@ from extractor.wording import printable
 
 # The kinds of misreading a repair undoes (extractor.checks.repairs), shown translated.
 MISREADINGS = (N_("digit confusion"), N_("dropped digit"), N_("doubled digit"), N_("separator"))
+MISSING = "—"  # a field the document does not give (never "None")
 
 
 def summary(result: dict) -> str:
@@ -29,7 +30,8 @@ def summary(result: dict) -> str:
     kind = f"{i18n.report_type_name(doc['report_type'])} ({doc['report_type']})"
     console.print(_("type: {type}   unit: {unit}").format(type=kind, unit=unit) + (f" ({where})" if where else "")
                   + _("   period: {period}   issued: {issued}   number: {number}").format(
-                      period=doc.get("period"), issued=doc.get("issued_date"), number=doc.get("doc_number")))
+                      period=doc.get("period") or MISSING, issued=doc.get("issued_date") or MISSING,
+                      number=doc.get("doc_number") or MISSING))
     notes = result.get("reader", {}).get("notes") or []
     if notes:
         console.print(_("reader: ") + "; ".join(i18n.note(n) for n in notes))

@@ -128,14 +128,20 @@ def same_correction_stored(conn: sqlite3.Connection, row: dict) -> bool:
          row["value_num"], row["value_text"], row["unit"], row["created_at"], row["author"])).fetchone() is not None
 
 
+# A correction row with its indicator's value type, which says how its numbers are written out.
+_ROW = ("SELECT *, (SELECT value_type FROM indicators i WHERE i.code = corrections.code) AS value_type "
+        "FROM corrections")
+_WHOLE = ("count", "money")  # value types whose numbers are whole: 450, never 450.0 (rates stay as stored)
+
+
 def correction(conn: sqlite3.Connection, correction_id: int) -> dict:
     """One correction as the review pages, the CLI and the export show it."""
-    return _as_dict(conn.execute("SELECT * FROM corrections WHERE id = ?", (correction_id,)).fetchone())
+    return _as_dict(conn.execute(f"{_ROW} WHERE id = ?", (correction_id,)).fetchone())
 
 
 def correction_history(conn: sqlite3.Connection, sha256: str | None = None, active_only: bool = False) -> list[dict]:
     """Corrections in the order they were decided, of one document or of all."""
-    sql, args = "SELECT * FROM corrections WHERE 1 = 1", []
+    sql, args = f"{_ROW} WHERE 1 = 1", []
     if sha256:
         sql += " AND sha256 = ?"
         args.append(sha256)
@@ -150,10 +156,20 @@ def stored_number(value_num, value_text):
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+def _written(value, value_type: str | None):
+    """A number of a correction as JSON carries it: a count or a sum of money as an integer (SQLite
+    gives back REAL, 450.0), a rate as stored. Only what is written out changes, not what is stored."""
+    if isinstance(value, float) and value.is_integer() and value_type in _WHOLE:
+        return int(value)
+    return value
+
+
 def _as_dict(row: sqlite3.Row) -> dict:
-    value = stored_number(row["value_num"], row["value_text"])
+    value = row["value_num"] if row["value_num"] is not None else row["value_text"]
+    old = json.loads(row["old_value"] or "null")
     return {"id": row["id"], "uid": row["uid"], "sha256": row["sha256"], "target": row["target"], "action": row["action"],
-            "code": row["code"], "kind": row["kind"], "value": value,
-            "unit": json.loads(row["unit"]) if row["unit"] else None, "old_value": json.loads(row["old_value"] or "null"),
+            "code": row["code"], "kind": row["kind"], "value": _written(value, row["value_type"]),
+            "unit": json.loads(row["unit"]) if row["unit"] else None,
+            "old_value": _written(old, row["value_type"]),
             "item_key": row["item_key"], "note": row["note"], "by": row["author"], "at": row["created_at"],
             "active": bool(row["active"]), "history": json.loads(row["history"])}

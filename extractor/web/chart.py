@@ -12,17 +12,30 @@ COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e
 MAX_LINES = 10
 
 
+def charted(pivot: Pivot) -> list[int]:
+    """The rows the chart draws (at most MAX_LINES), by one stated rule, so the same data always
+    gives the same chart: the units with the largest latest values — a unit's latest value is its
+    result (else its target) in the most recent year it has a number for; a more recent year ranks
+    first, then the larger value, then the name. Units without any number are not drawn."""
+    ranked = []
+    for k, (name, values) in enumerate(pivot.rows):
+        latest = next(((-year, -float(v)) for year in reversed(pivot.years) for kind in ("actual", "target")
+                       if isinstance(v := values.get((year, kind)), int | float)), None)
+        if latest is not None:
+            ranked.append((latest, name, k))
+    return [k for _, _, k in sorted(ranked)[:MAX_LINES]]
+
+
 def svg(pivot: Pivot, width: int = 900, height: int = 320) -> str:
-    """One line per unit (the first MAX_LINES), targets dashed; '' when nothing is numeric."""
+    """One line per unit of `charted` (largest first), targets dashed; '' when nothing is numeric."""
     series = []
-    for name, values in pivot.rows:
+    for k in charted(pivot):
+        name, values = pivot.rows[k]
         for kind in pivot.kinds:
             points = [(y, values.get((y, kind))) for y in pivot.years]
             points = [(y, float(v)) for y, v in points if isinstance(v, int | float)]
             if points:
                 series.append((name, kind, points))
-        if len({s[0] for s in series}) >= MAX_LINES:
-            break
     if not series:
         return ""
     left, right, top, bottom = 56, 300, 16, 36

@@ -162,7 +162,7 @@ def _pivot_context(pivot: Pivot, flags: list[dict], review: bool) -> dict:
                                     for f in flags[k].get((year, kind), [])]})
         rows.append({"name": name, "unit_id": pivot.unit_ids[k], "cells": cells})
     return {"pivot": pivot, "columns": [c[2] for c in columns], "rows": rows, "total_rows": len(pivot.rows),
-            "shown_rows": len(rows), "chart": chart.svg(pivot)}
+            "shown_rows": len(rows), "chart": chart.svg(pivot), "charted": len(chart.charted(pivot))}
 
 
 def _query_string(wanted: dict) -> str:
@@ -296,26 +296,46 @@ def highlighted(snippet: str) -> str:
     return escape(snippet).replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>")
 
 
+SEARCH_ROWS = 50  # hits of each kind on one page of search results
+_DOCUMENT_HITS = ("FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
+                  "WHERE documents_fts MATCH ? AND d.superseded_by IS NULL")
+_ACTIVITY_HITS = ("FROM activities_fts JOIN activities a ON a.rowid = activities_fts.rowid JOIN documents d "
+                  "ON d.id = a.document_id AND d.superseded_by IS NULL WHERE activities_fts MATCH ?")
+
+
+def page_number(request) -> int:
+    """The `page=` of a paged list (1 when absent or not a sensible number)."""
+    value = (request.args.get("page") or "").strip()
+    return int(value) if value.isdigit() and 0 < int(value) < 10 ** 6 else 1
+
+
 async def search_page(datasette, request) -> Response:
+    """Documents and activities that hold the words, SEARCH_ROWS of each a page (`page=`), each list
+    headed by how many match in all, so a cut list never passes for the whole answer."""
     text = (request.args.get("q") or "").strip()
     query = fts_query(text)
+    page = page_number(request)
+    offset = (page - 1) * SEARCH_ROWS
 
     def read(conn: sqlite3.Connection) -> dict:
         if not query:
-            return {"documents": [], "activities": []}
+            return {"documents": [], "activities": [], "document_total": 0, "activity_total": 0}
         docs = conn.execute(
             f"SELECT d.id, d.unit_name, d.unit_level, d.year, d.report_type, snippet(documents_fts, 1, "
-            f"'{_MARK_OPEN}', '{_MARK_CLOSE}', '…', 16) AS snip FROM documents_fts JOIN documents d "
-            "ON d.rowid = documents_fts.rowid WHERE documents_fts MATCH ? AND d.superseded_by IS NULL "
-            "ORDER BY rank LIMIT 50", (query,)).fetchall()
+            f"'{_MARK_OPEN}', '{_MARK_CLOSE}', '…', 16) AS snip {_DOCUMENT_HITS} "
+            "ORDER BY rank, d.id LIMIT ? OFFSET ?", (query, SEARCH_ROWS, offset)).fetchall()
         acts = conn.execute(
             f"SELECT a.document_id, a.name, a.participants, d.unit_name, d.year, snippet(activities_fts, 0, "
-            f"'{_MARK_OPEN}', '{_MARK_CLOSE}', '…', 12) AS snip FROM activities_fts JOIN activities a "
-            "ON a.rowid = activities_fts.rowid JOIN documents d ON d.id = a.document_id AND d.superseded_by IS NULL "
-            "WHERE activities_fts MATCH ? ORDER BY rank LIMIT 50", (query,)).fetchall()
+            f"'{_MARK_OPEN}', '{_MARK_CLOSE}', '…', 12) AS snip {_ACTIVITY_HITS} "
+            "ORDER BY rank, a.rowid LIMIT ? OFFSET ?", (query, SEARCH_ROWS, offset)).fetchall()
         return {"documents": [dict(d) | {"snip": highlighted(d["snip"] or "")} for d in docs],
-                "activities": [dict(a) | {"snip": highlighted(a["snip"] or "")} for a in acts]}
+                "activities": [dict(a) | {"snip": highlighted(a["snip"] or "")} for a in acts],
+                "document_total": conn.execute(f"SELECT COUNT(*) {_DOCUMENT_HITS}", (query,)).fetchone()[0],
+                "activity_total": conn.execute(f"SELECT COUNT(*) {_ACTIVITY_HITS}", (query,)).fetchone()[0]}
 
     data = await database(datasette).execute_fn(read)
     message = _("No words to search for: type letters or numbers.") if text and not query else None
-    return await render(datasette, request, "xhht_search.html", {"q": text, "message": message, **data})
+    more = offset + SEARCH_ROWS < max(data["document_total"], data["activity_total"])
+    return await render(datasette, request, "xhht_search.html", {
+        "q": text, "message": message, "page": page, "first": offset + 1, "per_page": SEARCH_ROWS,
+        "previous_page": page - 1 if page > 1 else None, "next_page": page + 1 if more else None, **data})

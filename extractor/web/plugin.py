@@ -37,7 +37,8 @@ def prepare_jinja2_environment(env):
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     env.globals.update(number=i18n.number, report_type_name=i18n.report_type_name, kind_name=i18n.kind_name,
                        category_name=i18n.category_name, status_name=i18n.status_name, reason=i18n.reason,
-                       location=i18n.location, field_name=i18n.column_name)
+                       location=i18n.location, field_name=i18n.column_name, method_name=i18n.method_name,
+                       reader_method_name=i18n.reader_method_name)
 
 
 @hookimpl

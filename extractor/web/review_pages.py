@@ -105,6 +105,7 @@ async def item_page(datasette, request) -> Response:
                         {"item": item, "code": close_code(item), "next_id": following, "pairing": cell,
                          "replaces": replaced_figure(item),
                          "message": request.args.get("message"), "error": request.args.get("error"),
+                         "confirm": replace_confirmation(request.args),
                          "by": getpass.getuser(),
                          "description": _(CATEGORIES[item["category"]]) if item["category"] in CATEGORIES else ""})
 
@@ -116,6 +117,26 @@ def paired(form: dict) -> dict[int, int | None]:
         if name.startswith("label-") and name[6:].isdigit():
             out[int(name[6:])] = int(value) if str(value).isdigit() else None
     return out
+
+
+REPLACEABLE = ("accept", "set", "pick")  # the actions that record a value, refused over another one
+RESUBMITTED = ("value", "code", "kind", "number", "note", "by")  # the fields a confirmation posts again
+
+
+def would_replace(exc: corrections.WouldReplace) -> str:
+    """The refusal in the page's words: what is stored, what it would become (the command line's
+    message points to --replace; here the choice is a button)."""
+    message = _("{code} ({kind}) already holds {stored} ({source}); this answer would replace it with {new}.")
+    return message.format(code=exc.code, kind=i18n.kind_name(exc.kind), stored=i18n.number(exc.stored),
+                          source=exc.source, new=i18n.number(exc.new))
+
+
+def replace_confirmation(args) -> dict | None:
+    """After a refusal to replace: the action and the fields to post again with `replace`."""
+    action = args.get("replace")
+    if action not in REPLACEABLE:
+        return None
+    return {"action": action, "fields": {k: args[k] for k in RESUBMITTED if args.get(k)}}
 
 
 async def act(datasette, request) -> Response:
@@ -131,25 +152,30 @@ async def act(datasette, request) -> Response:
         return Response.text(_("missing or wrong CSRF token: submit the form from the review page"), status=403)
     who = corrections.Who(form.get("by") or getpass.getuser(), form.get("note") or None)
     path = database(datasette).path
+    replace = form.get("replace") == "1"
 
     def run(_datasette_conn: sqlite3.Connection) -> dict:
         conn = store.connect(path)
         try:
             if action == "accept":
-                return corrections.accept(conn, item_id, who)
+                return corrections.accept(conn, item_id, who, replace)
             if action == "reject":
                 return corrections.reject(conn, item_id, who)
             if action == "pick":
-                return corrections.pick(conn, item_id, int(form.get("number") or 0), who)
+                return corrections.pick(conn, item_id, int(form.get("number") or 0), who, replace)
             if action == "pair":
                 return {"pairs": corrections.pair(conn, item_id, paired(form), who)}
             return corrections.set_value(conn, item_id, form.get("value") or "", who, set_code(conn, item_id, form.get("code")),
-                                         form.get("kind") or None)
+                                         form.get("kind") or None, replace)
         finally:
             conn.close()
 
     try:
         done = await database(datasette).execute_write_fn(run)
+    except corrections.WouldReplace as exc:
+        again = {k: form[k] for k in RESUBMITTED if form.get(k)}
+        query = urlencode({"error": would_replace(exc), "replace": action, **again})
+        return Response.redirect(f"/-/review/{item_id}?{query}")
     except (corrections.CorrectionError, ValueError) as exc:
         return Response.redirect(f"/-/review/{item_id}?{urlencode({'error': str(exc)})}")
     said = {"accept": _("suggestion accepted"), "reject": _("rejected"), "pick": _("picked"),
