@@ -90,24 +90,29 @@ def add_districts(conn, samples: int, rng: random.Random) -> list[int]:
             parent = conn.execute("SELECT id FROM units WHERE key = ?", (key,)).fetchone()
             if parent is None:
                 parent_id = conn.execute("INSERT INTO units (key, level, name, district, province) "
-                                         "VALUES (?, 'huyện', ?, NULL, ?)", (key, district, province)).lastrowid
+                                         "VALUES (?, 'huyện', ?, NULL, ?)",
+                                         (key, district, province)).lastrowid
                 sums = conn.execute(
-                    f"SELECT year, code, sum(value_num) FROM pivot_values WHERE unit_id IN ({','.join('?' * len(members))}) "
+                    "SELECT year, code, sum(value_num) FROM pivot_values WHERE unit_id IN "
+                    f"({','.join('?' * len(members))}) "
                     "GROUP BY year, code", members).fetchall()
                 by_year: dict[int, list] = {}
                 for year, code, total in sums:
                     by_year.setdefault(year, []).append((code, round(total * rng.uniform(1.0, 1.03))))
                 for year, values in by_year.items():
                     doc_id = conn.execute(
-                        "INSERT INTO documents (sha256, format, size, imported_at, extracted_at, report_type, unit_id, "
-                        "unit_name, unit_level, province, year, period, issued_date, extractor_version, patterns_version)"
-                        " VALUES (?, 'docx', 1, '', '', 'tuanle', ?, ?, 'huyện', ?, ?, ?, ?, 'bench', 'bench')",
+                        "INSERT INTO documents (sha256, format, size, imported_at, extracted_at, "
+                        "report_type, unit_id, unit_name, unit_level, province, year, period, issued_date, "
+                        "extractor_version, patterns_version) VALUES (?, 'docx', 1, '', '', 'tuanle', ?, ?, "
+                        "'huyện', ?, ?, ?, ?, 'bench', 'bench')",
                         (f"d{parent_id}-{year}", parent_id, district, province, year, str(year),
                          f"{year}-10-20")).lastrowid
-                    conn.executemany("INSERT INTO observations (document_id, code, kind, value_num, location) "
-                                     "VALUES (?, ?, 'actual', ?, 'table 2')", [(doc_id, c, v) for c, v in values])
+                    conn.executemany("INSERT INTO observations (document_id, code, kind, value_num, "
+                                     "location) VALUES (?, ?, 'actual', ?, 'table 2')",
+                                     [(doc_id, c, v) for c, v in values])
                     store.refresh_document(conn, doc_id)
-            docs += [r[0] for r in conn.execute("SELECT id FROM documents WHERE unit_id = ? ORDER BY random() LIMIT 1",
+            docs += [r[0] for r in conn.execute("SELECT id FROM documents WHERE unit_id = ? ORDER BY "
+                                                "random() LIMIT 1",
                                                 (unit_id,))]
     return docs
 
@@ -131,7 +136,8 @@ def post_import(db: Path, samples: int, seed: int = 18) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     shared = ROOT.parent / "shared" / "corpus" / "dev"
-    parser.add_argument("folder", nargs="?", type=Path, default=shared if shared.is_dir() else ROOT / "corpus_samples")
+    parser.add_argument("folder", nargs="?", type=Path, default=shared if shared.is_dir()
+                        else ROOT / "corpus_samples")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--observations", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=50)
@@ -143,14 +149,16 @@ def main() -> None:
         n = len(paths)
         print(f"import of {n} .docx from {args.folder}: with checks {on / n * 1000:.1f} ms/doc, without "
               f"{off / n * 1000:.1f} ms/doc: {100 * (on - off) / off:+.1f} % (best of each); time inside the "
-              f"checks {inside / n * 1000:.2f} ms/doc = {100 * inside / off:.1f} % of the import without them")
+              f"checks {inside / n * 1000:.2f} ms/doc = {100 * inside / off:.1f} % of the import "
+              "without them")
         big = work / "big.db"
         start = time.perf_counter()
         written = big_database(big, args.observations)
         print(f"archive: {written:,} observations in {time.perf_counter() - start:.0f}s")
         timings = post_import(big, args.samples)
         print(f"history and rollup after one imported document, {len(timings)} documents: median "
-              f"{statistics.median(timings):.1f} ms, mean {statistics.mean(timings):.1f} ms, max {max(timings):.1f} ms")
+              f"{statistics.median(timings):.1f} ms, mean {statistics.mean(timings):.1f} ms, max "
+              f"{max(timings):.1f} ms")
 
 
 if __name__ == "__main__":

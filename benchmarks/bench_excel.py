@@ -63,7 +63,8 @@ def summary_sheets(rows: int):
         households = 600 + (i * 37) % 900
         families = households * (70 + i % 25) // 100
         table.append([i + 1, f"Xã số {i + 1}", households, families, Pct(families / households), 12 + i % 9,
-                      Pct((60 + i % 37) / 100), 3 + i % 5, 80 + (i * 13) % 400, 1_500_000 + 250_000 * (i % 7), None])
+                      Pct((60 + i % 37) / 100), 3 + i % 5, 80 + (i * 13) % 400, 1_500_000 + 250_000 * (i % 7),
+                      None])
     return [Sheet("Tổng hợp", table, merges=merges)]
 
 

@@ -43,7 +43,8 @@ def main() -> None:
     for path in pdfs:
         (scans if _is_scan(path) else digital).append(path)
     elapsed, _ = _timed(digital)
-    print(f"pdf (born-digital): {len(digital)} files in {elapsed:.2f}s = {len(digital) / max(elapsed, 1e-9):.1f} docs/s")
+    print(f"pdf (born-digital): {len(digital)} files in {elapsed:.2f}s = "
+          f"{len(digital) / max(elapsed, 1e-9):.1f} docs/s")
     docs = [p for p in sorted(folder.rglob("*.doc")) if sniff(p) == "doc"]
     if docs:
         elapsed, _ = _timed(docs)

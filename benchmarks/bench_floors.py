@@ -41,7 +41,8 @@ import docx, underthesea
 from underthesea import word_tokenize
 word_tokenize("Số lớp xóa mù chữ")
 d = docx.Document({path!r})
-n = sum(len(p.text) for p in d.paragraphs) + sum(len(c.text) for t in d.tables for r in t.rows for c in r.cells)
+n = sum(len(p.text) for p in d.paragraphs) + sum(
+    len(c.text) for t in d.tables for r in t.rows for c in r.cells)
 """
 
 
@@ -58,9 +59,11 @@ def paired(ours, floor, repeats: int) -> tuple[float, float]:
 
 
 def spot_check(path: Path, repeats: int) -> tuple[float, float]:
-    return paired(lambda: subprocess.run([sys.executable, "-m", "extractor", "extract", str(path), "--format", "json"],
+    return paired(lambda: subprocess.run([sys.executable, "-m", "extractor", "extract", str(path), "--format",
+                                          "json"],
                                          check=True, stdout=subprocess.DEVNULL),
-                  lambda: subprocess.run([sys.executable, "-c", FLOOR_SPOT.format(path=str(path))], check=True),
+                  lambda: subprocess.run([sys.executable, "-c", FLOOR_SPOT.format(path=str(path))],
+                                         check=True),
                   repeats)
 
 
@@ -69,7 +72,8 @@ def docx_walk(paths: list[Path]) -> None:
 
     for path in paths:
         d = docx.Document(str(path))
-        sum(len(p.text) for p in d.paragraphs) + sum(len(c.text) for t in d.tables for r in t.rows for c in r.cells)
+        sum(len(p.text) for p in d.paragraphs) + sum(len(c.text) for t in d.tables for r in t.rows
+                                                     for c in r.cells)
 
 
 def pdf_floor(paths: list[Path]) -> None:
@@ -122,13 +126,15 @@ def cluster_import(reports: Path, work: Path) -> float:
 
 
 def row(name: str, ours: float, floor: float, unit: str, scale: float = 1.0) -> None:
-    print(f"{name:<16} {ours * scale:9.1f} {unit:<8} floor {floor * scale:9.1f} {unit:<8} ratio {ours / floor:5.2f}x")
+    print(f"{name:<16} {ours * scale:9.1f} {unit:<8} floor {floor * scale:9.1f} {unit:<8} ratio "
+          f"{ours / floor:5.2f}x")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     shared = ROOT.parent / "shared" / "corpus" / "dev"
-    parser.add_argument("folder", nargs="?", type=Path, default=shared if shared.is_dir() else ROOT / "corpus_samples")
+    parser.add_argument("folder", nargs="?", type=Path, default=shared if shared.is_dir()
+                        else ROOT / "corpus_samples")
     parser.add_argument("--docs", type=int, default=1000, help="generated reports for the workers rows")
     parser.add_argument("--worker-repeats", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=5)
@@ -146,11 +152,13 @@ def main() -> None:
     row("docx", ours / n, floor / n, "ms/doc", 1000)
     with tempfile.TemporaryDirectory(prefix="xhht-floors-") as tmp:
         work = Path(tmp)
-        ours, floor = paired(lambda: import_all(docx_files, work), lambda: docx_walk(docx_files), args.repeats)
+        ours, floor = paired(lambda: import_all(docx_files, work), lambda: docx_walk(docx_files),
+                             args.repeats)
         row("import (docx)", ours / n, floor / n, "ms/doc", 1000)
         if pdf_files:
             m = len(pdf_files)
-            ours, floor = paired(lambda: extract_all(pdf_files), lambda: pdf_floor(pdf_files), args.pdf_repeats)
+            ours, floor = paired(lambda: extract_all(pdf_files), lambda: pdf_floor(pdf_files),
+                                 args.pdf_repeats)
             row("pdf", ours / m, floor / m, "ms/doc", 1000)
         from bench_import import (
             bench_compare,

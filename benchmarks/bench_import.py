@@ -5,8 +5,9 @@ Usage: python benchmarks/bench_import.py [--docs 1000] [--observations 1000000] 
 The reports are made from the real-layout samples in corpus_samples/ (Word reports and a text
 export) with their figures redrawn at random and their years moved back by 0-9 years, so every
 file has its own content and goes through the whole pipeline, and a unit's year holds a few
-reports, as in an archive (not hundreds, which would time the pivot of one crowded cell). The large database for `compare` is filled
-directly with synthetic rows (units × years × indicators).
+reports, as in an archive (not hundreds, which would time the pivot of one crowded cell).
+The large database for `compare` is filled directly with synthetic rows (units × years ×
+indicators).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ SOURCES = ["BC ket qua TLHTSD ChanSon 2023.docx", "Bao cao tuan le hoc tap suot 
 
 def _redraw(text: str, rng: random.Random) -> str:
     """Replace each stand-alone 1-3 digit figure with another of the same width."""
-    return re.sub(r"(?<![\d/.,])\d{1,3}(?![\d/.,])", lambda m: str(rng.randrange(10 ** len(m.group()))).zfill(len(m.group())), text)
+    return re.sub(r"(?<![\d/.,])\d{1,3}(?![\d/.,])", lambda m: str(rng.randrange(10 ** len(m.group()))).zfill(
+        len(m.group())), text)
 
 
 def _years_back(text: str, years: int) -> str:
@@ -46,14 +48,16 @@ def make_reports(folder: Path, count: int, seed: int = 1) -> None:
         target = folder / f"{k:05d}{source.suffix}"
         back = (k // len(SOURCES)) % 10
         if source.suffix == ".txt":
-            target.write_text(_years_back(_redraw(source.read_text(encoding="utf-8"), rng), back), encoding="utf-8")
+            target.write_text(_years_back(_redraw(source.read_text(encoding="utf-8"), rng), back),
+                              encoding="utf-8")
             continue
         with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for item in src.infolist():
                 data = src.read(item.filename)
                 if item.filename == "word/document.xml":
                     data = re.sub(r"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)",
-                                  lambda m, back=back: m.group(1) + _years_back(_redraw(m.group(2), rng), back) + m.group(3),
+                                  lambda m, back=back: m.group(1) + _years_back(
+                                      _redraw(m.group(2), rng), back) + m.group(3),
                                   data.decode("utf-8")).encode("utf-8")
                 out.writestr(item, data)
 
@@ -62,7 +66,8 @@ def timed_import(folder: Path, db: Path, workers: int) -> tuple[float, float]:
     """(seconds, peak resident memory in MiB of the import and its workers)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "extractor", "import", str(folder), "--db", str(db), "--workers", str(workers)],
+    subprocess.run([sys.executable, "-m", "extractor", "import", str(folder), "--db", str(db), "--workers",
+                    str(workers)],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     elapsed = time.perf_counter() - start
     peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
@@ -84,17 +89,20 @@ def big_database(db: Path, observations: int) -> int:
     with store.transaction(conn):
         for u in range(units):
             place = (f"Đơn vị {u}", f"Huyện {u // 20}", f"Tỉnh {u // 400}")
-            unit_id = conn.execute("INSERT INTO units (key, level, name, district, province) VALUES (?, 'xã', ?, ?, ?)",
+            unit_id = conn.execute("INSERT INTO units (key, level, name, district, province) VALUES (?, "
+                                   "'xã', ?, ?, ?)",
                                    (store.unit_key("xã", *place), *place)).lastrowid
             for year in years:
                 doc_id = conn.execute(
-                    "INSERT INTO documents (sha256, format, size, imported_at, extracted_at, report_type, unit_id, "
-                    "unit_name, unit_level, year, period, issued_date, extractor_version, patterns_version) "
-                    "VALUES (?, 'docx', 1, '', '', 'tuanle', ?, ?, 'xã', ?, ?, ?, 'bench', 'bench')",
+                    "INSERT INTO documents (sha256, format, size, imported_at, extracted_at, report_type, "
+                    "unit_id, unit_name, unit_level, year, period, issued_date, extractor_version, "
+                    "patterns_version) VALUES (?, 'docx', 1, '', '', 'tuanle', ?, ?, 'xã', ?, ?, ?, 'bench', "
+                    "'bench')",
                     (f"{u}-{year}", unit_id, f"Đơn vị {u}", year, str(year), f"{year}-10-10")).lastrowid
                 conn.executemany(
-                    "INSERT INTO observations (document_id, code, kind, value_num, unit, raw_label, raw_value, location, "
-                    "score, method) VALUES (?, ?, 'actual', ?, '', '', '', 'table 2', 100, 'table')",
+                    "INSERT INTO observations (document_id, code, kind, value_num, unit, raw_label, "
+                    "raw_value, location, score, method) VALUES (?, ?, 'actual', ?, '', '', '', 'table 2', "
+                    "100, 'table')",
                     [(doc_id, code, rng.randrange(500)) for code in codes])
                 written += len(codes)
     store.rebuild_pivot(conn)  # the rows above bypass `store.save`, which keeps it up to date
@@ -130,7 +138,8 @@ def compare_floor(db: Path, repeats: int = 5) -> float:
     best = float("inf")
     for _ in range(repeats):
         start = time.perf_counter()
-        conn.execute("SELECT unit_id, year, kind, coalesce(value_num, value_text) FROM pivot_values WHERE code = ?",
+        conn.execute("SELECT unit_id, year, kind, coalesce(value_num, value_text) FROM pivot_values WHERE "
+                     "code = ?",
                      (COMPARE_CODE,)).fetchall()
         best = min(best, time.perf_counter() - start)
     return best * 1000
@@ -141,8 +150,8 @@ def compare_plan(db: Path) -> str:
     import sqlite3
 
     conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
-    plan = conn.execute("EXPLAIN QUERY PLAN SELECT u.id, p.years FROM pivot_rows p JOIN units u ON u.id = p.unit_id "
-                        "WHERE p.code = ?", (COMPARE_CODE,)).fetchall()
+    plan = conn.execute("EXPLAIN QUERY PLAN SELECT u.id, p.years FROM pivot_rows p JOIN units u ON u.id = "
+                        "p.unit_id WHERE p.code = ?", (COMPARE_CODE,)).fetchall()
     return "; ".join(row[3] for row in plan)
 
 
@@ -164,7 +173,8 @@ def main() -> None:
             db.unlink(missing_ok=True)
             elapsed, peak = timed_import(reports, db, workers)
             base = base or elapsed
-            print(f"import, {workers} worker(s): {args.docs} docs in {elapsed:.1f}s = {args.docs / elapsed:.1f} docs/s, "
+            print(f"import, {workers} worker(s): {args.docs} docs in {elapsed:.1f}s = "
+                  f"{args.docs / elapsed:.1f} docs/s, "
                   f"speed-up {base / elapsed:.2f}x, peak memory {peak:.0f} MiB (largest process)")
         elapsed, _ = timed_import(reports, work / "import-2.db", 2)
         print(f"re-import (all unchanged): {elapsed:.1f}s")
@@ -175,7 +185,8 @@ def main() -> None:
         print(f"large database: {written:,} observations written in {time.perf_counter() - start:.1f}s")
         every, one = bench_compare(big)
         print(f"compare on {written:,} observations: all units {every:.0f} ms, one province {one:.0f} ms "
-              f"(floor, the cells fetched one row each: {compare_floor(big):.0f} ms; plan: {compare_plan(big)})")
+              f"(floor, the cells fetched one row each: {compare_floor(big):.0f} ms; plan: "
+              f"{compare_plan(big)})")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -1,7 +1,7 @@
 """Benchmark: peak resident memory of importing the largest inputs the tool accepts.
 
-Usage: python benchmarks/bench_memory.py [--text-mib 31.9] [--docx-mib 15.9] [--pdf-pages 500] [--scan-pages 200]
-                                         [--only KIND]
+Usage: python benchmarks/bench_memory.py [--text-mib 31.9] [--docx-mib 15.9]
+    [--pdf-pages 500] [--scan-pages 200] [--only KIND]
 
 Each input is made from a sample in corpus_samples/ and imported alone (`import_paths`, one
 worker, so the reading, extraction and database write all run in the measured process) in a
@@ -110,7 +110,8 @@ def main() -> None:
             started = time.perf_counter()
             m = measure(path, work)
             size = path.stat().st_size / 2 ** 20
-            print(f"{kind:<5} {size:7.1f} MiB  peak {m['peak'] / 1024:6.0f} MiB  floor {m['floor'] / 1024:5.0f} MiB  "
+            print(f"{kind:<5} {size:7.1f} MiB  peak {m['peak'] / 1024:6.0f} MiB  floor "
+                  f"{m['floor'] / 1024:5.0f} MiB  "
                   f"{m['seconds']:6.1f} s "
                   f"(wall {time.perf_counter() - started:.0f} s)  imported {m['imported']}"
                   + (f"  failed: {m['failed']}" if m["failed"] else ""))

@@ -52,7 +52,8 @@ async def time_pages(db: Path, repeats: int = 5) -> dict[str, tuple[float, int]]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--observations", type=int, default=1_000_000)
-    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (reused when it holds big.db)")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (reused when it "
+                                                  "holds big.db)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="xhht-bench-web-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -113,7 +113,8 @@ def inject(figures: dict, order: list, rate: float, rng: random.Random) -> tuple
 # ---- the dev corpus -------------------------------------------------------------------------------
 def dev_results(folder: Path, extracted: Path | None) -> list[dict]:
     if extracted:
-        return [json.loads(line) for line in extracted.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return [json.loads(line) for line in extracted.read_text(encoding="utf-8").splitlines()
+                if line.strip()]
     from extractor.extract import extract_file, walk
 
     return [extract_file(path) for path in walk([folder]).files]
@@ -149,7 +150,8 @@ def _score(tally, key, how, truth, fate, bound, failed, multiple: bool) -> None:
     if kinds & {"sum", "ratio"}:
         kinds.add("sum or ratio")
     hit = [f for f in failed if term in f["codes"]]
-    right = any(f["repair"] and (f["repair"]["code"], f["repair"]["kind"]) == key and f["repair"]["value"] == truth
+    right = any(f["repair"] and (f["repair"]["code"], f["repair"]["kind"]) == key
+                and f["repair"]["value"] == truth
                 for f in hit)
     for kind in kinds or {"no identity"}:
         row = tally[kind]
@@ -232,7 +234,8 @@ def _archive_flags(data: dict, values: dict, history, summed) -> dict:
     for district, communes in data["members"].items():
         for code, year in {(c, y) for (u, c, y) in values if u == district}:
             children = [(u, code, year) for u in communes if (u, code, year) in values]
-            result = rollup(values[(district, code, year)], [values[k] for k in children], len(communes), summed)
+            result = rollup(values[(district, code, year)], [values[k] for k in children], len(communes),
+                            summed)
             if result is None:
                 continue
             sides = {(district, code, year), *children}
@@ -249,7 +252,8 @@ def share(part: int, whole: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dev", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "dev"))
     parser.add_argument("--extracted", type=Path, help="JSON Lines of `xhht extract --format jsonl` over DEV")
     parser.add_argument("--rounds", type=int, default=20)
@@ -258,7 +262,8 @@ def main() -> None:
     args = parser.parse_args()
 
     dev = bench_dev(dev_results(Path(args.dev), args.extracted), args.rounds, args.rate, args.seed)
-    print(f"dev corpus: {dev['documents']} documents, {args.rounds} rounds, {args.rate:.0%} of figures misread")
+    print(f"dev corpus: {dev['documents']} documents, {args.rounds} rounds, {args.rate:.0%} of "
+          "figures misread")
     print(f"{'identity kind covering the figure':36s} {'errors':>7s} {'flagged':>8s} {'right repair':>13s}")
     for kind in ("sum or ratio", "sum", "ratio", "ordering", "range", "no identity", "refused by the reader"):
         row = dev["tally"].get(kind, Counter())

@@ -93,7 +93,8 @@ def no_diacritics(text: str) -> str:
     return "".join(ch for ch in out if unicodedata.category(ch) != "Mn")
 
 
-_COLON_VALUE = re.compile(r"\s*:\s*(?=(?:\d|Đạt|Chưa|Không|không)[^:]{0,40}$)|\s*:\s*(?=\d[\d.,]*\s*(?:%|người|lớp|lượt|bài|tin|tờ|cuốn|cái)?\s*(?:[;.]|$))")
+_COLON_VALUE = re.compile(
+    r"\s*:\s*(?=(?:\d|Đạt|Chưa|Không|không)[^:]{0,40}$)|\s*:\s*(?=\d[\d.,]*\s*(?:%|người|lớp|lượt|bài|tin|tờ|cuốn|cái)?\s*(?:[;.]|$))")
 
 
 def colon_la(text: str) -> str:
@@ -148,15 +149,16 @@ def unit_suffix(document: Document, gold: dict) -> Document:
     name = gold["document"].get("unit_name")
     if not name:
         return doc
-    pattern = re.compile(r"(?<!\w)(" + r"\s+".join(re.escape(w) for w in name.split()) + r")(?!\w)", re.IGNORECASE)
+    pattern = re.compile(r"(?<!\w)(" + r"\s+".join(re.escape(w) for w in name.split()) + r")(?!\w)",
+                         re.IGNORECASE)
 
     def sub(text: str) -> str:
         return pattern.sub(lambda m: m.group(1) + (" A"), text)
     return map_text(sub)(doc)
 
 
-_COUNTED = re.compile(r"^(?:số lượng|số)\s+(lớp|lượt|người|bài|tin|tờ|cuốn|cái|buổi|lần|cuộc|cơ sở|đơn vị|cá nhân|"
-                      r"tập thể|hoạt động|sách)\b(.*)$", re.IGNORECASE)
+_COUNTED = re.compile(r"^(?:số lượng|số)\s+(lớp|lượt|người|bài|tin|tờ|cuốn|cái|buổi|lần|cuộc|cơ sở|đơn "
+                      r"vị|cá nhân|tập thể|hoạt động|sách)\b(.*)$", re.IGNORECASE)
 _VERBS = ["đã tổ chức", "tổ chức được", "có", "thực hiện", "đã có"]
 
 
@@ -292,7 +294,8 @@ def adjust_gold(name: str, gold: dict, doc: Document) -> tuple[dict, list[str]]:
             notes.append("unit: the body never names it")
     if name == "no_diacritics" and meta.get("doc_number"):
         meta["doc_number"] = no_diacritics(meta["doc_number"])
-    if name == "no_diacritics" and meta.get("unit_name") and not register.spelling(meta["unit_name"], meta["unit_level"]):
+    if name == "no_diacritics" and meta.get("unit_name") and not register.spelling(
+        meta["unit_name"], meta["unit_level"]):
         parent = meta.get("district") or meta.get("province")
         if not parent or f" {words(parent)} " not in f" {text} ":
             meta["unit_name"] = meta["unit_level"] = None
@@ -379,16 +382,19 @@ def score(gold_root: Path, rows: list[tuple[dict, dict, list[str]]], keep: Path 
                 stem = f"{k:04d}_{Path(out['source']['path']).name}"
                 out = dict(out, source=dict(out["source"], path=stem))
                 gold = dict(gold, file=stem)
-                (tmp_path / "gold" / f"{stem}.gold.json").write_text(json.dumps(gold, ensure_ascii=False), "utf-8")
+                (tmp_path / "gold" / f"{stem}.gold.json").write_text(
+                    json.dumps(gold, ensure_ascii=False), "utf-8")
                 fh.write(json.dumps(out, ensure_ascii=False) + "\n")
         scorer = gold_root.parent.parent / "eval" / "score.py"
-        done = subprocess.run([sys.executable, str(scorer), str(tmp_path / "gold"), str(tmp_path / "out.jsonl"),
-                               "--json"], capture_output=True, text=True, check=True)
+        done = subprocess.run([sys.executable, str(scorer), str(tmp_path / "gold"),
+                               str(tmp_path / "out.jsonl"), "--json"], capture_output=True, text=True,
+                              check=True)
         return json.loads(done.stdout)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("gold_dir", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "dev"))
     parser.add_argument("--only", help="comma-separated transforms (default: all)")
     parser.add_argument("--formats", help="comma-separated formats to include (default: all)")
@@ -396,7 +402,8 @@ def main() -> None:
     parser.add_argument("--notes", action="store_true", help="list every gold field the harness dropped")
     args = parser.parse_args()
     gold_root = Path(args.gold_dir)
-    golds = {p.name[: -len(".gold.json")]: json.loads(p.read_text("utf-8")) for p in gold_root.glob("*.gold.json")}
+    golds = {p.name[: -len(".gold.json")]: json.loads(p.read_text("utf-8"))
+             for p in gold_root.glob("*.gold.json")}
     formats = set(args.formats.split(",")) if args.formats else None
     paths = sorted(str(gold_root / g["file"]) for g in golds.values()
                    if not formats or g.get("format", Path(g["file"]).suffix.lstrip(".")) in formats)
@@ -421,13 +428,15 @@ def main() -> None:
             continue
         summary = score(gold_root, rows, keep, name)
         ind, act = summary["indicators"], summary["activities"]
-        print(f"{name:<15} {summary['documents']:>4}  {ind['precision']:.4f} {ind['recall']:.4f} {ind['f1']:.4f}  "
+        print(f"{name:<15} {summary['documents']:>4}  {ind['precision']:.4f} {ind['recall']:.4f} "
+              f"{ind['f1']:.4f}  "
               f"{act['f1']:.4f}  " + " ".join(f"{summary['metadata'][f]:>8.3f}" for f in META))
         dropped = [(Path(out["source"]["path"]).name, n) for out, _, notes in rows for n in notes]
         if dropped:
             print(f"{'':<15} gold adjusted: {len(dropped)} fields"
                   + "".join(f"\n{'':<17}{f}: {n}" for f, n in dropped) if args.notes else
-                  f"{'':<15} gold adjusted: {len(dropped)} fields ({', '.join(sorted({n.split(':')[0] for _, n in dropped}))})")
+                  f"{'':<15} gold adjusted: {len(dropped)} fields "
+                  f"({', '.join(sorted({n.split(':')[0] for _, n in dropped}))})")
 
 
 if __name__ == "__main__":

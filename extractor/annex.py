@@ -136,8 +136,10 @@ def complete(meta: Metadata, report_of: ReportOf) -> dict | None:
     if lacks(meta):
         missing = [f for f, gone in (("unit", meta.unit_name is None), ("year", meta.year is None),
                                      ("report type", meta.report_type == "unknown")) if gone]
-        meta.warnings.append(flag(f"metadata: an annex without its own letterhead, and its report {name} does "
-                                  f"not give its {', '.join(missing)} either; left for review", "unknown_unit"))
+        meta.warnings.append(flag("metadata: an annex without its own letterhead, and its report "
+                                  f"{name} does "
+                                  f"not give its {', '.join(missing)} either; left for review",
+                                  "unknown_unit"))
     return {"file": name, "fields": fields} if fields else None
 
 

@@ -16,7 +16,8 @@ from typing import Any
 
 def cache_root() -> Path:
     """$XHHT_CACHE_DIR, else $XDG_CACHE_HOME/xhht, else ~/.cache/xhht."""
-    base = os.environ.get("XHHT_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "xhht"
+    base = os.environ.get("XHHT_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME")
+                                                    or Path.home() / ".cache") / "xhht"
     return Path(base)
 
 

@@ -49,7 +49,8 @@ def main(ctx: click.Context, lang: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["summary", "json", "jsonl"]), default="summary",
               show_default=True, help="summary for people; json: one object for one file, an array for a "
                                       "folder or several files; jsonl: one object a line")
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="write here instead of stdout")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              help="write here instead of stdout")
 def extract(paths: tuple[str, ...], fmt: str, output) -> None:
     """Read files or folders (recursively) and print what each one says.
 
@@ -87,7 +88,8 @@ def _extracted(files: list[Path], failed: list[Path]):
             yield extract_file(path)
         except ReadError as exc:
             failed.append(path)
-            click.echo(_("error: {path}: {reason}").format(path=printable(str(path)), reason=printable(error(str(exc)))),
+            click.echo(_("error: {path}: {reason}").format(path=printable(str(path)),
+                                                           reason=printable(error(str(exc)))),
                        err=True)
 
 
@@ -135,7 +137,8 @@ def _readonly(db: str | None):
 @DB_OPTION
 @click.option("--workers", "-w", type=click.IntRange(1, 64), default=None,
               help="extraction processes (default: the machine's cores)")
-@click.option("--reextract", is_flag=True, help="re-read stored documents whose extractor or patterns changed")
+@click.option("--reextract", is_flag=True, help="re-read stored documents whose extractor or "
+                                                "patterns changed")
 @click.option("--force", is_flag=True, help="with --reextract: re-read every stored document")
 @click.option("--cluster", metavar="ADDRESS", help="run the extraction on a Dask cluster (tcp://HOST:8786)")
 @click.option("--cluster-files", type=click.Choice(["send", "shared"]), default="send", show_default=True,
@@ -163,7 +166,8 @@ def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextra
             else:
                 summary = import_paths(target, paths, workers, reporter.event, cluster=remote)
     except KeyboardInterrupt:
-        click.echo(_("interrupted: what was stored is complete; run the same command again to finish"), err=True)
+        click.echo(_("interrupted: what was stored is complete; run the same command again to finish"),
+                   err=True)
         sys.exit(130)
     except (RuntimeError, OSError) as exc:
         if not remote:
@@ -181,10 +185,12 @@ def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextra
 @click.option("--province", help="province name")
 @click.option("--from", "year_from", type=int, help="first year")
 @click.option("--to", "year_to", type=int, help="last year")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "json"]), default="table",
+              show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="write to this file")
 @click.option("--plot", "plot_file", type=click.Path(dir_okay=False), help="also draw a line chart (PNG)")
-def compare(code: str, db: str | None, unit, district, province, year_from, year_to, fmt, output, plot_file) -> None:
+def compare(code: str, db: str | None, unit, district, province, year_from, year_to, fmt, output,
+            plot_file) -> None:
     """One indicator across units (rows) and years (columns); Đề án codes show targets and results."""
     from extractor import output as out
     from extractor.checks.results import pivot_flags
@@ -227,7 +233,8 @@ def _shown(columns: list[str], rows: list[list], fmt: str) -> tuple[list[str], l
 
 @main.command()
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
 def indicators(db: str | None, fmt: str) -> None:
     """The indicator catalogue with how many values each code has."""
     from extractor import output as out
@@ -240,7 +247,8 @@ def indicators(db: str | None, fmt: str) -> None:
 
 @main.command()
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
 def units(db: str | None, fmt: str) -> None:
     """Reporting units with the years their documents cover."""
     from extractor import output as out
@@ -280,7 +288,8 @@ def export(db: str | None, fmt: str, output) -> None:
 @main.command()
 @click.argument("query")
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
               metavar="SECONDS", help="stop the query after this long")
 def sql(query: str, db: str | None, fmt: str, timeout: float) -> None:
@@ -349,8 +358,8 @@ def review() -> None:
 
 @review.command("list")
 @DB_OPTION
-@click.option("--kind", help="category: unmatched_label, unclear_value, low_confidence, ambiguous_cell, conflict, "
-                             "inconsistent, ambiguous_unit, unknown_unit, other")
+@click.option("--kind", help="category: unmatched_label, unclear_value, low_confidence, ambiguous_cell, "
+                             "conflict, inconsistent, ambiguous_unit, unknown_unit, other")
 @click.option("--unit", help="unit name, with or without diacritics")
 @click.option("--year", type=int)
 @click.option("--path", "path_glob", help="glob on the document's path or file name")
@@ -409,7 +418,8 @@ def review_accept(item_id: int, db, replace: bool, note, by) -> None:
 @click.argument("item_id", type=int)
 @click.option("--value", required=True, help="the value as written (count, percent, Đạt / Chưa đạt)")
 @click.option("--code", help="indicator code (default: the suggestion's)")
-@click.option("--kind", type=click.Choice(["actual", "target"]), help="default: the suggestion's, else actual")
+@click.option("--kind", type=click.Choice(["actual", "target"]), help="default: the suggestion's, "
+                                                                      "else actual")
 @DB_OPTION
 @REPLACE_OPTION
 @click.option("--force", is_flag=True, help="accept a code of another report type than the document's")
@@ -465,7 +475,8 @@ def review_pair(item_id: int, pairs: tuple[str, ...], yes: bool, db, replace: bo
     for text in pairs:
         label, _sep, number = text.partition("=")
         if not label.isdigit() or not (number.isdigit() or number == "-"):
-            raise click.UsageError(_("a pair is LABEL=VALUE (numbers as listed, - for no value), not '{pair}'").format(
+            raise click.UsageError(_("a pair is LABEL=VALUE (numbers as listed, - for no value), not "
+                                     "'{pair}'").format(
                 pair=text))
         chosen[int(label)] = None if number == "-" else int(number)
     conn = _writable(db)
@@ -478,7 +489,8 @@ def review_pair(item_id: int, pairs: tuple[str, ...], yes: bool, db, replace: bo
                                                           strict=True), 1):
                 shown = f"[{number}] {found['values'][number - 1]}" if number else "—"
                 click.echo(f"{k}. {label}  ({code or _('no indicator')})  ← {shown}")
-            click.echo(_("record this pairing with `xhht review pair {id} --yes`, or give LABEL=VALUE pairs").format(
+            click.echo(_("record this pairing with `xhht review pair {id} --yes`, or give "
+                         "LABEL=VALUE pairs").format(
                 id=item_id), err=True)
             return
         _print_json(pair(conn, item_id, chosen, _who(by, note), replace))
@@ -503,14 +515,15 @@ def correct(document: str, code: str, value: str | None, kind: str, delete: bool
         raise click.UsageError(_("give the VALUE, or --delete"))
     conn = _writable(db)
     with _corrections_errors():
-        _print_json(run_correct(conn, resolve_document(conn, document), code, value, _who(by, note), kind, delete,
-                                force=force))
+        _print_json(run_correct(conn, resolve_document(conn, document), code, value, _who(by, note), kind,
+                                delete, force=force))
 
 
 @main.command()
 @DB_OPTION
 @click.option("--all", "everything", is_flag=True,
-              help="every document and cell of the archive (after checks.yaml changed), not only those changed")
+              help="every document and cell of the archive (after checks.yaml changed), not only "
+                   "those changed")
 def check(db, everything: bool) -> None:
     """Run the consistency checks again: a unit's years (history) and a district against its communes
     (rollup) for the cells changed since the last run, and the report checks of the documents changed.
@@ -555,8 +568,8 @@ def corrections_import(file, db) -> None:
 
     with _corrections_errors():
         report = import_corrections(connect(_db(db)), file, file.name)
-    click.echo(_("applied {applied}, already present {already}, kept in the history {history} (a later decision "
-                 "is in force), kept for {waiting} document(s) not in this database").format(
+    click.echo(_("applied {applied}, already present {already}, kept in the history {history} (a later "
+                 "decision is in force), kept for {waiting} document(s) not in this database").format(
         applied=report.applied, already=report.already, history=report.history,
         waiting=len(set(report.waiting))), err=True)
 
@@ -566,7 +579,8 @@ def corrections_import(file, db) -> None:
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8001, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="address to listen on; the site answers only to it and to localhost")
-@click.option("--review", is_flag=True, help="add the review pages, which record corrections (this machine only)")
+@click.option("--review", is_flag=True, help="add the review pages, which record corrections (this "
+                                             "machine only)")
 def serve(db: str | None, port: int, host: str, review: bool) -> None:
     """Browse the database in a web browser (Datasette on localhost; read-only unless --review)."""
     from extractor.serve import bind, make_app, run

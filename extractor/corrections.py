@@ -54,8 +54,8 @@ class WouldReplace(CorrectionError):
 
 
 # ---- the queue ------------------------------------------------------------------------------
-def list_items(conn: sqlite3.Connection, kind: str | None = None, unit: str | None = None, year: int | None = None,
-               path: str | None = None, open_only: bool = True) -> list[dict]:
+def list_items(conn: sqlite3.Connection, kind: str | None = None, unit: str | None = None,
+               year: int | None = None, path: str | None = None, open_only: bool = True) -> list[dict]:
     """Review items of current documents, open ones only unless `open_only` is False.
 
     `kind` is a category (see review.CATEGORIES); `unit` matches the unit's name without
@@ -77,7 +77,8 @@ def list_items(conn: sqlite3.Connection, kind: str | None = None, unit: str | No
     if unit:
         rows = [r for r in rows if r["unit_name"] and words(unit) in words(r["unit_name"])]
     if path:
-        rows = [r for r in rows if r["path"] and (fnmatch.fnmatch(r["path"], path) or fnmatch.fnmatch(Path(r["path"]).name, path))]
+        rows = [r for r in rows if r["path"] and (fnmatch.fnmatch(r["path"], path)
+                                                  or fnmatch.fnmatch(Path(r["path"]).name, path))]
     return rows
 
 
@@ -85,7 +86,8 @@ def get_item(conn: sqlite3.Connection, item_id: int) -> dict:
     """One review item with everything a person needs: context, suggestion, candidates, status."""
     row = conn.execute("SELECT * FROM review_queue WHERE id = ?", (item_id,)).fetchone()
     if row is None:
-        raise CorrectionError(_("no review item with id {id} (see `xhht review list --all`)").format(id=item_id))
+        raise CorrectionError(_("no review item with id {id} (see `xhht review "
+                                "list --all`)").format(id=item_id))
     return _item(conn, row)
 
 
@@ -101,10 +103,11 @@ def _item(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
     extra = conn.execute("SELECT context, candidates, details, page, box, crop IS NOT NULL AS has_crop "
                          "FROM review_items WHERE id = ?", (row["id"],)).fetchone()
     item = canonical({k: row[k] for k in ("id", "status", "category", "kind", "reason", "path", "sha256",
-                                          "document_id", "unit_name", "year", "report_type", "label", "raw_value",
-                                          "location")})
+                                          "document_id", "unit_name", "year", "report_type", "label",
+                                          "raw_value", "location")})
     item["suggestion"] = json.loads(row["suggestion"]) if row["suggestion"] else None
-    item["context"] = canonical(json.loads(extra["context"])) if extra["context"] else {}  # NFC, whatever was stored
+    item["context"] = canonical(json.loads(extra["context"])) if extra[
+        "context"] else {}  # NFC, whatever was stored
     item["candidates"] = json.loads(extra["candidates"]) if extra["candidates"] else []
     item["details"] = json.loads(extra["details"]) if extra["details"] else {}
     item["page"], item["box"] = extra["page"], json.loads(extra["box"]) if extra["box"] else None
@@ -130,11 +133,14 @@ def accept(conn: sqlite3.Connection, item_id: int, who: Who, replace: bool = Fal
     item = get_item(conn, item_id)
     suggestion = item["suggestion"]
     if not suggestion or suggestion.get("value") is None:
-        hint = _("pick a candidate (`review pick`)") if item["candidates"] else _("say what it is (`review set`)")
-        raise CorrectionError(_("review item {id} has no suggested value; {hint}").format(id=item_id, hint=hint))
+        hint = _("pick a candidate (`review pick`)") if item["candidates"] else _(
+            "say what it is (`review set`)")
+        raise CorrectionError(_("review item {id} has no suggested "
+                                "value; {hint}").format(id=item_id, hint=hint))
     replace = replace or check_results.replaces_named_figure(  # the repair names the figure it replaces
         item, in_force(conn, item["sha256"], suggestion["code"], suggestion["kind"]))
-    return _record_value(conn, item, suggestion["code"], suggestion["kind"], suggestion["value"], who, replace,
+    return _record_value(conn, item, suggestion["code"], suggestion["kind"], suggestion["value"], who,
+                         replace,
                          force=True)  # the extractor's own suggestion, from this document's catalogue
 
 
@@ -146,17 +152,20 @@ def set_value(conn: sqlite3.Connection, item_id: int, raw: str, who: Who, code: 
     item = get_item(conn, item_id)
     code = code or (item["suggestion"] or {}).get("code")
     if not code:
-        raise CorrectionError(_("review item {id} has no suggested indicator; give one with --code").format(id=item_id))
+        raise CorrectionError(_("review item {id} has no suggested indicator; give one "
+                                "with --code").format(id=item_id))
     value = parse_for(conn, code, raw, kind)
-    return _record_value(conn, item, code, kind or (item["suggestion"] or {}).get("kind") or "actual", value, who,
-                         replace, force)
+    return _record_value(conn, item, code, kind or (item["suggestion"] or {}).get("kind") or "actual", value,
+                         who, replace, force)
 
 
 def reject(conn: sqlite3.Connection, item_id: int, who: Who) -> dict:
     """Nothing to record for this item: it is closed and stays closed across re-extractions."""
     item = get_item(conn, item_id)
-    done = _insert(conn, item["sha256"], {"target": "review", "action": "reject", "item_key": item["key"]}, who)
-    check_results.accept_as_printed(conn, item["document_id"], item["key"])  # an inconsistent item: as printed
+    done = _insert(conn, item["sha256"], {"target": "review", "action": "reject", "item_key": item["key"]},
+                   who)
+    check_results.accept_as_printed(conn, item["document_id"], item[
+        "key"])  # an inconsistent item: as printed
     return done
 
 
@@ -172,14 +181,16 @@ def pick(conn: sqlite3.Connection, item_id: int, number: int, who: Who, replace:
             id=item_id, last=len(candidates), number=number))
     chosen = candidates[number - 1]
     if "code" in chosen:  # the extractor's own reading, from this document's catalogue
-        return _record_value(conn, item, chosen["code"], chosen["kind"], chosen["value"], who, replace, force=True)
+        return _record_value(conn, item, chosen["code"], chosen["kind"], chosen["value"], who, replace,
+                             force=True)
     unit = {k: chosen.get(k) for k in ("unit_name", "unit_level", "district", "province")}
     with store.transaction(conn):
         doc_id = _document_of(conn, item["sha256"])
         old = store.set_document_unit(conn, doc_id, unit)
         check_results.recheck_document(conn, doc_id)  # its figures now count for another unit
-        return _insert(conn, item["sha256"], {"target": "unit", "action": "pick", "unit": unit, "old_value": old,
-                                              "item_key": item["key"]}, who, in_transaction=True)
+        return _insert(conn, item["sha256"], {"target": "unit", "action": "pick", "unit": unit,
+                                              "old_value": old, "item_key": item["key"]}, who,
+                       in_transaction=True)
 
 
 def cell_pairing(conn: sqlite3.Connection, item_id: int) -> dict:
@@ -207,8 +218,8 @@ def pair(conn: sqlite3.Connection, item_id: int, chosen: dict[int, int | None], 
     for label, number in chosen.items():
         if not 1 <= label <= len(labels) or (number is not None and not 1 <= number <= len(values)):
             raise CorrectionError(_("review item {id} has labels 1 to {labels} and values 1 to {values}, not "
-                                    "{label}={value}").format(id=item_id, labels=len(labels), values=len(values),
-                                                              label=label, value=number))
+                                    "{label}={value}").format(id=item_id, labels=len(labels),
+                                                              values=len(values), label=label, value=number))
     final = {k: chosen.get(k, p) for k, p in enumerate(found["proposed"], 1)}
     taken = [v for v in final.values() if v is not None]
     if len(taken) != len(set(taken)):
@@ -219,7 +230,8 @@ def pair(conn: sqlite3.Connection, item_id: int, chosen: dict[int, int | None], 
             continue
         if not codes[k - 1]:
             raise CorrectionError(_("review item {id}: label {label} matched no indicator; give it no value "
-                                    "({label}=-) and record it with `xhht correct`").format(id=item_id, label=k))
+                                    "({label}=-) and record it with `xhht "
+                                    "correct`").format(id=item_id, label=k))
         part = {**item, "key": f"{item['key']}#{k}"}  # each label's answer, replaced by a new answer for it
         value = parse_for(conn, codes[k - 1], values[number - 1])
         if not replace:
@@ -235,7 +247,8 @@ def _record_value(conn: sqlite3.Connection, item: dict, code: str, kind: str, va
                   force: bool) -> dict:
     if not replace:
         _refuse_replacing(conn, item, code, kind, value)
-    return correct(conn, item["sha256"], code, value, who, kind=kind, item_key=item["key"], parsed=True, force=force)
+    return correct(conn, item["sha256"], code, value, who, kind=kind, item_key=item["key"], parsed=True,
+                   force=force)
 
 
 def _refuse_replacing(conn: sqlite3.Connection, item: dict, code: str, kind: str, value) -> None:
@@ -243,10 +256,11 @@ def _refuse_replacing(conn: sqlite3.Connection, item: dict, code: str, kind: str
     two readings): its answer must not silently replace another value of that indicator the
     document already has. Deciding the same item again is not replacing: the new answer wins."""
     current = in_force(conn, item["sha256"], code, kind)
-    if current is None or current["value"] == value or (current["item_key"] and current["item_key"] == item["key"]):
+    if current is None or current["value"] == value or (current["item_key"]
+                                                        and current["item_key"] == item["key"]):
         return
-    raise WouldReplace(_("review item {id}: {code} ({kind}) already holds {value} ({source}); this would replace "
-                         "it with {new}: confirm with --replace").format(
+    raise WouldReplace(_("review item {id}: {code} ({kind}) already holds {value} ({source}); this would "
+                         "replace it with {new}: confirm with --replace").format(
         id=item["id"], code=code, kind=i18n.kind_name(kind), value=current["value"], source=current["source"],
         new=store.stored_number(value, None)), code, kind, current["value"], current["source"],
         store.stored_number(value, None))
@@ -274,7 +288,8 @@ def in_force(conn: sqlite3.Connection, sha256: str, code: str, kind: str) -> dic
 
 # ---- correcting stored values ------------------------------------------------------------------------
 def correct(conn: sqlite3.Connection, sha256: str, code: str, value, who: Who, kind: str = "actual",
-            delete: bool = False, item_key: str | None = None, parsed: bool = False, force: bool = False) -> dict:
+            delete: bool = False, item_key: str | None = None, parsed: bool = False,
+            force: bool = False) -> dict:
     """Set (or with `delete`, remove) one value of one document; `value` is read as the code's type
     unless `parsed` says it already is a value. A code of another report type than the document's
     is refused unless `force`: the extractor never reads one there, so it is most likely a typo."""
@@ -287,10 +302,11 @@ def correct(conn: sqlite3.Connection, sha256: str, code: str, value, who: Who, k
         doc_id = _document_of(conn, sha256)
         doc_type = conn.execute("SELECT report_type FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
         if not delete and not force and indicator["report_type"] != doc_type:
-            raise CorrectionError(_("{code} is an indicator of {type} reports and this document is a {doc_type} "
-                                    "report: add --force to record it anyway").format(
+            raise CorrectionError(_("{code} is an indicator of {type} reports and this document is a "
+                                    "{doc_type} report: add --force to record it anyway").format(
                 code=code, type=_report_type(indicator["report_type"]), doc_type=_report_type(doc_type)))
-        old = conn.execute("SELECT value_num, value_text FROM observations WHERE document_id = ? AND code = ? AND kind = ?",
+        old = conn.execute("SELECT value_num, value_text FROM observations WHERE document_id = ? AND code = "
+                           "? AND kind = ?",
                            (doc_id, code, kind)).fetchone()
         if delete and old is None and store.value_correction(conn, sha256, code, kind) is None:
             raise CorrectionError(_("the document has no value of {code} ({kind}) to delete").format(
@@ -300,7 +316,8 @@ def correct(conn: sqlite3.Connection, sha256: str, code: str, value, who: Who, k
                   "old_value": (old[0] if old[0] is not None else old[1]) if old else None}
         out = _insert(conn, sha256, fields, who, in_transaction=True)
         store.refresh_document(conn, doc_id)
-        check_results.recheck_document(conn, doc_id, [code])  # a check it resolves is closed, one it breaks opened
+        check_results.recheck_document(conn, doc_id,
+                                       [code])  # a check it resolves is closed, one it breaks opened
     return out
 
 
@@ -324,10 +341,12 @@ def resolve_document(conn: sqlite3.Connection, file_or_sha: str) -> str:
 
         sha = sha256_of(path)
         if store.document_id(conn, sha) is None:
-            raise CorrectionError(_("{file}: this file's content is not in the database").format(file=file_or_sha))
+            raise CorrectionError(_("{file}: this file's content is not in the "
+                                    "database").format(file=file_or_sha))
         return sha
-    rows = conn.execute("SELECT DISTINCT d.sha256 FROM documents d LEFT JOIN document_paths p ON p.document_id = d.id "
-                        "WHERE d.sha256 LIKE ? || '%' OR p.path = ?", (file_or_sha.lower(), file_or_sha)).fetchall()
+    rows = conn.execute("SELECT DISTINCT d.sha256 FROM documents d LEFT JOIN document_paths p ON "
+                        "p.document_id = d.id WHERE d.sha256 LIKE ? || '%' OR p.path = ?",
+                        (file_or_sha.lower(), file_or_sha)).fetchall()
     if len(rows) == 1:
         return rows[0][0]
     if not rows:
@@ -338,9 +357,11 @@ def resolve_document(conn: sqlite3.Connection, file_or_sha: str) -> str:
 
 
 def _indicator(conn: sqlite3.Connection, code: str) -> sqlite3.Row:
-    row = conn.execute("SELECT code, value_type, report_type FROM indicators WHERE code = ?", (code,)).fetchone()
+    row = conn.execute("SELECT code, value_type, report_type FROM indicators WHERE code = ?",
+                       (code,)).fetchone()
     if row is None:
-        raise CorrectionError(_("'{code}' is not in the indicator catalogue (see `xhht indicators`)").format(code=code))
+        raise CorrectionError(_("'{code}' is not in the indicator catalogue (see `xhht "
+                                "indicators`)").format(code=code))
     return row
 
 
@@ -383,7 +404,8 @@ def _stamp(conn: sqlite3.Connection) -> str:
     stamp = canonical_time(store.now(precise=True))
     latest = store.latest_correction_time(conn)
     if latest and canonical_time(latest) >= stamp:
-        stamp = canonical_time((datetime.fromisoformat(canonical_time(latest)) + timedelta(microseconds=1)).isoformat())
+        stamp = canonical_time((datetime.fromisoformat(canonical_time(latest))
+                                + timedelta(microseconds=1)).isoformat())
     return stamp
 
 
@@ -405,8 +427,8 @@ def history(conn: sqlite3.Connection, sha256: str | None = None, active_only: bo
 
 
 # ---- carrying corrections between databases --------------------------------------------------------
-_PORTABLE = ("uid", "sha256", "target", "action", "code", "kind", "value", "unit", "old_value", "item_key", "note", "by",
-             "at", "active", "history")
+_PORTABLE = ("uid", "sha256", "target", "action", "code", "kind", "value", "unit", "old_value", "item_key",
+             "note", "by", "at", "active", "history")
 
 
 def export_corrections(conn: sqlite3.Connection) -> Iterator[dict]:
@@ -435,8 +457,9 @@ def import_corrections(conn: sqlite3.Connection, lines: Iterable[str], source: s
         raise CorrectionError(_("{source}: not a corrections file (no '{schema}' header line)").format(
             source=source, schema=SCHEMA))
     if records[0].get("version") not in READABLE_VERSIONS:
-        raise CorrectionError(_("{source}: corrections schema version {version}, this database reads versions "
-                                "{versions}").format(source=source, version=records[0].get("version"),
+        raise CorrectionError(_("{source}: corrections schema version {version}, this database reads "
+                                "versions {versions}").format(source=source,
+                                                              version=records[0].get("version"),
                                                      versions=", ".join(map(str, READABLE_VERSIONS))))
     report = ImportReport()
     for record in records[1:]:
@@ -455,7 +478,8 @@ def import_corrections(conn: sqlite3.Connection, lines: Iterable[str], source: s
                 if record["target"] == "unit":
                     store.set_document_unit(conn, doc_id, record["unit"])
                 store.refresh_document(conn, doc_id)
-                check_results.recheck_document(conn, doc_id, [record["code"]] if record["target"] == "value" else None)
+                check_results.recheck_document(conn, doc_id, [record["code"]] if record["target"] == "value"
+                                               else None)
                 report.applied += 1
     return report
 
@@ -474,7 +498,8 @@ def _replay(conn: sqlite3.Connection, record: dict) -> bool:
         later = store.later_correction(conn, {**fields, "sha256": record["sha256"]}, record["at"])
         if later:
             active = False
-            events.append({"event": "replaced", "at": later, "note": "a later decision was in force where it was imported"})
+            events.append({"event": "replaced", "at": later, "note": "a later decision was in force where it "
+                                                                     "was imported"})
     _insert(conn, record["sha256"], fields, Who(record["by"], record.get("note")), in_transaction=True,
             created_at=record["at"], history=events, active=active, uid=record.get("uid"))
     return active
@@ -483,6 +508,7 @@ def _replay(conn: sqlite3.Connection, record: dict) -> bool:
 def _present(conn: sqlite3.Connection, record: dict) -> bool:
     """Whether this exported correction is here already (`store.same_correction_stored`)."""
     fields = {k: record.get(k) for k in ("code", "kind", "value", "unit", "item_key")}
-    row = store.correction_row(record["sha256"], {**fields, "target": record["target"], "action": record["action"]},
+    row = store.correction_row(record["sha256"], {**fields, "target": record["target"],
+                                                  "action": record["action"]},
                                record["by"], None, record.get("uid"), record["at"])
     return store.same_correction_stored(conn, row)

@@ -37,7 +37,8 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def extract_document(document: Document, catalogue: Catalogue, report_of: annex.ReportOf | None = None) -> dict:
+def extract_document(document: Document, catalogue: Catalogue,
+                     report_of: annex.ReportOf | None = None) -> dict:
     """Extract everything from an already read document (no file access but `report_of`'s).
 
     The document is normalised here, in place: whatever reader made it, and whatever a test or

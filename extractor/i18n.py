@@ -131,17 +131,19 @@ STATUS_NAMES = {  # review_queue.status: open, or the action of the correction t
 KIND_NAMES = {"actual": N_("actual"), "target": N_("target")}
 
 COLUMN_NAMES = {  # the columns of the CLI's tables (CSV and JSON keep the keys)
-    "id": N_("id"), "code": N_("code"), "report_type": N_("report type"), "label": N_("label"), "unit": N_("unit"),
-    "observations": N_("values stored"), "level": N_("level"), "name": N_("name"), "district": N_("district"),
-    "province": N_("province"), "merged_into": N_("merged into (2025)"), "documents": N_("documents"),
-    "years": N_("years"), "status": N_("status"), "category": N_("category"), "unit_name": N_("reporting unit"),
-    "year": N_("year"), "location": N_("location"), "raw_value": N_("value as written"), "reason": N_("reason"),
+    "id": N_("id"), "code": N_("code"), "report_type": N_("report type"), "label": N_("label"),
+    "unit": N_("unit"), "observations": N_("values stored"), "level": N_("level"), "name": N_("name"),
+    "district": N_("district"), "province": N_("province"), "merged_into": N_("merged into (2025)"),
+    "documents": N_("documents"), "years": N_("years"), "status": N_("status"), "category": N_("category"),
+    "unit_name": N_("reporting unit"), "year": N_("year"), "location": N_("location"),
+    "raw_value": N_("value as written"), "reason": N_("reason"),
 }
 
 
 CONTEXT_NAMES = {  # the source text around a review item (review._context) and its details
-    "paragraph": N_("paragraph"), "before": N_("before"), "after": N_("after"), "row": N_("row"), "cell": N_("cell"),
-    "line": N_("line"), "level_with": N_("on the same line"), "labels": N_("labels"), "values": N_("values"),
+    "paragraph": N_("paragraph"), "before": N_("before"), "after": N_("after"), "row": N_("row"),
+    "cell": N_("cell"), "line": N_("line"), "level_with": N_("on the same line"), "labels": N_("labels"),
+    "values": N_("values"),
 }
 
 
@@ -279,8 +281,9 @@ ERRORS = (  # why a file was not imported or read (import_errors.error), or a pa
 )
 
 # The words of a location ("table 2, row 3, cell 1, line 2", "page 1, line 22, at 33").
-LOCATION_WORDS = {"sheet": N_("sheet"), "table": N_("table"), "row": N_("row"), "cell": N_("cell"), "line": N_("line"),
-                  "paragraph": N_("paragraph"), "page": N_("page"), "at": N_("at character")}
+LOCATION_WORDS = {"sheet": N_("sheet"), "table": N_("table"), "row": N_("row"), "cell": N_("cell"),
+                  "line": N_("line"), "paragraph": N_("paragraph"), "page": N_("page"),
+                  "at": N_("at character")}
 
 METHOD_NAMES = {  # the shape a value was read in (indicators.Observation.reading), named in a reason
     "table": N_("table"), "inline": N_("'label: value' line"), "narrative": N_("paragraph"),

@@ -163,8 +163,8 @@ def reextract(db_path: str | Path, workers: int | None = None, on_event: Listene
     run_id = store.start_run(conn, "reextract")
     try:
         rows = conn.execute(
-            "SELECT id, sha256, extractor_version, patterns_version FROM documents WHERE superseded_by IS NULL "
-            "ORDER BY id").fetchall()
+            "SELECT id, sha256, extractor_version, patterns_version FROM documents WHERE superseded_by "
+            "IS NULL ORDER BY id").fetchall()
         stale = [r for r in rows if force or (r[2], r[3]) != (__version__, catalogue_digest())]
         emit("start", "", len(stale))
         todo: dict[str, int] = {}
@@ -181,7 +181,8 @@ def reextract(db_path: str | Path, workers: int | None = None, on_event: Listene
                 continue
             if result["source"]["sha256"] != conn.execute("SELECT sha256 FROM documents WHERE id = ?",
                                                           (todo[path],)).fetchone()[0]:
-                _fail(conn, summary, emit, path, result["source"]["sha256"], "file changed while re-extracting")
+                _fail(conn, summary, emit, path, result["source"]["sha256"],
+                      "file changed while re-extracting")
                 continue
             try:
                 changes = store.replace_extraction(conn, todo[path], result)
@@ -234,7 +235,8 @@ def _run_on_cluster(paths: list[str], cluster: Cluster):
     try:
         from distributed import Client, as_completed
     except ImportError as exc:
-        raise RuntimeError(i18n.gettext("--cluster needs Dask distributed: pip install 'xhht-extractor[cluster]'")) \
+        raise RuntimeError(i18n.gettext("--cluster needs Dask distributed: pip install "
+                                        "'xhht-extractor[cluster]'")) \
             from exc
     with Client(cluster.address, timeout=CONNECT_TIMEOUT) as client:
         slots = 2 * max(1, sum(client.nthreads().values()))
@@ -285,7 +287,8 @@ def _run(paths: list[str], workers: int | None):
         return
     pending: set[Future] = set()
     queue = iter(paths)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_watch_importer, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_watch_importer,
+                             initargs=(os.getpid(),)) as pool:
         try:
             for path in queue:
                 pending.add(pool.submit(_extract_job, path))
@@ -306,7 +309,8 @@ def _run(paths: list[str], workers: int | None):
 
 
 def _find_source(conn: sqlite3.Connection, doc_id: int, sha256: str) -> str | None:
-    for (path,) in conn.execute("SELECT path FROM document_paths WHERE document_id = ? ORDER BY last_seen DESC",
+    for (path,) in conn.execute("SELECT path FROM document_paths WHERE document_id = ? ORDER BY "
+                                "last_seen DESC",
                                 (doc_id,)):
         candidate = Path(path)
         if candidate.is_file() and _safe_sha(path) == sha256:
@@ -336,4 +340,5 @@ def _fail(conn, summary: ImportSummary, emit: Listener, path: str, sha: str | No
 
 def _finish_run(conn: sqlite3.Connection, run_id: int, summary: ImportSummary, status: str) -> None:
     store.finish_run(conn, run_id, status, imported=summary.imported, unchanged=summary.unchanged,
-                     skipped=len(summary.skipped), failed=len(summary.failed), reextracted=summary.reextracted)
+                     skipped=len(summary.skipped), failed=len(summary.failed),
+                     reextracted=summary.reextracted)

@@ -27,7 +27,8 @@ def entries() -> frozenset[str]:
     path = Path(spec.origin).parent / "corpus" / "data" / "Viet74K.txt"
     if not path.is_file():
         return frozenset()
-    return frozenset(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return frozenset(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines()
+                     if line.strip())
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +76,8 @@ def belong_together(left: str, right: str, following: str = "") -> bool:
     if not (is_word(left) and is_word(letters)):
         return True
     nxt = following.split()[0].lower() if following.split() else ""
-    return bool(nxt) and f"{joined.lower()} {nxt}" in entries() and f"{left.lower()} {letters.lower()}" not in entries()
+    return bool(nxt) and (f"{joined.lower()} {nxt}" in entries()
+                          and f"{left.lower()} {letters.lower()}" not in entries())
 
 
 __all__ = ["belong_together", "completes", "entries", "is_word", "syllables"]

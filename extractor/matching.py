@@ -71,7 +71,8 @@ class Matcher:
                     self._one_off.setdefault(short[:i] + "?" + short[i + 1:], set()).add(spelled)
         self.variants: list[Variant] = []
         for ind in self.report.indicators if self.report else ():
-            for text, contextual in [(t, False) for t in ind.labels] + [(t, True) for t in ind.context_labels]:
+            for text, contextual in [(t, False) for t in ind.labels] + [
+                (t, True) for t in ind.context_labels]:
                 key = self.key(text)
                 self.variants.append(Variant(ind, text, key, _numbers(key), contextual))
         self._keys = [v.key for v in self.variants]
@@ -94,7 +95,8 @@ class Matcher:
         """
         if word in self.catalogue.abbreviations:
             return word
-        near = set().union(*(self._one_off.get(word[:i] + "?" + word[i + 1:], set()) for i in range(len(word))))
+        near = set().union(*(self._one_off.get(word[:i] + "?" + word[i + 1:], set())
+                             for i in range(len(word))))
         return near.pop() if len(near) == 1 else word
 
     def key(self, label: str) -> str:
@@ -192,7 +194,8 @@ class Matcher:
             if len(self._placings) >= 4096:  # a long import meets few distinct placings; stay bounded
                 self._placings.clear()
             self._placings[where] = _Placing([i for i, variant in enumerate(self.variants)
-                                              if _eligible(variant, numbers, only_notes, group, last_code, value_shape)])
+                                              if _eligible(variant, numbers, only_notes, group, last_code,
+                                                           value_shape)])
         return self._placings[where]
 
 

@@ -142,7 +142,8 @@ def _fold_char(ch: str) -> str:
 
 # Every Latin letter a report can hold (ASCII, Latin-1, Latin Extended, Vietnamese) → its folded
 # letter; one character for one, so `fold` keeps positions.
-_FOLD = {code: _fold_char(chr(code)) for code in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]}
+_FOLD = {code: _fold_char(chr(code)) for code in [*range(0x41, 0x5B), *range(0xC0, 0x250),
+                                                  *range(0x1E00, 0x1F00)]}
 
 
 def fold(text: str) -> str:

@@ -34,11 +34,13 @@ def render(columns: list[str], rows: list[list], fmt: str, output: str | Path | 
         writer.writerows([["" if v is None else v for v in row] for row in rows])
         text = buffer.getvalue()
     elif fmt == "json":
-        text = json.dumps([dict(zip(columns, row, strict=True)) for row in rows], ensure_ascii=False, indent=1) + "\n"
+        text = json.dumps([dict(zip(columns, row, strict=True)) for row in rows], ensure_ascii=False,
+                          indent=1) + "\n"
     elif fmt == "table":
         text = _table(columns, rows, title, localized)
     else:
-        raise ValueError(_("unknown format '{format}' (one of {formats})").format(format=fmt, formats=", ".join(FORMATS)))
+        raise ValueError(_("unknown format '{format}' (one of {formats})").format(
+            format=fmt, formats=", ".join(FORMATS)))
     if output:  # a CSV file starts with a BOM so that Excel reads it as UTF-8 (Vietnamese intact)
         Path(output).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
         return None
@@ -85,7 +87,8 @@ def _when(pivot: Pivot, cell: tuple[int, str]) -> str:
 
 def _flag_text(pivot: Pivot, found: dict) -> str:
     return " | ".join(f"{_when(pivot, cell)}: {check['message']} [{check['check']}]"
-                      + (f" ({_('review item {id}').format(id=check['item_id'])})" if check.get("item_id") else "")
+                      + (f" ({_('review item {id}').format(id=check['item_id'])})" if check.get("item_id")
+                         else "")
                       for cell in sorted(found) for check in found[cell])
 
 
@@ -129,7 +132,8 @@ def excel_format(value: int | float, unit: str | None = None) -> str:
     return code + ' "%"' if unit == "%" else code
 
 
-def _xlsx(columns: list[str], rows: list[list], path: Path, title: str | None, unit: str | None = None) -> None:
+def _xlsx(columns: list[str], rows: list[list], path: Path, title: str | None,
+          unit: str | None = None) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

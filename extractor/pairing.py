@@ -34,7 +34,8 @@ def score(label: str, value: str, value_type: str | None) -> float:
     return fit
 
 
-def propose(labels: Sequence[str], values: Sequence[str], value_types: Sequence[str | None]) -> list[int | None]:
+def propose(labels: Sequence[str], values: Sequence[str], value_types: Sequence[str | None]) -> list[
+    int | None]:
     """For each label, the index of its value in `values` (None: no value), order kept on both sides."""
     n, m = len(labels), len(values)
     best = [[float("-inf")] * (m + 1) for _ in range(n + 1)]
@@ -52,7 +53,8 @@ def propose(labels: Sequence[str], values: Sequence[str], value_types: Sequence[
                 moves.append((i, j + 1, here + SKIPPED, "value"))  # value j for no label
             if i < n and j < m:
                 early = EARLIER * (n - i)  # of two equal pairings, the one pairing the first labels
-                moves.append((i + 1, j + 1, here + score(labels[i], values[j], value_types[i]) + early, "pair"))
+                moves.append((i + 1, j + 1, here + score(labels[i], values[j], value_types[i]) + early,
+                              "pair"))
             for a, b, total, how in moves:
                 if total > best[a][b]:
                     best[a][b], step[a][b] = total, how

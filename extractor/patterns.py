@@ -194,7 +194,8 @@ def load(folder: Path | None = None) -> Catalogue:
         abbreviations=abbreviations,
         column_roles=_roles(columns.get("roles"), COLUMN_ROLES, "columns.yaml: roles"),
         activity_roles=_roles(columns.get("activity_roles"), ACTIVITY_ROLES, "columns.yaml: activity_roles"),
-        not_a_report=tuple(_regex(p, "report_types.yaml") for p in _strings(types, "not_a_report", "report_types.yaml")),
+        not_a_report=tuple(_regex(p, "report_types.yaml") for p in _strings(
+            types, "not_a_report", "report_types.yaml")),
         type_rules=tuple(type_rules),
         reports=reports,
         checks=load_checks(folder / "checks.yaml", indicators),

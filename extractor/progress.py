@@ -54,11 +54,13 @@ class ProgressReporter:
             if self.progress:
                 self.progress.update(self.task, total=self.total)
             else:
-                self._log(ngettext("{n} file to import", "{n} files to import", self.total).format(n=self.total))
+                self._log(ngettext("{n} file to import", "{n} files to import",
+                                   self.total).format(n=self.total))
             return
         if kind == "skipped":
             if not self.progress:  # on a terminal the closing summary says it once, grouped by reason
-                self._log(_("skipped {path}: {reason}").format(path=printable(path), reason=i18n.error(detail)))
+                self._log(_("skipped {path}: {reason}").format(path=printable(path),
+                                                               reason=i18n.error(detail)))
             return
         self.done += 1
         self.failed += kind == "failed"
@@ -68,7 +70,8 @@ class ProgressReporter:
                                  failed=self.failed)
             if kind == "failed":
                 shown = f"{escape(printable(path))}: {escape(printable(i18n.error(detail)))}"
-                self.progress.console.print("[red]" + _("error") + f"[/red]: {shown}", markup=True, highlight=False)
+                self.progress.console.print("[red]" + _("error") + f"[/red]: {shown}", markup=True,
+                                            highlight=False)
         else:
             reason = f": {printable(i18n.error(detail))}" if kind == "failed" else ""
             self._log(f"[{self.done}/{self.total}] {_(EVENTS.get(kind, kind))} {printable(path)}{reason}")
@@ -78,13 +81,14 @@ class ProgressReporter:
 
     def closing(self, summary, db: str) -> str:
         elapsed = time.perf_counter() - self.started
-        lines = [_("{db}: imported {imported}, unchanged {unchanged}, re-extracted {reextracted}, skipped {skipped}, "
-                   "failed {failed} ({seconds}s)").format(
+        lines = [_("{db}: imported {imported}, unchanged {unchanged}, re-extracted {reextracted}, skipped "
+                   "{skipped}, failed {failed} ({seconds}s)").format(
             db=printable(db), imported=summary.imported, unchanged=summary.unchanged,
             reextracted=summary.reextracted, skipped=len(summary.skipped), failed=len(summary.failed),
             seconds=i18n.number(round(elapsed, 1)))]
         lines += skipped_lines(summary.skipped)
-        lines += [_("failed: {path}: {reason}").format(path=printable(path), reason=printable(i18n.error(reason)))
+        lines += [_("failed: {path}: {reason}").format(path=printable(path),
+                                                       reason=printable(i18n.error(reason)))
                   for path, reason in summary.failed]
         return "\n".join(lines)
 

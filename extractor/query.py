@@ -49,7 +49,8 @@ class Pivot:
         return [first, *[f"{y} {names[k]}" for y in self.years for k in self.kinds]]
 
     def table(self) -> list[list[object]]:
-        return [[name, *[values.get((y, k)) for y in self.years for k in self.kinds]] for name, values in self.rows]
+        return [[name, *[values.get((y, k)) for y in self.years for k in self.kinds]] for name,
+                values in self.rows]
 
 
 def compare(conn: sqlite3.Connection, code: str, unit: str | None = None, district: str | None = None,
@@ -82,11 +83,12 @@ def compare(conn: sqlite3.Connection, code: str, unit: str | None = None, distri
             continue
         values, sources = pivot_cells(*cells, with_sources, year_from, year_to, seen)
         if values:
-            found.append((" ".join(p for p in folded if p), unit_id, _unit_label(level, name, district, province),
-                          values, sources))
+            found.append((" ".join(p for p in folded if p), unit_id,
+                          _unit_label(level, name, district, province), values, sources))
     found.sort(key=lambda f: f[0])
     kinds = ["target", "actual"] if info["value_type"] == "percent_or_status" else ["actual"]
-    years = sorted(set().union(*(dict(f[3].keys()) for f in found)))  # (year, kind) pairs → {year: kind}: in C
+    years = sorted(
+        set().union(*(dict(f[3].keys()) for f in found)))  # (year, kind) pairs → {year: kind}: in C
     return Pivot(code, info["label"], info["unit"], kinds, years, [(f[2], f[3]) for f in found],
                  [f[1] for f in found], [f[4] for f in found] if with_sources else [])
 
@@ -105,7 +107,8 @@ def pivot_cells(years: str, kinds: str, nums: str, texts: str | None, documents:
     if texts is None:
         values = map(float, nums.split(_SEP))
     else:
-        values = [float(n) if n else (t or None) for n, t in zip(nums.split(_SEP), texts.split(_SEP), strict=True)]
+        values = [float(n) if n else (t or None) for n, t in zip(nums.split(_SEP), texts.split(
+            _SEP), strict=True)]
     cells = dict(zip(keys, values, strict=True))
     sources = dict(zip(keys, map(int, documents.split(_SEP)), strict=True)) if with_sources else {}
     if year_from is not None or year_to is not None:
@@ -135,7 +138,8 @@ _NO_PLACE = {"name": N_("no unit named '{name}' in the database"),
 def _suggest(wanted: str, known: list[str]) -> str:
     choices = {words(k): k for k in known}
     found = process.extract(words(wanted), list(choices), limit=3, score_cutoff=60)
-    return _("; did you mean: {names}?").format(names=", ".join(choices[m[0]] for m in found)) if found else ""
+    return _("; did you mean: {names}?").format(names=", ".join(choices[m[0]]
+                                                                for m in found)) if found else ""
 
 
 def indicators(conn: sqlite3.Connection) -> list[dict]:
@@ -164,7 +168,8 @@ def units(conn: sqlite3.Connection) -> list[dict]:
 def export_documents(conn: sqlite3.Connection) -> Iterator[dict]:
     """Every current document as the spot-check contract object, rebuilt from the tables."""
     for doc in conn.execute("SELECT * FROM documents WHERE superseded_by IS NULL ORDER BY id").fetchall():
-        path = conn.execute("SELECT path FROM document_paths WHERE document_id = ? ORDER BY last_seen DESC LIMIT 1",
+        path = conn.execute("SELECT path FROM document_paths WHERE document_id = ? ORDER BY last_seen "
+                            "DESC LIMIT 1",
                             (doc["id"],)).fetchone()
         meta = {k: doc[k] for k in ("report_type", "unit_name", "unit_level", "district", "province", "year",
                                     "period", "issued_date", "doc_number")}
@@ -178,14 +183,16 @@ def export_documents(conn: sqlite3.Connection) -> Iterator[dict]:
             "activities": [{"name": r["name"], "participants": r["participants"], "host": r["host"],
                             "partners": r["partners"], "location": r["location"],
                             "raw_participants": r["raw_participants"]}
-                           for r in conn.execute("SELECT * FROM activities WHERE document_id = ? ORDER BY seq",
+                           for r in conn.execute("SELECT * FROM activities WHERE document_id = ? "
+                                                 "ORDER BY seq",
                                                  (doc["id"],))],
             "unmatched": [{"label": r["label"], "raw_value": r["raw_value"], "location": r["location"],
                            "reason": r["reason"], "best": r["best_code"], "score": r["score"]}
-                          for r in conn.execute("SELECT * FROM review_items WHERE document_id = ? AND kind = 'unmatched' "
-                                                "ORDER BY id", (doc["id"],))],
+                          for r in conn.execute("SELECT * FROM review_items WHERE document_id = ? AND kind = "
+                                                "'unmatched' ORDER BY id", (doc["id"],))],
             "warnings": [r[0] for r in conn.execute(
-                "SELECT reason FROM review_items WHERE document_id = ? AND kind = 'warning' ORDER BY id", (doc["id"],))],
+                "SELECT reason FROM review_items WHERE document_id = ? AND kind = 'warning' ORDER BY id",
+                (doc["id"],))],
             "reader": {"pages": doc["pages"], "notes": json.loads(doc["reader_notes"] or "[]"),
                        "method": doc["reader_method"]},
             "versions": {"extractor": doc["extractor_version"], "patterns": doc["patterns_version"]},
@@ -196,8 +203,8 @@ def export_documents(conn: sqlite3.Connection) -> Iterator[dict]:
 def _corrections_of(conn: sqlite3.Connection, sha256: str) -> dict:
     """The corrections in force for a document, as the export shows them ({} when there are none)."""
     rows = conn.execute("SELECT target, action, code, kind, COALESCE(value_num, value_text) AS value, unit, "
-                        "author, created_at, note FROM corrections WHERE sha256 = ? AND active = 1 ORDER BY created_at, "
-                        "target, code, kind", (sha256,)).fetchall()
+                        "author, created_at, note FROM corrections WHERE sha256 = ? AND active = 1 ORDER BY "
+                        "created_at, target, code, kind", (sha256,)).fetchall()
     if not rows:
         return {}
     return {"corrections": [{**dict(r), "unit": json.loads(r["unit"]) if r["unit"] else None} for r in rows]}
@@ -207,7 +214,8 @@ def observation_rows(conn: sqlite3.Connection) -> Iterator[dict]:
     """One flat row per current observation, with its unit, period and provenance (CSV export);
     counts written as integers (3, not 3.0)."""
     sql = ("SELECT v.*, (SELECT path FROM document_paths p WHERE p.document_id = v.document_id "
-           "ORDER BY last_seen DESC LIMIT 1) AS path FROM indicator_values v ORDER BY v.document_id, v.code, v.kind")
+           "ORDER BY last_seen DESC LIMIT 1) AS path FROM indicator_values v ORDER BY v.document_id, "
+           "v.code, v.kind")
     for row in conn.execute(sql):
         out = dict(row)
         for column in ("value", "extracted_value"):
@@ -220,8 +228,9 @@ def _observation(row: sqlite3.Row) -> dict:
     value = row["value_num"] if row["value_num"] is not None else row["value_text"]
     if isinstance(value, float) and value.is_integer() and row["unit"] != "%":
         value = int(value)
-    out = {"code": row["code"], "kind": row["kind"], "value": value, "unit": row["unit"], "label": row["raw_label"],
-           "raw_value": row["raw_value"], "score": row["score"], "location": row["location"], "method": row["method"]}
+    out = {"code": row["code"], "kind": row["kind"], "value": value, "unit": row["unit"],
+           "label": row["raw_label"], "raw_value": row["raw_value"], "score": row["score"],
+           "location": row["location"], "method": row["method"]}
     if row["ocr_confidence"] is not None:
         out["ocr_confidence"] = row["ocr_confidence"]
     if "source" in row.keys() and row["source"] == "correction":  # noqa: SIM118 (sqlite3.Row)

@@ -102,7 +102,8 @@ def _build_units() -> dict[str, list[dict]]:
         add(ward_level, ward, district, province, "old")
         add(district_level, district, None, province, "old")
         new_level, new_name = split_level(record["new_ward"])
-        add(new_level, new_name, None, new_provinces.get(record["new_province_key"], record["new_province"]), "new")
+        add(new_level, new_name, None, new_provinces.get(record["new_province_key"], record["new_province"]),
+            "new")
     for province in _build_provinces().values():
         add(province["level"], province["name"], None, province["name"], "old")
     return index
@@ -234,11 +235,13 @@ def _mergers() -> dict[tuple[str, str, str, str], tuple[str, str]]:
         _, district = split_level(record["old_district"])
         province = provinces.get(record["old_province_key"], record["old_province"])
         new_province = split_level(record["new_province"])[1]
-        out[(level, words(name), words(district), words(province))] = (clean(record["new_ward"]), clean(new_province))
+        out[(level, words(name), words(district), words(province))] = (
+            clean(record["new_ward"]), clean(new_province))
     return out
 
 
-def merged_unit(name: str | None, level: str | None, district: str | None, province: str | None) -> tuple[str, str] | None:
+def merged_unit(name: str | None, level: str | None, district: str | None,
+                province: str | None) -> tuple[str, str] | None:
     """The commune-level unit a commune, ward or town became in the 2025 merger, with its province.
 
     Districts were abolished then, so only communes have an answer; None when unknown.

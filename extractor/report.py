@@ -28,7 +28,8 @@ def summary(result: dict) -> str:
     unit = " ".join(x for x in (doc.get("unit_level"), doc.get("unit_name")) if x) or "?"
     where = ", ".join(x for x in (doc.get("district"), doc.get("province")) if x)
     kind = f"{i18n.report_type_name(doc['report_type'])} ({doc['report_type']})"
-    console.print(_("type: {type}   unit: {unit}").format(type=kind, unit=unit) + (f" ({where})" if where else "")
+    console.print(_("type: {type}   unit: {unit}").format(type=kind, unit=unit)
+                  + (f" ({where})" if where else "")
                   + _("   period: {period}   issued: {issued}   number: {number}").format(
                       period=doc.get("period") or MISSING, issued=doc.get("issued_date") or MISSING,
                       number=doc.get("doc_number") or MISSING))
@@ -56,14 +57,16 @@ def summary(result: dict) -> str:
         console.print(table)
     failed = result.get("checks") or []
     if failed:
-        console.print("[b]" + ngettext("{n} failed check", "{n} failed checks", len(failed)).format(n=len(failed))
+        console.print("[b]" + ngettext("{n} failed check", "{n} failed checks",
+                                       len(failed)).format(n=len(failed))
                       + "[/b]:")
         for check in failed:
             console.print("  ✗ " + escape(_check_line(check)))
     shown = {warning_line(check) for check in failed}  # listed above, with their values
     if result["unmatched"] or result["warnings"]:
         labels, warnings = len(result["unmatched"]), len(result["warnings"])
-        console.print("[b]" + _("for review") + "[/b]: " + ngettext("{n} label", "{n} labels", labels).format(n=labels)
+        console.print("[b]" + _("for review") + "[/b]: " + ngettext("{n} label", "{n} labels", labels).format(
+            n=labels)
                       + ", " + ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings))
         for item in result["unmatched"]:
             best = _closest(item)

@@ -78,7 +78,8 @@ class _Place:
 
 def item_key(item: dict) -> str:
     """A review item's identity across re-extractions: what it is and where, never a row id."""
-    parts = [item.get("kind"), item.get("category"), item.get("location"), item.get("label"), item.get("raw_value")]
+    parts = [item.get("kind"), item.get("category"), item.get("location"), item.get("label"),
+             item.get("raw_value")]
     return hashlib.sha256("|".join(str(p or "") for p in parts).encode()).hexdigest()[:20]
 
 
@@ -104,7 +105,8 @@ def review_items(document: Document, result: dict, catalogue: Catalogue) -> list
 
 def plain_review_items(result: dict) -> list[dict]:
     """Review items of a result made without the document at hand (no context, no boxes)."""
-    items = [_from_unmatched(u, None) for u in result["unmatched"]] + [_from_warning(w) for w in result["warnings"]]
+    items = [_from_unmatched(u, None) for u in result["unmatched"]] + [
+        _from_warning(w) for w in result["warnings"]]
     for item in items:
         item["key"] = item_key(item)
     return items
@@ -148,7 +150,8 @@ def _suggestion(unmatched: dict, catalogue: Catalogue | None) -> dict | None:
     """The code the label came closest to and its value read as that indicator's type."""
     code = unmatched.get("best")
     if catalogue is None:
-        return {"code": code, "kind": "actual", "value": None, "score": unmatched.get("score")} if code else None
+        return {"code": code, "kind": "actual", "value": None, "score": unmatched.get(
+            "score")} if code else None
     try:
         indicator = catalogue.indicator(code) if code else None
     except KeyError:
@@ -166,7 +169,8 @@ def _from_warning(warning: str) -> dict:
     return {"kind": "warning", "category": category, "label": details.pop("label", None),
             "raw_value": details.pop("raw_value", None),
             "location": details.pop("location", None) or _head_location(warning), "reason": str(warning),
-            "suggestion": details.pop("suggestion", None), "candidates": details.pop("candidates", []), **details}
+            "suggestion": details.pop("suggestion", None), "candidates": details.pop("candidates", []),
+            **details}
 
 
 def _head_location(warning: str) -> str | None:
@@ -223,7 +227,8 @@ def _location_of(place: _Place) -> str:
 def _context(document: Document, place: _Place) -> dict:
     """The source text around an item: its line, cell and row, or the paragraphs around it."""
     if isinstance(place.block, Paragraph):
-        before = [b.text for b in document.blocks[max(0, place.index - 2):place.index] if isinstance(b, Paragraph)]
+        before = [b.text for b in document.blocks[max(0, place.index - 2):place.index]
+                  if isinstance(b, Paragraph)]
         after = [b.text for b in document.blocks[place.index + 1:place.index + 3] if isinstance(b, Paragraph)]
         return {"paragraph": place.block.text, "before": before, "after": after}
     out: dict = {"row": " | ".join(c.text.replace("\n", " / ") for c in place.row.cells)}
@@ -252,4 +257,5 @@ def _box(place: _Place) -> list[int] | None:
         row_boxes = [ln.box for c in place.row.cells for ln in c.lines if ln.box]
         left, right = min(b[0] for b in row_boxes), max(b[2] for b in row_boxes)
         boxes = [(left, b[1], right, b[3]) for b in boxes]
-    return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+    return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+            max(b[3] for b in boxes)]

@@ -30,8 +30,8 @@ from extractor.resources import data_dir
 from extractor.values import NUMBER, UNIT_WORDS
 from extractor.yamldata import PatternError, load_yaml
 
-_LISTS = ("connectors", "counted_nouns", "links", "label_starts", "plan_words", "actual_words", "not_value_after",
-          "not_value_before")
+_LISTS = ("connectors", "counted_nouns", "links", "label_starts", "plan_words", "actual_words",
+          "not_value_after", "not_value_before")
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,8 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
     lists: dict[str, list[str]] = {}
     for key in _LISTS:
         value = data.get(key)
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip()
+                                                               for v in value):
             raise PatternError(f"{path.name}: '{key}' must be a non-empty list of non-empty strings")
         lists[key] = value
     equivalents: dict[str, tuple[str, ...]] = {}
@@ -86,7 +87,8 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
         label_start=re.compile(word.format(_alternation(lists["label_starts"]))),
         plan=re.compile(word.format(_alternation(lists["plan_words"]))),
         actual=re.compile(word.format(_alternation(lists["actual_words"]))),
-        not_value_after=re.compile(r"(?<![\w])(?:" + _alternation(lists["not_value_after"]) + r")\s*[:.]?\s*$"),
+        not_value_after=re.compile(r"(?<![\w])(?:" + _alternation(lists["not_value_after"])
+                                   + r")\s*[:.]?\s*$"),
         not_value_before=re.compile(r"^\s*(?:" + _alternation(lists["not_value_before"]) + r")(?![\w])"),
         separator=re.compile(r"(?:[:：=]|(?<![\w])(?:" + _alternation(lists["connectors"]) + r")(?![\w]))"),
     )
@@ -114,7 +116,8 @@ class Mention:
         return not (mine and theirs and mine != theirs)
 
 
-_VALUE = re.compile(rf"(?<![\w/.,])({NUMBER})(\s*%)?(?![\w/]|[.,]\d)|(?<![\w])(chưa đạt|đạt|không)(?![\w])(?=\s*[,;.)]|\s*$)",
+_VALUE = re.compile(rf"(?<![\w/.,])({NUMBER})(\s*%)?(?![\w/]|[.,]\d)|(?<![\w])(chưa "
+                    r"đạt|đạt|không)(?![\w])(?=\s*[,;.)]|\s*$)",
                     re.IGNORECASE)
 _ZERO_AFTER = re.compile(r"(?:\bla|:)\s*$")  # "… là Không": a word for zero only right after a connector
 _SENTENCE_END = re.compile(r"[;!?]|\.(?!\d)")
@@ -154,7 +157,8 @@ def mentions(text: str, vocab: Vocabulary | None = None) -> list[Mention]:
         if counted:
             noun_end = end + counted.end()
             longest = text[noun_end:_clause_end(folded, end, vocab)].strip(" ,")
-            rests = {text[noun_end:right_end].strip(" ,"), longest, _LOCATIVE.split(longest, 1)[0].strip(" ,")}
+            rests = {text[noun_end:right_end].strip(" ,"), longest,
+                     _LOCATIVE.split(longest, 1)[0].strip(" ,")}
             if any(rests) or not left.strip() or _ends_with_link(left_folded, vocab):
                 noun = text[end:noun_end].strip()
                 labels = tuple(dict.fromkeys(lb for rest in sorted(rests, key=len) for lb in
@@ -176,7 +180,8 @@ def mentions(text: str, vocab: Vocabulary | None = None) -> list[Mention]:
     return out
 
 
-_TAIL = re.compile(rf"(?<![\w/.,])(?P<value>(?:{NUMBER})(?:\s*%)?)(?P<unit>(?:\s+[^\W\d_]+){{0,2}})\s*[.;,]?\s*$")
+_TAIL = re.compile(
+    rf"(?<![\w/.,])(?P<value>(?:{NUMBER})(?:\s*%)?)(?P<unit>(?:\s+[^\W\d_]+){{0,2}})\s*[.;,]?\s*$")
 
 
 def split_label_value(text: str, vocab: Vocabulary | None = None) -> tuple[str, str] | None:
@@ -196,7 +201,8 @@ def split_label_value(text: str, vocab: Vocabulary | None = None) -> tuple[str, 
     value = text[tail.start():].strip(" .;,")
     label = text[: tail.start()].rstrip()
     folded = fold(label)
-    if _RANGE.search(folded) or vocab.not_value_after.search(folded) or len(re.findall(r"[^\W\d_]+", label)) < 2:
+    if _RANGE.search(folded) or vocab.not_value_after.search(folded) or len(
+        re.findall(r"[^\W\d_]+", label)) < 2:
         return None
     bare = label.rstrip(" -–—=")
     connector = next((c for c in vocab.connectors if fold(bare).endswith(" " + c)), None)
@@ -241,7 +247,8 @@ def _inside_label(folded: str, start: int, end: int, vocab: Vocabulary) -> bool:
     if folded.rfind("(", 0, start) > folded.rfind(")", 0, start):  # inside a parenthesised qualifier
         close = rest.find(")")
         after = rest[close + 1:]
-        return close >= 0 and bool(re.match(then_value, after) or re.match(rf"\s*(?:[-–—]\s*)?(?:{NUMBER})", after))
+        return close >= 0 and bool(re.match(then_value, after) or re.match(
+            rf"\s*(?:[-–—]\s*)?(?:{NUMBER})", after))
     return bool(re.match(then_value, rest))
 
 

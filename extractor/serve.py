@@ -17,25 +17,33 @@ _TABLES = {
                   "Mỗi nội dung tệp (sha256) một dòng; superseded_by trỏ tới phiên bản mới hơn của cùng tệp.",
                   {"sha256": "Mã băm nội dung / content hash", "report_type": "Loại báo cáo / report type",
                    "unit_name": "Tên đơn vị / unit name", "unit_level": "Cấp / level", "year": "Năm / year",
-                   "period": "Kỳ báo cáo / period", "issued_date": "Ngày ban hành / issued", "doc_number": "Số hiệu / number",
-                   "superseded_by": "Bị thay bởi văn bản / superseded by", "full_text": "Toàn văn / full text"}),
+                   "period": "Kỳ báo cáo / period", "issued_date": "Ngày ban hành / issued",
+                   "doc_number": "Số hiệu / number", "superseded_by": "Bị thay bởi văn bản / superseded by",
+                   "full_text": "Toàn văn / full text"}),
     "observations": ("Số liệu chỉ tiêu / Indicator values",
                      "Giá trị đọc được, kèm nguồn: nhãn gốc, giá trị gốc, vị trí, điểm khớp, phương pháp.",
                      {"code": "Mã chỉ tiêu / indicator code", "kind": "target = chỉ tiêu, actual = kết quả",
-                      "value_num": "Giá trị số / numeric value", "value_text": "Giá trị chữ (Đạt…) / text value",
-                      "raw_label": "Nhãn gốc / label as written", "raw_value": "Giá trị gốc / value as written",
+                      "value_num": "Giá trị số / numeric value", "value_text": "Giá trị chữ (Đạt…) / "
+                                                                               "text value",
+                      "raw_label": "Nhãn gốc / label as written", "raw_value": "Giá trị gốc / value "
+                                                                               "as written",
                       "location": "Vị trí trong văn bản / location", "score": "Điểm khớp nhãn / match score",
                       "method": "table, inline, narrative, prose, ocr"}),
-    "units": ("Đơn vị / Reporting units", "Một định danh cho mỗi đơn vị qua các năm; merged_into: đơn vị sau sáp nhập 2025.",
-              {"name": "Tên / name", "level": "Cấp / level", "district": "Huyện / district", "province": "Tỉnh / province",
-               "merged_into": "Đơn vị sau sáp nhập 2025 / after the 2025 merger"}),
-    "indicators": ("Danh mục chỉ tiêu / Indicator catalogue", "Từ patterns/: mã, nhãn chính thức, đơn vị.", {}),
+    "units": ("Đơn vị / Reporting units", "Một định danh cho mỗi đơn vị qua các năm; merged_into: đơn vị sau "
+                                          "sáp nhập 2025.",
+              {"name": "Tên / name", "level": "Cấp / level", "district": "Huyện / district",
+               "province": "Tỉnh / province", "merged_into": "Đơn vị sau sáp nhập 2025 / after the "
+                                                             "2025 merger"}),
+    "indicators": ("Danh mục chỉ tiêu / Indicator catalogue", "Từ patterns/: mã, nhãn chính thức, đơn vị.",
+                   {}),
     "activities": ("Hoạt động / Activities", "Các hoạt động, chuyên đề của trung tâm học tập cộng đồng.",
                    {"participants": "Số người tham gia / participants", "host": "Đơn vị chủ trì / host",
                     "partners": "Đơn vị phối hợp / partners"}),
-    "review_items": ("Cần xem lại / For review", "Nhãn không khớp, ô mơ hồ, giá trị không rõ — kèm lý do và vị trí.", {}),
+    "review_items": ("Cần xem lại / For review", "Nhãn không khớp, ô mơ hồ, giá trị không rõ — kèm lý do "
+                                                 "và vị trí.", {}),
     "import_errors": ("Lỗi nhập / Import errors", "Tệp không đọc được, kèm lý do.", {}),
-    "indicator_values": ("Giá trị theo đơn vị và năm / Values by unit and year", "Chỉ văn bản hiện hành.", {}),
+    "indicator_values": ("Giá trị theo đơn vị và năm / Values by unit and year", "Chỉ văn bản hiện hành.",
+                         {}),
     "latest_values": ("Giá trị mới nhất / Latest values",
                       "Một giá trị mỗi đơn vị, chỉ tiêu, kỳ: văn bản ban hành sau cùng thắng.", {}),
 }
@@ -59,7 +67,8 @@ def metadata(db_name: str) -> dict:
         "databases": {db_name: {
             "tables": tables,
             "queries": {
-                "so_sanh_chi_tieu": {"title": "So sánh một chỉ tiêu qua các năm / Compare one indicator over the years",
+                "so_sanh_chi_tieu": {"title": "So sánh một chỉ tiêu qua các năm / Compare one indicator over "
+                                              "the years",
                                      "sql": COMPARE_SQL},
                 "can_xem_lai": {"title": "Danh sách cần xem lại / Review queue",
                                 "sql": "SELECT * FROM review_queue ORDER BY path, id"},

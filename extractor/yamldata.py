@@ -20,7 +20,8 @@ class PatternError(ValueError):
 def load_yaml(path: Path) -> dict:
     """A pattern file's top-level mapping (the C loader when PyYAML has it: it is several times faster)."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(
+            yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise PatternError(f"{path.name}: not valid YAML ({exc})") from exc
     if not isinstance(data, dict):

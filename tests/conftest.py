@@ -22,7 +22,8 @@ def sample(name: str) -> Path:
     return path
 
 
-needs_shared = pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="needs ../shared (seeds and corpus) beside the checkout")
+needs_shared = pytest.mark.skipif(not (SHARED / "seeds").is_dir(),
+                                  reason="needs ../shared (seeds and corpus) beside the checkout")
 
 # ---- system tools ------------------------------------------------------------------------------
 # The README's test command runs on a machine without them: what needs one skips, saying which and

@@ -36,8 +36,10 @@ DEAN_GROUPS = [
     ]),
     ("III", "Về hiệu quả hoạt động của các cơ sở giáo dục, cơ sở giáo dục nghề nghiệp", [
         ("Các cơ sở giáo dục phổ thông, cơ sở giáo dục thường xuyên, cơ sở giáo dục nghề nghiệp và các cơ sở "
-         "giáo dục khác triển khai hoạt động quản lý, giảng dạy và học tập trên môi trường số", "%", 0.8, 0.9729),
-        ("Các trung tâm học tập cộng đồng ứng dụng công nghệ thông tin trong quản lý, tổ chức hoạt động giáo dục",
+         "giáo dục khác triển khai hoạt động quản lý, giảng dạy và học tập trên môi trường số", "%", 0.8,
+         0.9729),
+        ("Các trung tâm học tập cộng đồng ứng dụng công nghệ thông tin trong quản lý, tổ chức hoạt động "
+         "giáo dục",
          "%", 0.6, 0.5714),
     ]),
     ("IV", "Xây dựng các mô hình học tập trong xã hội", [

@@ -47,7 +47,8 @@ def test_bench_web():
 
 @pytest.mark.skipif(not TOOLS["tesseract"][0], reason=TOOLS["tesseract"][1])
 def test_bench_memory():
-    out = run("bench_memory.py", "--text-mib", "0.2", "--docx-mib", "0.2", "--pdf-pages", "3", "--scan-pages", "1")
+    out = run("bench_memory.py", "--text-mib", "0.2", "--docx-mib", "0.2", "--pdf-pages", "3", "--scan-pages",
+              "1")
     assert "peak" in out.lower()
 
 
@@ -63,5 +64,6 @@ def test_bench_excel():
 
 
 def test_bench_check_runs(toolless):
-    out = run("bench_check_runs.py", str(toolless), "--repeats", "1", "--observations", "3000", "--samples", "3")
+    out = run("bench_check_runs.py", str(toolless), "--repeats", "1", "--observations", "3000", "--samples",
+              "3")
     assert "ms/doc" in out and "after one imported document" in out

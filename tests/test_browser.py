@@ -33,8 +33,8 @@ def site(tmp_path_factory, samples):
     result = CliRunner().invoke(main, ["import", str(samples), "--db", str(db), "--workers", "1"])
     assert result.exit_code == 0, result.output
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "extractor", "serve", "--db", str(db), "--port", str(port),
-                               "--review"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen([sys.executable, "-m", "extractor", "serve", "--db", str(db), "--port",
+                               str(port), "--review"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -90,14 +90,15 @@ def test_researcher_finds_an_indicator_follows_a_figure_and_downloads_csv(site, 
     browser.find_element(By.PARTIAL_LINK_TEXT, "Compare one indicator").click()
     box = browser.find_element(By.ID, "indicator-search")
     box.send_keys("luot nguoi tham gia xoa mu chu")
-    option = wait_for(lambda: [li for li in browser.find_elements(By.CSS_SELECTOR, "#indicator-results li.option")
+    option = wait_for(lambda: [li for li in browser.find_elements(
+        By.CSS_SELECTOR, "#indicator-results li.option")
                                if li.get_attribute("data-code") == "tuanle.lop.xoa_mu_chu.so_luot"])[0]
     option.click()
     wait_for(lambda: browser.find_elements(By.ID, "pivot"))
     header = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#pivot thead th")]
     db = str(site[1] / "archive.db")
-    rows = json.loads(CliRunner().invoke(main, ["compare", "tuanle.lop.xoa_mu_chu.so_luot", "--db", db, "--format",
-                                                "json"]).output)
+    rows = json.loads(CliRunner().invoke(main, ["compare", "tuanle.lop.xoa_mu_chu.so_luot", "--db", db,
+                                                "--format", "json"]).output)
     years = {k for row in rows for k in row if k.isdigit()}
     assert len(years) >= 3 and header[1:] == sorted(years)  # the sample years as columns
     assert browser.find_elements(By.CSS_SELECTOR, "svg.xhht-chart polyline")

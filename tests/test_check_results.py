@@ -103,7 +103,8 @@ def test_report_checks_are_stored_with_the_document_and_listed(inconsistent):
     [result] = results(db)
     assert (result["check_id"], result["kind"], result["status"]) == ("xmc.15_60.tong", "sum", "open")
     assert json.loads(result["repair"])["value"] == 1089 and json.loads(result["repair"])["was"] == 1889
-    listed = json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--format", "json").output)
+    listed = json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--format",
+                                "json").output)
     assert [i["details"]["check"] for i in listed] == ["xmc.15_60.tong"]
     table = run_cli("review", "list", "--db", db, "--kind", "inconsistent")
     assert table.exit_code == 0 and "inconsistent" in table.output
@@ -111,18 +112,22 @@ def test_report_checks_are_stored_with_the_document_and_listed(inconsistent):
 
 def test_accepting_the_repair_replaces_the_figure_it_names_and_closes_the_check(inconsistent):
     db, path = inconsistent
-    [item] = json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--format", "json").output)
-    accepted = run_cli("review", "accept", item["id"], "--db", db)  # no --replace: the item says what it replaces
+    [item] = json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--format",
+                                "json").output)
+    accepted = run_cli("review", "accept", item["id"], "--db",
+                       db)  # no --replace: the item says what it replaces
     assert accepted.exit_code == 0, accepted.output
     assert json.loads(accepted.output)["value"] == 1089
     [result] = results(db)
     assert result["status"] == "ok"
-    assert json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--format", "json").output) == []
+    assert json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--format",
+                              "json").output) == []
 
 
 def test_accept_still_refuses_over_a_value_the_item_does_not_name(inconsistent):
     db, path = inconsistent
-    [item] = json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--format", "json").output)
+    [item] = json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--format",
+                                "json").output)
     assert run_cli("correct", path, "xmc.15_60.con_mu_chu", "1.500", "--db", db).exit_code == 0
     refused = run_cli("review", "accept", item["id"], "--db", db)
     assert refused.exit_code == 1 and "--replace" in refused.output
@@ -136,20 +141,23 @@ def test_a_correction_that_resolves_the_check_closes_it_and_its_item(inconsisten
     [item] = json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--all", "--format",
                                 "json").output)
     assert item["status"] == "ok"
-    assert run_cli("correct", path, "xmc.15_60.con_mu_chu", "1.189", "--db", db).exit_code == 0  # broken again
+    assert run_cli("correct", path, "xmc.15_60.con_mu_chu", "1.189", "--db",
+                   db).exit_code == 0  # broken again
     assert [r["status"] for r in results(db)] == ["open"]
 
 
 def test_nothing_to_record_lets_the_figures_stand(inconsistent):
     db, _ = inconsistent
-    [item] = json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--format", "json").output)
+    [item] = json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--format",
+                                "json").output)
     assert run_cli("review", "reject", item["id"], "--db", db).exit_code == 0
     assert [r["status"] for r in results(db)] == ["accepted"]
     run(store.connect(db), "all", identity=True)  # judged again on the same figures: still accepted
     assert [r["status"] for r in results(db)] == ["accepted"]
 
 
-# ---- history and rollup after an import --------------------------------------------------------------------------
+# ---- history and rollup after an import
+# --------------------------------------------------------------------------
 @pytest.fixture
 def series(tmp_path):
     """A commune's six years, one of them ten times the others (a doubled digit)."""
@@ -167,7 +175,8 @@ def test_history_flags_the_year_out_of_line_after_the_import(series):
     db, folder, name = series
     [result] = [r for r in results(db) if r["kind"] == "history"]
     assert (result["status"], result["year"], json.loads(result["codes"])) == ("open", 2018, [ENROLLED])
-    listed = json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--format", "json").output)
+    listed = json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--format",
+                                "json").output)
     assert [(i["year"], i["details"]["check"]) for i in listed] == [(2018, "lich_su")]
 
     table = run_cli("compare", ENROLLED, "--db", db)
@@ -211,10 +220,12 @@ def test_rollup_flags_a_district_against_its_communes(tmp_path):
     [result] = [r for r in results(db) if r["kind"] == "rollup"]
     assert result["status"] == "open" and json.loads(result["seen"])["children"] == total
     conn = sqlite3.connect(db)
-    flagged = conn.execute("SELECT count(DISTINCT unit_id) FROM check_cells WHERE result_id = ?", (result["id"],))
+    flagged = conn.execute("SELECT count(DISTINCT unit_id) FROM check_cells WHERE result_id = ?",
+                           (result["id"],))
     assert flagged.fetchone()[0] == 17  # both sides: the district and each commune that reported
 
-    (folder / "district_2022.txt").write_text(DISTRICT_REPORT.format(year=2022, people=f"{total:,}".replace(",", ".")),
+    (folder / "district_2022.txt").write_text(DISTRICT_REPORT.format(
+        year=2022, people=f"{total:,}".replace(",", ".")),
                                               encoding="utf-8")
     import_paths(db, [folder], workers=1)  # a new version of the district's report: judged again
     assert [r["status"] for r in results(db) if r["kind"] == "rollup"] == ["ok"]
@@ -228,7 +239,8 @@ def test_check_reruns_only_what_changed_unless_all(series):
     assert everything.exit_code == 0 and "checked 6 cells and 6 documents" in everything.output
     assert "1 open in all" in everything.output
     conn = store.connect(db)
-    conn.execute("INSERT INTO check_pending (document_id) SELECT max(id) FROM documents")  # an import cut short
+    conn.execute("INSERT INTO check_pending (document_id) SELECT max(id) FROM "
+                 "documents")  # an import cut short
     conn.close()
     after = run_cli("check", "--db", db)
     assert "checked 1 cells and 1 documents" in after.output and "1 open in all" in after.output
@@ -246,7 +258,8 @@ def test_the_runs_read_the_archive_by_index(series):
         assert any("USING" in s for s in plan), (name, plan)
 
 
-# ---- a cell of several labels and values, settled in one step ------------------------------------------------
+# ---- a cell of several labels and values, settled in one step
+# ------------------------------------------------
 def test_pairing_keeps_order_and_follows_unit_words():
     from extractor.pairing import propose
 
@@ -261,7 +274,8 @@ def test_pairing_keeps_order_and_follows_unit_words():
 def cell_db(tmp_path_factory, samples):
     db = tmp_path_factory.mktemp("cell") / "cell.db"
     import_paths(db, [samples], workers=1)
-    items = json.loads(run_cli("review", "list", "--db", db, "--kind", "ambiguous_cell", "--format", "json").output)
+    items = json.loads(run_cli("review", "list", "--db", db, "--kind", "ambiguous_cell", "--format",
+                               "json").output)
     item = next(i for i in items if len(i["details"]["labels"]) == 3 and len(i["details"]["values"]) == 2
                 and all(i["details"]["codes"]))
     return db, item
@@ -271,14 +285,16 @@ def test_review_pair_shows_the_likeliest_pairing_then_records_it_in_one_step(cel
     db, item = cell_db
     shown = run_cli("review", "pair", item["id"], "--db", db)
     assert shown.exit_code == 0 and "← [1]" in shown.output and "← [2]" in shown.output
-    assert json.loads(run_cli("review", "show", item["id"], "--db", db).output)["status"] == "open"  # nothing yet
+    assert json.loads(run_cli("review", "show", item["id"], "--db", db).output)[
+        "status"] == "open"  # nothing yet
     done = run_cli("review", "pair", item["id"], "1=2", "2=-", "3=1", "--db", db)
     assert done.exit_code == 0, done.output
     codes, values = item["details"]["codes"], item["details"]["values"]
     recorded = {c["code"]: c["value"] for c in json.loads(done.output)}
     assert set(recorded) == {codes[0], codes[2]} and recorded[codes[2]] == int(values[0])
     assert json.loads(run_cli("review", "show", item["id"], "--db", db).output)["status"] == "pick"
-    again = run_cli("review", "pair", item["id"], "1=1", "--db", db)  # a second answer for label 1 replaces the first
+    again = run_cli("review", "pair", item["id"], "1=1", "--db",
+                    db)  # a second answer for label 1 replaces the first
     assert again.exit_code == 0, again.output
     refused = run_cli("review", "pair", item["id"], "1=1", "3=1", "--db", db)
     assert refused.exit_code == 1 and "two labels" in refused.output
@@ -297,7 +313,8 @@ def test_review_context_is_shown_in_nfc(cell_db):
     assert row == "Số lượt người tham gia" and unicodedata.is_normalized("NFC", row)
 
 
-# ---- the web view -----------------------------------------------------------------------------------------------
+# ---- the web view
+# -----------------------------------------------------------------------------------------------
 @pytest.mark.asyncio
 async def test_web_marks_flagged_cells_lists_failed_checks_and_exports_the_flag(series):
     pytest.importorskip("datasette")
@@ -330,7 +347,8 @@ async def test_web_accepts_a_repair_and_pairs_a_cell(inconsistent, cell_db):
 
     db, _ = inconsistent
     site = make_app(db, review=True)
-    [item] = json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--format", "json").output)
+    [item] = json.loads(run_cli("review", "list", "--db", db, "--kind", "inconsistent", "--format",
+                                "json").output)
     page = await site.client.get(f"/-/review/{item['id']}")
     assert 'id="replaces"' in page.text and 'id="check-figures"' in page.text
     token = page.cookies["ds_csrftoken"]

@@ -28,7 +28,8 @@ def _figures(rows: dict) -> dict:
     for i, (term, raw) in enumerate(rows.items(), 1):
         code, _, kind = term.partition("@")
         value_type = "percent" if "ty_le" in code or code.startswith("dean.") else "count"
-        out[(code, kind or "actual")] = Figure(parse_value(raw, value_type).value, raw, f"line {i}", code, value_type)
+        out[(code, kind or "actual")] = Figure(parse_value(raw, value_type).value, raw, f"line {i}", code,
+                                               value_type)
     return out
 
 
@@ -50,11 +51,13 @@ def test_checks_load_with_the_catalogue(catalogue):
 
 
 @pytest.mark.parametrize("old, new, expected", [
-    ("parts: [xmc.15_60.mien_giam,", "parts: [xmc.15_60.mien_giam_x,", r"checks\[0\] \(xmc.15_60.tong\): parts: unknown code"),
+    ("parts: [xmc.15_60.mien_giam,", "parts: [xmc.15_60.mien_giam_x,",
+     r"checks\[0\] \(xmc.15_60.tong\): parts: unknown code"),
     ("    kind: sum", "    kind: total", r"checks\[0\] \(xmc.15_60.tong\): kind must be one of"),
     ("({parts})\"\n      en:", "({sum})\"\n      en:", r"\(xmc.15_60.tong\): message.vi names \['sum'\]"),
     ("tolerance: printed", "tolerance: exact", r"\(xmc.15_60.ty_le\): tolerance must be a number"),
-    ("smaller: xmc.hoan_thanh_chuong_trinh", "smaller: xmc.hoan_thanh_chuong_trinh@plan", "unknown kind 'plan'"),
+    ("smaller: xmc.hoan_thanh_chuong_trinh", "smaller: xmc.hoan_thanh_chuong_trinh@plan",
+     "unknown kind 'plan'"),
     ("    min: 0\n    max: 100", "    minimum: 0", r"\(phan_tram\): unknown keys \['minimum'\]"),
     ("id: xmc.15_35.tong", "id: xmc.15_60.tong", r"duplicate check ids \['xmc.15_60.tong'\]"),
 ])
@@ -72,8 +75,9 @@ def test_a_check_added_to_the_file_is_run(tmp_path):
     for path in data_dir("patterns").glob("*.yaml"):
         shutil.copy(path, tmp_path / path.name)
     with open(tmp_path / "checks.yaml", "a", encoding="utf-8") as fh:
-        fh.write("  - {id: bands, kind: ordering, smaller: xmc.15_35.dan_so, larger: xmc.15_60.dan_so, tolerance: 0,\n"
-                 "     message: {vi: '15-35 ({smaller}) > 15-60 ({larger})', en: '15-35 ({smaller}) > 15-60 ({larger})'}}\n")
+        fh.write("  - {id: bands, kind: ordering, smaller: xmc.15_35.dan_so, larger: xmc.15_60.dan_so, "
+                 "tolerance: 0,\n     message: {vi: '15-35 ({smaller}) > 15-60 ({larger})', en: '15-35 "
+                 "({smaller}) > 15-60 ({larger})'}}\n")
     catalogue = load(tmp_path)
     failed = _failed(catalogue, {"xmc.15_35.dan_so": "300.000"}, block={"xmc.15_60.dan_so": "233.376"})
     assert [(f["id"], f["message"]) for f in failed] == [("bands", "15-35 (300,000) > 15-60 (233,376)")]
@@ -88,7 +92,8 @@ def test_sum_fails_when_a_part_is_off(catalogue):
     failed = _failed(catalogue, {"xmc.15_60.con_mu_chu": "1.090"})
     assert [f["id"] for f in failed] == ["xmc.15_60.tong"]
     assert failed[0]["values"][0] == {"code": "xmc.15_60.dan_so", "kind": "actual", "value": 233376,
-                                      "raw_value": "233.376", "label": "xmc.15_60.dan_so", "location": "line 1"}
+                                      "raw_value": "233.376", "label": "xmc.15_60.dan_so",
+                                      "location": "line 1"}
     assert "233,376" in failed[0]["message"] and "233.377" in failed[0]["message_vi"]
 
 
@@ -154,7 +159,8 @@ def test_thousands_dot_and_decimal_comma_swaps():
 
 
 def test_no_repair_when_several_fit(catalogue):
-    failed = _failed(catalogue, {}, {"tuanle.lop.day_nghe.so_lop": "16", "tuanle.lop.day_nghe.so_luot": "15"}, "tuanle")
+    failed = _failed(catalogue, {}, {"tuanle.lop.day_nghe.so_lop": "16", "tuanle.lop.day_nghe.so_luot": "15"},
+                     "tuanle")
     assert failed[0]["repair"] is None and failed[0]["repairs_fitting"] > 1
 
 
@@ -194,8 +200,10 @@ def test_extraction_reports_failed_checks_and_leaves_them_for_review(tmp_path, c
                                  "raw_value": "1.089", "was": 1889, "misreading": "digit confusion"}
     where = next(i["location"] for i in result["indicators"] if i["code"] == "xmc.15_60.con_mu_chu")
     [item] = [i for i in result["review"] if i["category"] == "inconsistent"]
-    assert item["suggestion"] == {"code": "xmc.15_60.con_mu_chu", "kind": "actual", "value": 1089, "score": None}
-    assert item["location"] == where and item["raw_value"] == "1.889 người" and item["check"] == "xmc.15_60.tong"
+    assert item["suggestion"] == {"code": "xmc.15_60.con_mu_chu", "kind": "actual", "value": 1089,
+                                  "score": None}
+    assert item["location"] == where and item["raw_value"] == "1.889 người" and item[
+        "check"] == "xmc.15_60.tong"
     assert "Số người còn mù chữ" in item["context"]["paragraph"] and item["reason"].startswith(f"{where}: ")
     text = summary(result)
     assert "1 failed check:" in text and text.count("xmc.15_60.tong") == 1  # once, not again as a warning
@@ -213,5 +221,6 @@ def test_no_false_alarm_on_the_samples(samples, catalogue):
         result = extract_file(path, catalogue)
         assert result["checks"] == [], (path.name, result["checks"])
         figures = figures_of(result["indicators"], value_types)
-        judged |= {i.check.kind for i in instances(catalogue.checks, result["document"]["report_type"], figures)}
+        judged |= {i.check.kind for i in instances(catalogue.checks, result["document"]["report_type"],
+                                                   figures)}
     assert judged == {"sum", "ratio", "ordering", "range"}  # every kind of identity had figures to judge

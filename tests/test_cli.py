@@ -12,7 +12,8 @@ from extractor.wording import count
 
 
 def test_extract_json_contract():
-    result = CliRunner().invoke(main, ["extract", str(sample("BC ket qua TLHTSD ChanSon 2021.docx")), "--format", "json"])
+    result = CliRunner().invoke(main, ["extract", str(sample("BC ket qua TLHTSD ChanSon 2021.docx")),
+                                       "--format", "json"])
     assert result.exit_code == 0, result.output
     obj = json.loads(result.output)
     for key in ("source", "document", "indicators", "activities", "unmatched", "warnings"):

@@ -41,7 +41,8 @@ def test_compare_table_csv_json_xlsx_and_plot(db, tmp_path):
     result = run("compare", "tuanle.lop.xoa_mu_chu.so_luot", "--db", db)
     assert result.exit_code == 0, result.output
     assert "Chân Sơn" in result.output and "2019" in result.output and "2023" in result.output
-    result = run("compare", "tuanle.lop.xoa_mu_chu.so_luot", "--db", db, "--unit", "chan son", "--format", "csv")
+    result = run("compare", "tuanle.lop.xoa_mu_chu.so_luot", "--db", db, "--unit", "chan son", "--format",
+                 "csv")
     rows = list(csv.reader(io.StringIO(result.output)))
     assert rows[0][0] == "Đơn vị" and len(rows) == 2 and rows[1][0].startswith("xã Chân Sơn")
     result = run("compare", "tuanle.lop.xoa_mu_chu.so_luot", "--db", db, "--from", "2021", "--to", "2022",
@@ -88,7 +89,8 @@ def test_export_jsonl_and_csv(db, samples):
     result = run("export", "--db", db)
     docs = [json.loads(line) for line in result.output.splitlines()]
     assert len(docs) == len(list(samples.iterdir()))
-    assert all({"source", "document", "indicators", "activities", "unmatched", "warnings"} <= set(d) for d in docs)
+    assert all({"source", "document", "indicators", "activities", "unmatched", "warnings"} <= set(d)
+               for d in docs)
     result = run("export", "--db", db, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert rows and {"code", "value", "unit_name", "year", "path", "raw_label", "location"} <= set(rows[0])
@@ -101,7 +103,8 @@ def test_sql_reads_and_refuses_writes(db, samples):
                       "DROP TABLE observations"):
         result = run("sql", statement, "--db", db)
         assert result.exit_code != 0 and "readonly" in result.output.replace("-", "").lower()
-    assert json.loads(run("sql", "SELECT COUNT(*) AS n FROM documents", "--db", db, "--format", "json").output)[0]["n"]
+    assert json.loads(run("sql", "SELECT COUNT(*) AS n FROM documents", "--db", db, "--format",
+                          "json").output)[0]["n"]
 
 
 def test_sql_opens_no_other_file(tmp_path):
@@ -119,8 +122,8 @@ def test_fts_over_text_and_activities(db):
     result = run("sql", "SELECT COUNT(*) AS n FROM documents_fts WHERE documents_fts MATCH 'mù'", "--db", db,
                  "--format", "json")
     assert json.loads(result.output)[0]["n"] > 0
-    result = run("sql", "SELECT COUNT(*) AS n FROM activities_fts WHERE activities_fts MATCH 'pháp'", "--db", db,
-                 "--format", "json")
+    result = run("sql", "SELECT COUNT(*) AS n FROM activities_fts WHERE activities_fts MATCH 'pháp'", "--db",
+                 db, "--format", "json")
     assert json.loads(result.output)[0]["n"] > 0
 
 
@@ -139,7 +142,8 @@ async def test_datasette_web_view(db):
     assert response.status_code == 200
     tables = {t["name"] for t in response.json()["tables"]}
     assert {"documents", "observations", "units"} <= tables
-    response = await app.client.get("/x/so_sanh_chi_tieu.json?code=tuanle.lop.xoa_mu_chu.so_luot&unit=&_shape=array")
+    response = await app.client.get(
+        "/x/so_sanh_chi_tieu.json?code=tuanle.lop.xoa_mu_chu.so_luot&unit=&_shape=array")
     assert response.status_code == 200 and len(response.json()) >= 3
     response = await app.client.get("/x.json?sql=DELETE+FROM+documents")
     assert response.status_code == 400

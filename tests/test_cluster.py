@@ -11,7 +11,8 @@ distributed = pytest.importorskip("distributed", reason="needs Dask distributed 
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as local:
         yield local.scheduler_address
 
 
@@ -31,10 +32,12 @@ def test_a_file_that_fails_on_a_worker_is_one_error_and_the_batch_goes_on(cluste
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
-    (folder / "ok.txt").write_text((SAMPLES / "BC_SoKet_HK1_DakSMar_2017.txt").read_text(encoding="utf-8"), "utf-8")
+    (folder / "ok.txt").write_text((SAMPLES / "BC_SoKet_HK1_DakSMar_2017.txt").read_text(encoding="utf-8"),
+                                   "utf-8")
     summary = import_paths(tmp_path / "c.db", [folder], cluster=Cluster(cluster))
     assert summary.imported == 1
-    assert [(p.rsplit("/", 1)[-1], "corrupt" in reason) for p, reason in summary.failed] == [("broken.docx", True)]
+    assert [(p.rsplit("/", 1)[-1], "corrupt" in reason) for p, reason in summary.failed] == [
+        ("broken.docx", True)]
 
 
 def test_cli_names_an_unreachable_cluster(tmp_path):
@@ -43,6 +46,7 @@ def test_cli_names_an_unreachable_cluster(tmp_path):
     from extractor.cli import main
 
     result = CliRunner().invoke(main, ["import", str(SAMPLES / "BC_SoKet_HK1_DakSMar_2017.txt"), "--db",
-                                       str(tmp_path / "x.db"), "--cluster", "tcp://127.0.0.1:9", "--workers", "1"])
+                                       str(tmp_path / "x.db"), "--cluster", "tcp://127.0.0.1:9", "--workers",
+                                       "1"])
     assert result.exit_code != 0
     assert "cluster tcp://127.0.0.1:9" in result.output

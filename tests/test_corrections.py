@@ -51,7 +51,8 @@ def resolved(tmp_path_factory, samples):
     assert {"unmatched_label", "unclear_value", "conflict", "ambiguous_cell", "ambiguous_unit"} <= {
         i["category"] for i in queue}
     done = {}
-    with_value = next(i for i in queue if i["category"] == "unmatched_label" and (i["suggestion"] or {}).get("value"))
+    with_value = next(i for i in queue if i["category"] == "unmatched_label"
+                      and (i["suggestion"] or {}).get("value"))
     run("review", "accept", with_value["id"], "--db", db, "--by", "tester", "--note", "đúng chỉ tiêu")
     done["accept"] = with_value
     unclear = one(queue, "unclear_value")
@@ -158,7 +159,8 @@ def test_bad_input_gets_one_line_errors(resolved, tmp_path):
     cases = [
         (["review", "show", "999999"], "no review item with id 999999"),
         (["review", "set", done["set"]["id"], "--value", "mười hai"], "does not read as a value"),
-        (["review", "set", done["set"]["id"], "--value", "3", "--code", "no.such.code"], "not in the indicator catalogue"),
+        (["review", "set", done["set"]["id"], "--value", "3", "--code", "no.such.code"],
+         "not in the indicator catalogue"),
         (["review", "accept", done["cell"]["id"]], "no suggested value"),
         (["review", "pick", done["pick_unit"]["id"], "99"], "candidates 1 to"),
         (["correct", "0" * 64, "tuanle.thong_tin.bai_bao", "3"], "no stored document"),
@@ -224,16 +226,18 @@ def test_a_file_of_the_first_format_keeps_both_corrections_of_one_second(tmp_pat
     same correction is skipped, and in file order the later of one second wins."""
     db = str(tmp_path / "a.db")
     run("import", LIEM_PHU_2021, "--db", db, "--workers", "1")
-    sha = json.loads(run("sql", "SELECT sha256 FROM documents", "--db", db, "--format", "json").output)[0]["sha256"]
+    sha = json.loads(run("sql", "SELECT sha256 FROM documents", "--db", db, "--format", "json").output)[0][
+        "sha256"]
     record = {"sha256": sha, "target": "value", "action": "set", "code": BAI_BAO, "kind": "actual",
-              "unit": None, "old_value": 4, "item_key": None, "note": None, "by": "a", "at": "2025-03-01T08:00:00+00:00",
-              "history": []}
+              "unit": None, "old_value": 4, "item_key": None, "note": None, "by": "a",
+              "at": "2025-03-01T08:00:00+00:00", "history": []}
     lines = [{"schema": "xhht-corrections", "version": 1},
              {**record, "value": 191, "active": False, "history": [{"event": "replaced"}]},
              {**record, "value": 192, "active": True}]
     old = tmp_path / "v1.jsonl"
     old.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    assert "applied 1, already present 0, kept in the history 1" in run("corrections", "import", old, "--db", db).output
+    assert "applied 1, already present 0, kept in the history 1" in run(
+        "corrections", "import", old, "--db", db).output
     assert pivot(db, BAI_BAO, "Liêm Phú")["2021"] == 192
     assert "applied 0, already present 2" in run("corrections", "import", old, "--db", db).output
 
@@ -250,12 +254,13 @@ def test_two_decisions_on_one_review_item_within_one_second_the_second_wins(tmp_
     assert pivot(db, code, item["unit_name"])[str(item["year"])] == 1400
     kept = json.loads(run("sql", "SELECT value_num, active FROM corrections ORDER BY created_at", "--db", db,
                           "--format", "json").output)
-    assert kept == [{"value_num": 1300, "active": 0}, {"value_num": 1400, "active": 1}]  # the history keeps both
+    assert kept == [{"value_num": 1300, "active": 0}, {"value_num": 1400,
+                                                       "active": 1}]  # the history keeps both
 
 
 def stored_values(db) -> dict:
-    rows = json.loads(run("sql", "SELECT code, kind, COALESCE(value_num, value_text) AS v FROM observations", "--db",
-                          db, "--format", "json").output)
+    rows = json.loads(run("sql", "SELECT code, kind, COALESCE(value_num, value_text) AS v FROM observations",
+                          "--db", db, "--format", "json").output)
     return {(r["code"], r["kind"]): r["v"] for r in rows}
 
 
@@ -270,13 +275,15 @@ def test_accepting_over_another_stored_value_needs_replace(tmp_path):
     for args in (["accept", item["id"]], ["set", item["id"], "--value", suggested],
                  ["set", item["id"], "--value", suggested, "--code", code]):
         result = run("review", *args, "--db", db, ok=False)
-        assert result.exit_code == 1 and f"already holds {before}" in result.output and "--replace" in result.output
+        assert result.exit_code == 1
+        assert f"already holds {before}" in result.output and "--replace" in result.output
         assert len(result.output.strip().splitlines()) == 1
     assert pivot(db, code, "Liêm Phú")["2022"] == before
     assert items(db, "--all")[0]["status"] == "open"
     run("review", "accept", item["id"], "--replace", "--db", db)
     assert pivot(db, code, "Liêm Phú")["2022"] == suggested
-    run("review", "set", item["id"], "--value", suggested + 1, "--db", db)  # the same item again: no --replace
+    run("review", "set", item["id"], "--value", suggested + 1, "--db",
+        db)  # the same item again: no --replace
     assert pivot(db, code, "Liêm Phú")["2022"] == suggested + 1
 
 
@@ -286,12 +293,16 @@ def test_a_code_of_another_report_type_needs_force(tmp_path):
     catalogue = json.loads(run("indicators", "--db", db, "--format", "json").output)
     foreign = next(i["code"] for i in catalogue if i["report_type"] != "tuanle" and i["unit"] == "người")
     item = items(db)[0]
-    for args in (["correct", doc, foreign, "5"], ["review", "set", item["id"], "--value", "5", "--code", foreign]):
+    for args in (["correct", doc, foreign, "5"], ["review", "set", item["id"], "--value", "5", "--code",
+                                                  foreign]):
         result = run(*args, "--db", db, ok=False)
-        assert result.exit_code == 1 and "is a Lifelong Learning Week (tuanle) report: add --force" in result.output, result.output
-    assert run("sql", "SELECT COUNT(*) AS n FROM corrections", "--db", db, "--format", "json").output.count('"n": 0')
+        assert result.exit_code == 1, result.output
+        assert "is a Lifelong Learning Week (tuanle) report: add --force" in result.output, result.output
+    assert run("sql", "SELECT COUNT(*) AS n FROM corrections", "--db", db, "--format",
+               "json").output.count('"n": 0')
     run("correct", doc, foreign, "5", "--force", "--db", db)
-    corrections = json.loads(run("sql", "SELECT code FROM corrections", "--db", db, "--format", "json").output)
+    corrections = json.loads(run("sql", "SELECT code FROM corrections", "--db", db, "--format",
+                                 "json").output)
     assert corrections == [{"code": foreign}]
 
 

@@ -76,7 +76,8 @@ def test_each_format_reads_as_the_same_document(workbook):
         [(0, "2"), (1, "Số lượt người tham gia"), (2, "1234"), (3, "2468")],  # the formula's cached value
         [(0, "3"), (1, "Ngày tổng kết"), (2, "2024-10-21"), (3, "1234567")],  # dates in ISO, no separators
         [(0, "II"), (1, "Các mô hình")],  # merged B:D is read once, at column B
-        [(0, ""), (1, "Kinh phí\nhỗ trợ"), (2, "0,3"), (3, "99,89")],  # A7:A8 continues empty; no 0.30000000000000004
+        [(0, ""), (1, "Kinh phí\nhỗ trợ"), (2, "0,3"),
+         (3, "99,89")],  # A7:A8 continues empty; no 0.30000000000000004
     ]
     cell = table.rows[1].cells[3]
     assert cell.location == "sheet 'Biểu 1', row 4, cell D"
@@ -100,12 +101,14 @@ def test_cell_values_are_written_as_the_value_parser_reads_them():
 
 def test_percent_formats_are_told_by_a_percent_sign_outside_quoted_text():
     assert is_percent_format("0.00%") and is_percent_format("[Red]0%") and is_percent_format("0%;-0%")
-    assert not is_percent_format('0.00" %"') and not is_percent_format("0\\%") and not is_percent_format("#,##0")
+    assert not is_percent_format('0.00" %"') and not is_percent_format("0\\%") and not is_percent_format(
+        "#,##0")
     assert not is_percent_format(None) and not is_percent_format("General")
 
 
 def test_a_workbook_without_percent_styles_reads_its_fractions_as_written(tmp_path):
-    path = write_xlsx(tmp_path / "b.xlsx", [Sheet("S", [["TT", "Chỉ tiêu", "Kết quả"], [1, "Tỷ lệ", 0.9729]])])
+    path = write_xlsx(tmp_path / "b.xlsx", [Sheet("S", [["TT", "Chỉ tiêu", "Kết quả"],
+                                                        [1, "Tỷ lệ", 0.9729]])])
     assert _cells(read_document(path).blocks[-1])[1][2] == (2, "0,9729")
 
 
@@ -155,7 +158,8 @@ def test_the_dean_annex_reads_targets_and_results_with_its_own_letterhead():
     assert values[("dean.co_so.moi_truong_so", "target")] == 80
     assert values[("dean.pcgd.thcs_muc_do_3", "actual")] == "Chưa đạt"
     assert len(values) == 34
-    found = next(o for o in result["indicators"] if o["code"] == "dean.mo_hinh.gia_dinh_hoc_tap" and o["kind"] == "actual")
+    found = next(o for o in result["indicators"] if o["code"] == "dean.mo_hinh.gia_dinh_hoc_tap"
+                 and o["kind"] == "actual")
     assert found["location"] == "sheet 'Biểu 01', row 25, cell E" and found["raw_value"] == "85,26 %"
 
 
@@ -167,7 +171,8 @@ def test_the_tuanle_annex_takes_unit_and_year_from_its_report():
     assert meta["doc_number"] is None  # the report's number is the report's, not the annex's
     assert result["metadata_from"] == {"file": TUANLE_REPORT, "fields": [
         "unit_name", "unit_level", "district", "province", "year", "period", "report_type"]}
-    assert result["reader"]["notes"] == [f"metadata (unit_name, unit_level, district, province, year, period, "
+    assert result["reader"]["notes"] == ["metadata (unit_name, unit_level, district, province, year, "
+                                         "period, "
                                          f"report_type) taken from the report beside it: {TUANLE_REPORT}"]
     values = {o["code"]: o["value"] for o in result["indicators"]}
     assert len(values) == 40 and result["warnings"] == [] and result["unmatched"] == []
@@ -197,7 +202,8 @@ def test_the_report_an_annex_belongs_to_is_found_by_its_name(tmp_path, catalogue
     assert report_stem("BC_TuanLe_2023_XaA_PhuLuc", catalogue) == "bc tuanle 2023 xaa"
     assert report_stem("BC_TuanLe_2023_XaAPhuLuc2", catalogue) == "bc tuanle 2023 xaa"
     assert report_stem("BC TuanLe 2023 - Phụ lục 1", catalogue) == "bc tuanle 2023"
-    assert report_stem("BC_X_Bieu mau", catalogue) == "bc x" and report_stem("BC_X_Annex", catalogue) == "bc x"
+    assert report_stem("BC_X_Bieu mau", catalogue) == "bc x" and report_stem(
+        "BC_X_Annex", catalogue) == "bc x"
     assert report_stem("Kehoachphuluc", catalogue) is None  # not an ending standing apart
     assert report_stem("PhuLuc", catalogue) is None and report_stem("BC_TuanLe_2023", catalogue) is None
     for name in ("BC_X_2023.pdf", "BC_X_2023.docx", "BC_X_2023_PhuLuc.xlsx", "BC_X_2023.xlsx", "BC_Y.docx"):
@@ -229,7 +235,8 @@ def test_import_with_workers_and_compare_read_annexes_like_word_tables(tmp_path)
     db = str(tmp_path / "x.db")
     result = CliRunner().invoke(main, ["import", str(_folder(tmp_path)), "--db", db, "--workers", "2"])
     assert result.exit_code == 0, result.output
-    result = CliRunner().invoke(main, ["compare", "tuanle.lop.xoa_mu_chu.so_luot", "--db", db, "--format", "json"])
+    result = CliRunner().invoke(main, ["compare", "tuanle.lop.xoa_mu_chu.so_luot", "--db", db, "--format",
+                                       "json"])
     [row] = json.loads(result.output)
     assert "xã Tà Xùa (Bắc Yên, Sơn La)" in row.values() and row["2024"] == 27
     result = CliRunner().invoke(main, ["compare", "dean.co_so.moi_truong_so", "--db", db, "--format", "json"])

@@ -68,7 +68,8 @@ def test_seeds_read_sensibly():
     assert len([i for i in s004["indicators"] if i["kind"] == "target"]) >= 12
 
 
-@pytest.mark.parametrize("name", ["BC ket qua TLHTSD ChanSon 2022.pdf", "Bao cao tuan le hoc tap suot doi 2019 - ChanSon.txt"])
+@pytest.mark.parametrize("name", ["BC ket qua TLHTSD ChanSon 2022.pdf",
+                                  "Bao cao tuan le hoc tap suot doi 2019 - ChanSon.txt"])
 def test_every_sample_extracts_without_error(name):
     assert extract_file(sample(name))["source"]["sha256"]
 

@@ -19,7 +19,8 @@ II. Kết quả cụ thể
 """
 CLOSING = "\nNơi nhận:\n- Lưu: VT.\n"
 CLASSES = ("\tCác lớp bồi dưỡng đã tổ chức:\n• Số lớp XMC:\n• Số lượt người tham gia:\n"
-           "• Số lớp giáo dục kỹ năng sống:\n• Số lượt người tham gia:\n• Các lớp khác:\n• Số lượt người tham gia:\n")
+           "• Số lớp giáo dục kỹ năng sống:\n• Số lượt người tham gia:\n• Các lớp khác:\n• Số lượt người "
+           "tham gia:\n")
 AWARDS = "\tTổng kết, khen thưởng:\n• Số đơn vị được khen thưởng:\n• Số cá nhân được khen thưởng:\n"
 # the heading's value, then one line per label: blank where the form was left blank
 CLASS_VALUES = ["", "03 lớp", "", "04", "45", "", "38 lượt"]

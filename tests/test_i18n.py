@@ -37,7 +37,8 @@ def archive(tmp_path_factory):
     files.mkdir()
     text = (SAMPLES / "BC_TuanLe_2024_XaPhuocHung_can_xem_lai.txt").read_text(encoding="utf-8")
     assert "phát hành: 450 tờ" in text
-    (files / "tuanle.txt").write_text(text.replace("phát hành: 450 tờ", "phát hành: 4.000.000 tờ"), encoding="utf-8")
+    (files / "tuanle.txt").write_text(text.replace("phát hành: 450 tờ", "phát hành: 4.000.000 tờ"),
+                                      encoding="utf-8")
     for name in ("TongKet_XDXHHT_BacHa_2017.docx", "BC_DeAn1373_BachThong_2023.docx"):
         shutil.copy(SAMPLES / name, files / name)
     db = folder / "i18n.db"
@@ -87,8 +88,10 @@ def test_lang_option_wins_over_the_environment_and_lasts_one_run(archive, monkey
 def test_review_list_in_vietnamese_keeps_codes_in_json(archive, vietnamese):
     table = run("review", "list", "--db", archive)
     text = table.output
-    for shown in ("chưa xử lý", "giá trị chưa rõ", "nhãn không khớp danh mục", "giá trị mâu thuẫn",  # status, kinds
-                  "số có lẫn chữ", "khớp yếu", "bảng 1, hàng 2, ô 3", "mã số", "lý do"):  # reasons, places, columns
+    for shown in ("chưa xử lý", "giá trị chưa rõ", "nhãn không khớp danh mục",
+                  "giá trị mâu thuẫn",  # status, kinds
+                  "số có lẫn chữ", "khớp yếu", "bảng 1, hàng 2, ô 3", "mã số",
+                  "lý do"):  # reasons, places, columns
         assert shown in text, shown
     for english in ("unclear_value", "conflict ", "weak match", "number with extra text", "table 1"):
         assert english not in text, english
@@ -101,12 +104,15 @@ def test_review_list_in_vietnamese_keeps_codes_in_json(archive, vietnamese):
 
 def test_messages_and_errors_in_vietnamese(archive, tmp_path, vietnamese):
     missing = run("review", "list", "--db", tmp_path / "none.db", ok=False)
-    assert missing.exit_code == 1 and missing.output.startswith("Lỗi: chưa có cơ sở dữ liệu tại")  # not click's "Error:"
+    assert missing.exit_code == 1 and missing.output.startswith("Lỗi: chưa có cơ sở dữ "
+                                                                "liệu tại")  # not click's "Error:"
     summary = run("extract", SAMPLES / "BC_TuanLe_2024_XaPhuocHung_can_xem_lai.txt").output
-    assert "loại: Tuần lễ học tập suốt đời (tuanle)" in summary and "cần xem lại: 2 nhãn, 1 cảnh báo" in summary
+    assert "loại: Tuần lễ học tập suốt đời (tuanle)" in summary
+    assert "cần xem lại: 2 nhãn, 1 cảnh báo" in summary
     assert "đọc được các giá trị khác nhau (02 lớp tại dòng 17, ký tự 22; 03 lớp tại dòng 34" in summary
     assert "(gần nhất: tuanle.tuyen_truyen.sach_tai_lieu)" in summary  # a value unclear: no score to show
-    imported = run("import", SAMPLES / "BC_SoKet_HK1_DakSMar_2017.txt", "--db", tmp_path / "one.db", "--workers", "1")
+    imported = run("import", SAMPLES / "BC_SoKet_HK1_DakSMar_2017.txt", "--db", tmp_path / "one.db",
+                   "--workers", "1")
     assert "đã nhập 1" in imported.output and "lỗi 0" in imported.output
 
 
@@ -116,8 +122,8 @@ def test_refusals_of_corrections_and_queries_in_vietnamese(archive, vietnamese):
     foreign = next(i["code"] for i in catalogue if i["report_type"] == "dean_1373")
     refused = run("correct", tuanle, foreign, "5", "--db", archive, ok=False)
     assert refused.exit_code == 1 and len(refused.output.strip().splitlines()) == 1
-    assert (f"{foreign} là chỉ tiêu của báo cáo Đề án 1373 (dean_1373), còn văn bản này là báo cáo Tuần lễ học tập "
-            "suốt đời (tuanle): nếu vẫn muốn ghi, hãy thêm --force") in refused.output
+    assert (f"{foreign} là chỉ tiêu của báo cáo Đề án 1373 (dean_1373), còn văn bản này là báo cáo Tuần lễ "
+            "học tập suốt đời (tuanle): nếu vẫn muốn ghi, hãy thêm --force") in refused.output
     missing = run("review", "show", "987654", "--db", archive, ok=False)
     assert "không có mục cần xem lại nào mang mã số 987654 (xem `xhht review list --all`)" in missing.output
     unknown = run("correct", tuanle, "tuanle.no.such", "5", "--db", archive, ok=False)
@@ -172,11 +178,13 @@ def test_xlsx_cells_stay_numbers_with_grouped_formats(archive, tmp_path, vietnam
     counts, rates = tmp_path / "counts.xlsx", tmp_path / "rates.xlsx"
     run("compare", LEAFLETS, "--db", archive, "--format", "xlsx", "-o", counts)
     run("compare", LITERACY, "--db", archive, "--format", "xlsx", "-o", rates)
-    cells = [c for row in load_workbook(counts).active.iter_rows(min_row=4) for c in row[1:] if c.value is not None]
+    cells = [c for row in load_workbook(counts).active.iter_rows(min_row=4) for c in row[1:]
+             if c.value is not None]
     big = [c for c in cells if c.value == 4000000]
     assert big and isinstance(big[0].value, int) and big[0].number_format == "#,##0"
     assert all(isinstance(c.value, int) for c in cells)  # counts are integers, not 450.0
-    cells = [c for row in load_workbook(rates).active.iter_rows(min_row=4) for c in row[1:] if c.value is not None]
+    cells = [c for row in load_workbook(rates).active.iter_rows(min_row=4) for c in row[1:]
+             if c.value is not None]
     rate = [c for c in cells if c.value == 99.37][0]
     assert rate.number_format == '#,##0.0# "%"' and rate.data_type == "n"
 
@@ -189,13 +197,15 @@ def test_exports_write_counts_as_integers_and_csv_files_start_with_a_bom(archive
     assert [r["value"] for r in rows if r["code"] == LITERACY] == ["99.37"]
     target = tmp_path / "all.csv"
     run("export", "--db", archive, "--format", "csv", "-o", target)
-    assert target.read_bytes().startswith(b"\xef\xbb\xbf") and target.read_text(encoding="utf-8-sig").startswith("code,")
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf") and target.read_text(
+        encoding="utf-8-sig").startswith("code,")
     docs = [json.loads(line) for line in run("export", "--db", archive).output.splitlines()]
     values = [i["value"] for d in docs for i in d["indicators"] if i["code"] == LEAFLETS]
     assert values == [4000000] and isinstance(values[0], int)
 
 
-# ---- the web view -------------------------------------------------------------------------------------------
+# ---- the web view
+# -------------------------------------------------------------------------------------------
 def site(archive, review=False):
     pytest.importorskip("datasette")
     from extractor.serve import make_app
@@ -217,7 +227,8 @@ async def test_web_pages_in_vietnamese_with_report_types_by_name(archive, vietna
     catalogue = json.loads(compare.split('id="catalogue">', 1)[1].split("</script>", 1)[0])
     assert {i["report_type_name"] for i in catalogue} >= {"Tuần lễ học tập suốt đời", "Đề án 1373",
                                                           "Tổng kết xây dựng xã hội học tập"}
-    assert "report_type_name" in (ROOT / "extractor" / "web" / "static" / "compare.js").read_text(encoding="utf-8")
+    assert "report_type_name" in (ROOT / "extractor" / "web" / "static" / "compare.js").read_text(
+        encoding="utf-8")
     rates = (await web.client.get(f"/-/compare?code={LITERACY}")).text
     assert ">99,37 %<" in rates
     found = (await web.client.get("/-/search?q=tờ rơi")).text
@@ -256,7 +267,8 @@ async def test_web_refusals_in_vietnamese(archive, vietnamese):
     assert "Không có từ nào để tìm: hãy gõ chữ hoặc số." in nothing.text
 
 
-# ---- the catalogue ---------------------------------------------------------------------------------------------
+# ---- the catalogue
+# ---------------------------------------------------------------------------------------------
 def extracted_messages() -> set:
     """Every msgid in the code and the templates, found by pybabel's own extraction (babel.cfg)."""
     from babel.messages.extract import extract_from_dir
@@ -323,19 +335,21 @@ def test_stored_reasons_are_shown_translated(monkeypatch):
     from extractor import i18n
 
     monkeypatch.setenv("XHHT_LANG", "vi")
-    facts = {"location": "table 2, row 3, cell 1", "where": "line 17, at 22", "code": "tuanle.x.y", "kind": "actual",
-             "value": "02 lớp", "other": "03 lớp", "method": "table", "labels": "3 labels", "values": "1 value",
-             "readings": "02 lớp at line 17, at 22; 03 lớp at table 1, row 2, cell 2", "raw": "1.2OO",
-             "name": "Tân Phú", "level": "xã", "count": "2", "places": "A, B", "role": "target", "confidence": "41",
-             "minimum": "60", "file": "BC_TuanLe_2024_XaA.docx", "missing": "unit"}
-    shown_facts = {**facts, "location": "bảng 2, hàng 3, ô 1", "where": "dòng 17, ký tự 22", "kind": "kết quả",
-                   "method": "bảng", "labels": "3 nhãn", "values": "1 giá trị",
+    facts = {"location": "table 2, row 3, cell 1", "where": "line 17, at 22", "code": "tuanle.x.y",
+             "kind": "actual", "value": "02 lớp", "other": "03 lớp", "method": "table", "labels": "3 labels",
+             "values": "1 value", "readings": "02 lớp at line 17, at 22; 03 lớp at table 1, row 2, cell 2",
+             "raw": "1.2OO", "name": "Tân Phú", "level": "xã", "count": "2", "places": "A, B",
+             "role": "target", "confidence": "41", "minimum": "60", "file": "BC_TuanLe_2024_XaA.docx",
+             "missing": "unit"}
+    shown_facts = {**facts, "location": "bảng 2, hàng 3, ô 1", "where": "dòng 17, ký tự 22",
+                   "kind": "kết quả", "method": "bảng", "labels": "3 nhãn", "values": "1 giá trị",
                    "readings": "02 lớp tại dòng 17, ký tự 22; 03 lớp tại bảng 1, hàng 2, ô 2"}
     for template in i18n.REASONS:
         english = template.format(**facts)
         shown = i18n.reason(english)
         assert shown != english and shown == i18n.gettext(template).format(**shown_facts), template
-    singular = i18n.reason("table 1, row 2: 1 label but 2 values; left for review")  # wording.count's agreement
+    singular = i18n.reason("table 1, row 2: 1 label but 2 values; left "
+                           "for review")  # wording.count's agreement
     assert singular == "bảng 1, hàng 2: có 1 nhãn nhưng 2 giá trị; để xem lại"
     assert i18n.reason("something new the extractor says") == "something new the extractor says"
     monkeypatch.setenv("XHHT_LANG", "en")
@@ -360,21 +374,24 @@ def test_stored_notes_and_import_errors_are_shown_translated(monkeypatch):
 
     monkeypatch.setenv("XHHT_LANG", "vi")
     facts = {"encoding": "TCVN3", "runs": "12 runs", "tables": "1 table", "language": "vie", "dpi": "300",
-             "size": "60", "limit": "50", "detail": "File is not a zip file", "format": "docx", "pages": "900",
-             "problem": "the Word stream is empty", "magic": "0x0000", "share": "73%", "seconds": "120", "page": "2",
-             "code": "tuanle.x.y", "kind": "target", "value": "3", "where": "line 4", "other": "5",
-             "elsewhere": "page 1, line 22, at 33", "sheet": "Biểu 1", "fields": "unit_name, year",
-             "file": "BC_TuanLe_2024_XaA.docx"}
+             "size": "60", "limit": "50", "detail": "File is not a zip file", "format": "docx",
+             "pages": "900", "problem": "the Word stream is empty", "magic": "0x0000", "share": "73%",
+             "seconds": "120", "page": "2", "code": "tuanle.x.y", "kind": "target", "value": "3",
+             "where": "line 4", "other": "5", "elsewhere": "page 1, line 22, at 33", "sheet": "Biểu 1",
+             "fields": "unit_name, year", "file": "BC_TuanLe_2024_XaA.docx"}
     shown_facts = {**facts, "runs": "12 đoạn chữ", "tables": "1 bảng", "problem": "luồng Word rỗng",
                    "kind": "chỉ tiêu", "where": "dòng 4", "elsewhere": "trang 1, dòng 22, ký tự 33"}
     for templates, show in ((i18n.NOTES, i18n.note), (i18n.ERRORS, i18n.error)):
         for template in templates:
             english = template.format(**facts)
-            assert show(english) != english and show(english) == i18n.gettext(template).format(**shown_facts), template
-    nested = i18n.error("not stored: tuanle.x.y (actual) read twice with different values: 3 at line 4, 5 at line 9")
-    assert nested == ("không ghi được vào cơ sở dữ liệu: tuanle.x.y (kết quả) đọc được hai lần với hai giá trị "
-                      "khác nhau: 3 tại dòng 4, 5 tại dòng 9")
-    assert i18n.note("converted from .doc with LibreOffice") == "đã chuyển từ .doc bằng LibreOffice"  # not "from {encoding}"
+            assert show(english) != english and show(english) == i18n.gettext(template).format(
+                **shown_facts), template
+    nested = i18n.error("not stored: tuanle.x.y (actual) read twice with different values: 3 at line 4, 5 "
+                        "at line 9")
+    assert nested == ("không ghi được vào cơ sở dữ liệu: tuanle.x.y (kết quả) đọc được hai lần với hai "
+                      "giá trị khác nhau: 3 tại dòng 4, 5 tại dòng 9")
+    assert i18n.note("converted from .doc with "
+                     "LibreOffice") == "đã chuyển từ .doc bằng LibreOffice"  # not "from {encoding}"
     assert i18n.error("ValueError: something broke") == "ValueError: something broke"
 
 

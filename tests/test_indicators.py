@@ -108,7 +108,8 @@ def test_an_activity_table_is_left_to_the_activities_by_the_one_header_rule(cata
 def test_narrative_lines_under_their_heading(catalogue):
     line = "- Tổng dân số độ tuổi từ 15-60: 221.988 người; miễn giảm: 864 người"
     got, _, _ = read("tongket_xhht", catalogue,
-                     Paragraph("4.1.1. Đối với những người trong độ tuổi 15-60:", "line 1"), Paragraph(line, "line 2"))
+                     Paragraph("4.1.1. Đối với những người trong độ tuổi 15-60:", "line 1"),
+                     Paragraph(line, "line 2"))
     assert got == {("xmc.15_60.dan_so", "actual"): (221988, "narrative"),
                    ("xmc.15_60.mien_giam", "actual"): (864, "narrative")}
 

@@ -17,7 +17,8 @@ from extractor.extract import extract_file
 def test_word97_doc_in_tcvn3_fonts():
     result = extract_file(sample("TongKet_XDXHHT_BacHa_2016.doc"))
     doc = result["document"]
-    assert (doc["report_type"], doc["unit_name"], doc["province"], doc["year"]) == ("tongket_xhht", "Bắc Hà", "Lào Cai", 2016)
+    assert (doc["report_type"], doc["unit_name"], doc["province"],
+            doc["year"]) == ("tongket_xhht", "Bắc Hà", "Lào Cai", 2016)
     values = {i["code"]: i["value"] for i in result["indicators"]}
     assert values["xmc.15_60.dan_so"] == 51665  # "51.665 người": TCVN3's ư (0xAD) survives conversion
     assert values["xmc.15_60.biet_chu"] == 51043
@@ -122,9 +123,11 @@ def _refused_without_libreoffice(path, monkeypatch) -> str:
     (lambda p: sample(REAL_DOC).read_bytes()[:8] + _random(20000, 1), "damaged OLE container"),
     (lambda p: sample(REAL_DOC).read_bytes()[:512] + _random(25088, 2), "no WordDocument stream"),
     (lambda p: sample(REAL_DOC).read_bytes().replace("WordDocument".encode("utf-16-le"),
-                                                     "XordDocument".encode("utf-16-le")), "no WordDocument stream"),
+                                                     "XordDocument".encode("utf-16-le")),
+     "no WordDocument stream"),
 ], ids=["magic-then-random-bytes", "header-then-random-bytes", "word-stream-renamed"])
-def test_an_ole_file_without_a_word_stream_is_refused_before_libreoffice(tmp_path, monkeypatch, build, reason):
+def test_an_ole_file_without_a_word_stream_is_refused_before_libreoffice(
+    tmp_path, monkeypatch, build, reason):
     path = tmp_path / "hong.doc"
     path.write_bytes(build(path))
     assert reason in _refused_without_libreoffice(path, monkeypatch)

@@ -18,7 +18,8 @@ CASES = yaml.safe_load((Path(__file__).parent / "data" / "letterheads.yaml").rea
 
 
 def _doc(lines: list[str]) -> Document:
-    return Document(path="x.txt", format="txt", blocks=[Paragraph(t, f"line {i}") for i, t in enumerate(lines, 1)])
+    return Document(path="x.txt", format="txt", blocks=[Paragraph(t, f"line {i}") for i,
+                                                        t in enumerate(lines, 1)])
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["kind"] for c in CASES])

@@ -27,7 +27,8 @@ def test_numbers_must_agree(catalogue):
     assert m.match("Miễn giảm", group="xmc_15_60").code == "xmc.15_60.mien_giam"
     d = Matcher(catalogue, "dean_1373")
     assert d.match("Huyện, thành phố đạt chuẩn XMC mức độ 2").code == "dean.xmc.muc_do_2"
-    assert d.match("Huyện, thành phố đạt chuẩn phổ cập giáo dục tiểu học đạt mức độ 3").code == "dean.pcgd.tieu_hoc_muc_do_3"
+    assert d.match("Huyện, thành phố đạt chuẩn phổ cập giáo dục tiểu học đạt "
+                   "mức độ 3").code == "dean.pcgd.tieu_hoc_muc_do_3"
 
 
 def test_headings(catalogue):
@@ -48,6 +49,8 @@ def test_activity_header_words_run_together_by_ocr(catalogue):
     from extractor.activities import header_roles
     from extractor.model import Cell, Line, Row
 
-    texts = ["Stt", "Tên chuyên đề và tổ chức các hoạt động", "Số người tham gia", "Đơnvị chủtrì", "Đơn vị phốihợp"]
+    texts = ["Stt", "Tên chuyên đề và tổ chức các hoạt động", "Số người tham gia", "Đơnvị chủtrì",
+             "Đơn vị phốihợp"]
     row = Row([Cell([Line(t, f"cell {k}")], f"cell {k}", k) for k, t in enumerate(texts)], "row 1")
-    assert header_roles(catalogue, row) == {0: "number", 1: "name", 2: "participants", 3: "host", 4: "partners"}
+    assert header_roles(catalogue, row) == {0: "number", 1: "name", 2: "participants", 3: "host",
+                                            4: "partners"}

@@ -15,15 +15,17 @@ from extractor.register import lookup
 
 
 def doc(*lines: str) -> Document:
-    return Document(path="x.txt", format="txt", blocks=[Paragraph(t, f"line {i}") for i, t in enumerate(lines, 1)])
+    return Document(path="x.txt", format="txt", blocks=[Paragraph(t, f"line {i}") for i,
+                                                        t in enumerate(lines, 1)])
 
 
 def test_letterhead_wrapped_and_interleaved_with_the_motto(catalogue):
-    meta = detect(doc("UBND TỈNH NINH THUẬN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "VIỆT NAM", "ỦY BAN NHÂN DÂN HUYỆN",
-                      "NINH PHƯỚC", "Độc lập - Tự do - Hạnh phúc", "Số: 1227/BC-UBND",
-                      "Ninh Phước, ngày 04 tháng 12 năm", "2021", "BÁO CÁO",
+    meta = detect(doc("UBND TỈNH NINH THUẬN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "VIỆT NAM",
+                      "ỦY BAN NHÂN DÂN HUYỆN", "NINH PHƯỚC", "Độc lập - Tự do - Hạnh phúc",
+                      "Số: 1227/BC-UBND", "Ninh Phước, ngày 04 tháng 12 năm", "2021", "BÁO CÁO",
                       "Tổng kết công tác Xây dựng xã hội học tập năm 2021"), catalogue)
-    assert (meta.unit_level, meta.unit_name, meta.province, meta.district) == ("huyện", "Ninh Phước", "Ninh Thuận", None)
+    assert (meta.unit_level, meta.unit_name, meta.province, meta.district) == (
+        "huyện", "Ninh Phước", "Ninh Thuận", None)
     assert (meta.report_type, meta.year, meta.doc_number) == ("tongket_xhht", 2021, "1227/BC-UBND")
 
 
@@ -34,23 +36,28 @@ def _units(head: list[str]) -> list[tuple[str, str]]:
 def test_level_words_are_told_from_names_by_their_diacritics():
     assert _units(["UBND TỈNH HÀ TĨNH", "ỦY BAN NHÂN DÂN HUYỆN HƯƠNG SƠN", "BÁO CÁO"]) == [
         ("tỉnh", "ha tinh"), ("huyện", "huong son")]
-    assert _units(["UBND HUYỆN NGHI LỘC", "TRUNG TÂM HTCĐ XÃ NGHI PHƯƠNG", "BÁO CÁO"])[-1] == ("xã", "nghi phuong")
-    assert _units(["UBND HUYỆN CHỢ ĐỒN", "TRUNG TÂM HTCĐ XÃ YÊN", "PHONG", "BÁO CÁO"])[-1] == ("xã", "yen phong")
-    assert _units(["UBND HUYỆN QUAN HÓA", "BAN CHỈ ĐẠO XÂY DỰNG XÃ HỘI HỌC TẬP", "BÁO CÁO"]) == [("huyện", "quan hoa")]
+    assert _units(["UBND HUYỆN NGHI LỘC", "TRUNG TÂM HTCĐ XÃ NGHI PHƯƠNG", "BÁO CÁO"])[-1] == (
+        "xã", "nghi phuong")
+    assert _units(["UBND HUYỆN CHỢ ĐỒN", "TRUNG TÂM HTCĐ XÃ YÊN", "PHONG", "BÁO CÁO"])[-1] == (
+        "xã", "yen phong")
+    assert _units(["UBND HUYỆN QUAN HÓA", "BAN CHỈ ĐẠO XÂY DỰNG XÃ HỘI HỌC TẬP", "BÁO CÁO"]) == [
+        ("huyện", "quan hoa")]
     assert _units(["ỦY BAN NHÂN DÂN", "THỊ XÃ NINH HÒA", "BÁO CÁO"]) == [("thị xã", "ninh hoa")]
 
 
 def test_number_comes_from_the_letterhead_not_a_cited_letter(catalogue):
     meta = detect(doc("ỦY BAN NHÂN DÂN", "HUYỆN CẨM GIÀNG", "Số: /BC-UBND", "BÁO CÁO",
                       "Kết quả thực hiện Đề án “Xây dựng xã hội học tập giai đoạn 2021-2030” năm 2023",
-                      "Thực hiện Công văn số 2871/SGDĐT-GDTX ngày 14 tháng 10 năm 2023 của Sở GD&ĐT"), catalogue)
+                      "Thực hiện Công văn số 2871/SGDĐT-GDTX ngày 14 tháng 10 năm 2023 của Sở GD&ĐT"),
+                  catalogue)
     assert meta.doc_number is None
     assert (meta.report_type, meta.period) == ("dean_1373", "2023")
 
 
 def test_directive_with_vv_on_the_date_line_is_unknown(catalogue):
     meta = detect(doc("UBND HUYỆN TAM ĐẢO", "BAN CHỈ ĐẠO ĐỀ ÁN XDXHHT",
-                      "Tam Đảo, ngày tháng 9 năm 2022 V/v tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2022",
+                      "Tam Đảo, ngày tháng 9 năm 2022 V/v tổ chức Tuần lễ hưởng ứng học tập suốt đời "
+                      "năm 2022",
                       "MẪU BÁO CÁO"), catalogue)
     assert meta.report_type == "unknown"
 
@@ -98,40 +105,48 @@ def test_letterhead_flattened_with_pipes():
                    "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO | Độc lập - Tự do - Hạnh phúc",
                    "Số: 215/BC-PGDĐT | Đông Hưng, ngày 12 tháng 12 năm 2022", "BÁO CÁO",
                    "Tổng kết công tác xây dựng xã hội học tập năm 2022")
-    assert fields(meta) == ("tongket_xhht", "huyện", "Đông Hưng", None, "Thái Bình", 2022, "2022-12-12", "215/BC-PGDĐT")
+    assert fields(meta) == ("tongket_xhht", "huyện", "Đông Hưng", None, "Thái Bình", 2022, "2022-12-12",
+                            "215/BC-PGDĐT")
 
 
 def test_html_letterhead_and_a_trailing_letter_in_the_name():
-    meta = meta_of("<p><b>ỦY BAN NHÂN DÂN</b><br/>XÃ LONG TRỊ A</p><p><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b></p>",
-                   "<p>Số: 12/BC-UBND</p><p><i>Long Trị A, ngày 05 tháng 10 năm 2023</i></p>", "<h2>BÁO CÁO</h2>",
-                   "<p>Kết quả tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2023</p>")
-    assert fields(meta) == ("tuanle", "xã", "Long Trị A", "Long Mỹ", "Hậu Giang", 2023, "2023-10-05", "12/BC-UBND")
+    meta = meta_of("<p><b>ỦY BAN NHÂN DÂN</b><br/>XÃ LONG TRỊ A</p><p><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT "
+                   "NAM</b></p>",
+                   "<p>Số: 12/BC-UBND</p><p><i>Long Trị A, ngày 05 tháng 10 năm 2023</i></p>",
+                   "<h2>BÁO CÁO</h2>", "<p>Kết quả tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2023</p>")
+    assert fields(meta) == ("tuanle", "xã", "Long Trị A", "Long Mỹ", "Hậu Giang", 2023, "2023-10-05",
+                            "12/BC-UBND")
 
 
 def test_download_site_text_before_the_letterhead():
-    meta = meta_of("Tải về Văn bản gốc", "Thuộc tính | Lược đồ | Liên quan", "ỦY BAN NHÂN DÂN", "THỊ XÃ KỲ ANH",
-                   "Số: 45/BC-UBND", "Kỳ Anh, ngày 20 tháng 11 năm 2021", "BÁO CÁO",
+    meta = meta_of("Tải về Văn bản gốc", "Thuộc tính | Lược đồ | Liên quan", "ỦY BAN NHÂN DÂN",
+                   "THỊ XÃ KỲ ANH", "Số: 45/BC-UBND", "Kỳ Anh, ngày 20 tháng 11 năm 2021", "BÁO CÁO",
                    "Kết quả thực hiện Đề án “Xây dựng xã hội học tập giai đoạn 2021-2030” năm 2021")
-    assert fields(meta) == ("dean_1373", "thị xã", "Kỳ Anh", None, "Hà Tĩnh", 2021, "2021-11-20", "45/BC-UBND")
+    assert fields(meta) == ("dean_1373", "thị xã", "Kỳ Anh", None, "Hà Tĩnh", 2021, "2021-11-20",
+                            "45/BC-UBND")
 
 
 def test_lost_space_and_lower_case_unit_line():
-    meta = meta_of("UBNDxã an bình", "TRUNG TÂM HỌC TẬP CỘNG ĐỒNG", "Số: 07/BC-TTHTCĐ", "An Bình, ngày 10 tháng 10 năm 2022",
-                   "BÁO CÁO", "Kết quả Tuần lễ hưởng ứng học tập suốt đời năm 2022",
+    meta = meta_of("UBNDxã an bình", "TRUNG TÂM HỌC TẬP CỘNG ĐỒNG", "Số: 07/BC-TTHTCĐ",
+                   "An Bình, ngày 10 tháng 10 năm 2022", "BÁO CÁO",
+                   "Kết quả Tuần lễ hưởng ứng học tập suốt đời năm 2022",
                    "Thực hiện Công văn số 88/PGDĐT ngày 20/9/2022 của Phòng GD&ĐT huyện Cao Lãnh")
-    assert (meta.unit_level, meta.unit_name, meta.district, meta.province) == ("xã", "An Bình", "Cao Lãnh", "Đồng Tháp")
+    assert (meta.unit_level, meta.unit_name, meta.district, meta.province) == (
+        "xã", "An Bình", "Cao Lãnh", "Đồng Tháp")
 
 
 def test_province_line_split_mid_word_and_a_province_level_unit():
     meta = meta_of("UBND TỈNH QUẢNG N", "AM", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 1520 /BC-SGDĐT",
                    "Quảng Nam, ngày 03 tháng 11 năm 2023", "BÁO CÁO",
                    "Kết quả thực hiện Đề án “Xây dựng xã hội học tập giai đoạn 2021-2030” năm 2023")
-    assert fields(meta) == ("dean_1373", "tỉnh", "Quảng Nam", None, "Quảng Nam", 2023, "2023-11-03", "1520/BC-SGDĐT")
+    assert fields(meta) == ("dean_1373", "tỉnh", "Quảng Nam", None, "Quảng Nam", 2023, "2023-11-03",
+                            "1520/BC-SGDĐT")
 
 
 def test_citations_give_neither_the_issue_date_nor_the_number():
-    meta = meta_of("UBND HUYỆN THẠCH HÀ", "BAN CHỈ ĐẠO XDXHHT", "Số:     /BC-BCĐ", "Thạch Hà, ngày      tháng 12 năm 2020",
-                   "BÁO CÁO", "Tổng kết công tác xây dựng xã hội học tập năm 2020",
+    meta = meta_of("UBND HUYỆN THẠCH HÀ", "BAN CHỈ ĐẠO XDXHHT", "Số:     /BC-BCĐ",
+                   "Thạch Hà, ngày      tháng 12 năm 2020", "BÁO CÁO",
+                   "Tổng kết công tác xây dựng xã hội học tập năm 2020",
                    "Căn cứ Luật Giáo dục ngày 14 tháng 6 năm 2019;",
                    "Thực hiện Công văn số 77/SGDĐT-GDTX ngày 02 tháng 12 năm 2020 của Sở GD&ĐT Hà Tĩnh,")
     assert (meta.issued_date, meta.doc_number, meta.year) == (None, None, 2020)
@@ -139,7 +154,8 @@ def test_citations_give_neither_the_issue_date_nor_the_number():
 
 def test_number_split_over_lines_with_spaces_inside():
     meta = meta_of("UBND HUYỆN HOÀI ĐỨC", "BAN CHỈ ĐẠO XDXHHT", "Số: 31 / BC-BCĐ-", "XHHT",
-                   "Hoài Đức, ngày 15 tháng 12 năm 2023", "BÁO CÁO", "Tổng kết công tác xây dựng xã hội học tập năm 2023")
+                   "Hoài Đức, ngày 15 tháng 12 năm 2023", "BÁO CÁO",
+                   "Tổng kết công tác xây dựng xã hội học tập năm 2023")
     assert meta.doc_number == "31/BC-BCĐ-XHHT"
 
 
@@ -147,7 +163,8 @@ def test_a_numeric_place_date_and_the_motto_column_first():
     meta = meta_of("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "UBND HUYỆN ĐẠI TỪ",
                    "Số: 77/BC-UBND", "Đại Từ, ngày 15/12/2021", "BÁO CÁO",
                    "Tổng kết công tác xây dựng xã hội học tập năm 2021")
-    assert fields(meta) == ("tongket_xhht", "huyện", "Đại Từ", None, "Thái Nguyên", 2021, "2021-12-15", "77/BC-UBND")
+    assert fields(meta) == ("tongket_xhht", "huyện", "Đại Từ", None, "Thái Nguyên", 2021, "2021-12-15",
+                            "77/BC-UBND")
 
 
 def test_the_year_in_the_title_beats_the_issue_date():
@@ -167,12 +184,15 @@ def test_report_type_from_real_titles(title, expected):
 
 
 def test_unit_from_the_body_when_the_letterhead_is_gone():
-    town = meta_of("BÁO CÁO", "Kết quả thực hiện Đề án “Xây dựng xã hội học tập giai đoạn 2021-2030” năm 2024",
+    town = meta_of("BÁO CÁO", "Kết quả thực hiện Đề án “Xây dựng xã hội học tập giai đoạn 2021-2030” "
+                              "năm 2024",
                    "Thực hiện Công văn số 3127/SGDĐT ngày 31 tháng 10 năm 2024 của Sở GD&ĐT tỉnh Quảng Trị, "
                    "UBND thị xã Quảng Trị báo cáo kết quả như sau:")
-    assert (town.unit_level, town.unit_name, town.province, town.issued_date) == ("thị xã", "Quảng Trị", "Quảng Trị", None)
+    assert (town.unit_level, town.unit_name, town.province, town.issued_date) == (
+        "thị xã", "Quảng Trị", "Quảng Trị", None)
     guide = meta_of("HƯỚNG DẪN", "Tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2023",
-                    "Ban Chỉ đạo xây dựng xã hội học tập huyện Yên Thế hướng dẫn các xã, thị trấn tổ chức Tuần lễ như sau:")
+                    "Ban Chỉ đạo xây dựng xã hội học tập huyện Yên Thế hướng dẫn các xã, thị trấn tổ chức "
+                    "Tuần lễ như sau:")
     assert (guide.report_type, guide.unit_level, guide.unit_name) == ("unknown", "huyện", "Yên Thế")
 
 
@@ -186,19 +206,24 @@ def test_run_on_words_never_join_the_name():
 
 def test_a_letterhead_typed_without_accents_gets_the_registers_spelling():
     meta = meta_of("UBND HUYEN VAN BAN", "TRUNG TAM HTCD XA LIEM PHU", "So: 11/BC-TTHTCD",
-                   "Liem Phu, ngay 05 thang 10 nam 2020", "BAO CAO", "Ket qua Tuan le huong ung hoc tap suot doi nam 2020")
-    assert fields(meta) == ("tuanle", "xã", "Liêm Phú", "Văn Bàn", "Lào Cai", 2020, "2020-10-05", "11/BC-TTHTCD")
+                   "Liem Phu, ngay 05 thang 10 nam 2020", "BAO CAO",
+                   "Ket qua Tuan le huong ung hoc tap suot doi nam 2020")
+    assert fields(meta) == ("tuanle", "xã", "Liêm Phú", "Văn Bàn", "Lào Cai", 2020, "2020-10-05",
+                            "11/BC-TTHTCD")
 
 
 def test_a_school_is_a_school_not_its_district():
     meta = meta_of("PHÒNG GD&ĐT HUYỆN YÊN SƠN", "TRƯỜNG THCS CHÂN SƠN", "Số: 25/BC-THCS",
-                   "Chân Sơn, ngày 10 tháng 10 năm 2023", "BÁO CÁO", "Kết quả Tuần lễ hưởng ứng học tập suốt đời năm 2023")
-    assert (meta.unit_level, meta.unit_name, meta.district, meta.province) == ("trường", None, "Yên Sơn", "Tuyên Quang")
+                   "Chân Sơn, ngày 10 tháng 10 năm 2023", "BÁO CÁO",
+                   "Kết quả Tuần lễ hưởng ứng học tập suốt đời năm 2023")
+    assert (meta.unit_level, meta.unit_name, meta.district, meta.province) == (
+        "trường", None, "Yên Sơn", "Tuyên Quang")
     assert any("school" in w for w in meta.warnings)
 
 
 def test_an_unknown_name_with_no_clear_end_is_not_emitted():
-    meta = meta_of("UBND XÃ LẠC ĐÂU NAM BẮC TRUNG", "BÁO CÁO", "Kết quả Tuần lễ hưởng ứng học tập suốt đời năm 2023")
+    meta = meta_of("UBND XÃ LẠC ĐÂU NAM BẮC TRUNG", "BÁO CÁO", "Kết quả Tuần lễ hưởng ứng học tập suốt đời "
+                                                               "năm 2023")
     assert (meta.unit_name, meta.unit_level) == (None, None)
     assert any("not in the register" in w for w in meta.warnings)
 
@@ -208,7 +233,8 @@ def test_the_seeds_name_their_units_in_the_body():
     from extractor.extract import extract_file
 
     got = {p.name[:3]: extract_file(p)["document"] for p in sorted((SHARED / "seeds").glob("*.txt"))}
-    assert (got["000"]["unit_level"], got["000"]["unit_name"], got["000"]["district"]) == ("xã", "Hiền Hào", "Cát Hải")
+    assert (got["000"]["unit_level"], got["000"]["unit_name"], got["000"]["district"]) == (
+        "xã", "Hiền Hào", "Cát Hải")
     assert (got["001"]["unit_level"], got["001"]["unit_name"]) == ("xã", "Hiền Hào")  # from the signature
     assert (got["004"]["unit_level"], got["004"]["unit_name"]) == ("thị xã", "Hương Trà")
     assert got["003"]["unit_name"] is None  # a template with dots where the unit should be

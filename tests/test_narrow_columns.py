@@ -11,7 +11,8 @@ from extractor.extract import extract_file
 from extractor.readers import read_document
 
 fpdf = pytest.importorskip("fpdf")
-FONTS = sorted(Path("/usr/share/fonts").rglob("DejaVuSerif.ttf")) + sorted(Path("/usr/share/fonts").rglob("DejaVuSans.ttf"))
+FONTS = sorted(Path("/usr/share/fonts").rglob("DejaVuSerif.ttf")) + sorted(
+    Path("/usr/share/fonts").rglob("DejaVuSans.ttf"))
 needs_font = pytest.mark.skipif(not FONTS, reason="needs a Unicode TrueType font (fonts-dejavu-core)")
 
 HEAD = ["TT", "Tên hoạt động", "Thời gian", "Địa điểm", "Số lượng người tham dự", "Đơn vị chủ trì",

@@ -40,7 +40,8 @@ def test_words_that_are_not_one_syllable_are_left_alone():
 def test_normalize_document_cleans_paragraphs_and_every_cell_line():
     doc = Document("x.txt", "txt", [
         Paragraph(VARIANTS["old tone"], "line 1"),
-        Table([Row([Cell([Line(VARIANTS["nfd"], "t1 l1"), Line(VARIANTS["soft hyphen in words"], "t1 l2")], "c1")], "r1")],
+        Table([Row([Cell([Line(VARIANTS["nfd"], "t1 l1"), Line(VARIANTS["soft hyphen in words"], "t1 l2")],
+                         "c1")], "r1")],
               "table 1"),
     ])
     normalize_document(doc)

@@ -17,7 +17,8 @@ def test_bad_pattern_file_is_named(tmp_path):
 
     for f in data_dir("patterns").glob("*.yaml"):
         shutil.copy(f, tmp_path / f.name)
-    text = (tmp_path / "tuanle.yaml").read_text(encoding="utf-8").replace("value_type: money", "value_type: cash")
+    text = (tmp_path / "tuanle.yaml").read_text(encoding="utf-8").replace(
+        "value_type: money", "value_type: cash")
     (tmp_path / "tuanle.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(PatternError, match="tuanle.yaml"):
         load(tmp_path)

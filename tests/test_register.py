@@ -9,7 +9,8 @@ def test_old_and_new_units_are_both_known():
 
 
 def test_spelling_is_given_only_when_every_unit_writes_it_alike():
-    assert register.spelling("an phu", "xã") is None  # An Phú or Ân Phú: typed without accents it is unsettled
+    assert register.spelling("an phu",
+                             "xã") is None  # An Phú or Ân Phú: typed without accents it is unsettled
     assert register.spelling("liem phu", "xã") == "Liêm Phú"
 
 

@@ -19,7 +19,8 @@ from extractor.readers.scan import layout, page
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
 needs_font = pytest.mark.skipif(not FONT.exists(),
-                                reason="needs the DejaVu fonts to draw a page (apt-get install fonts-dejavu-core)")
+                                reason="needs the DejaVu fonts to draw a page (apt-get install "
+                                       "fonts-dejavu-core)")
 needs_tesseract = pytest.mark.skipif(not (shutil.which("tesseract") and shutil.which("pdftoppm")),
                                      reason="needs Tesseract and poppler (apt-get install tesseract-ocr "
                                             "tesseract-ocr-vie poppler-utils)")

@@ -11,21 +11,26 @@ from extractor.sentences import load_vocabulary, mentions, split_label_value
 def values(report_type: str, *paragraphs: str, catalogue=None) -> dict:
     from extractor.patterns import default_catalogue
 
-    doc = normalize_document(Document("x.txt", "txt", [Paragraph(t, f"line {i}") for i, t in enumerate(paragraphs, 1)]))
+    doc = normalize_document(Document("x.txt", "txt", [Paragraph(t, f"line {i}") for i,
+                                                       t in enumerate(paragraphs, 1)]))
     found = extract_indicators(doc, catalogue or default_catalogue(), report_type)
     return {(o.code, o.kind): o.value for o in found.observations}
 
 
 def test_a_count_and_its_participants_in_one_sentence():
-    got = values("tuanle", "Trong dịp này, Trung tâm đã mở 03 lớp xóa mù chữ, thu hút 41 lượt học viên tham gia.",
+    got = values("tuanle", "Trong dịp này, Trung tâm đã mở 03 lớp xóa mù chữ, thu hút 41 lượt học viên "
+                           "tham gia.",
                  "Ngoài ra tổ chức 2 lớp kỹ năng sống với 95 lượt người tham gia.")
-    assert got == {("tuanle.lop.xoa_mu_chu.so_lop", "actual"): 3, ("tuanle.lop.xoa_mu_chu.so_luot", "actual"): 41,
-                   ("tuanle.lop.ky_nang_song.so_lop", "actual"): 2, ("tuanle.lop.ky_nang_song.so_luot", "actual"): 95}
+    assert got == {("tuanle.lop.xoa_mu_chu.so_lop", "actual"): 3, (
+        "tuanle.lop.xoa_mu_chu.so_luot", "actual"): 41,
+                   ("tuanle.lop.ky_nang_song.so_lop", "actual"): 2,
+                   ("tuanle.lop.ky_nang_song.so_luot", "actual"): 95}
 
 
 def test_counted_noun_with_the_verb_before_it_and_thousands():
     got = values("tuanle", "Toàn xã đã phát hành 2.300 tờ rơi; có 5 cơ sở giáo dục có thư viện.")
-    assert got == {("tuanle.tuyen_truyen.to_roi", "actual"): 2300, ("tuanle.thu_vien.co_thu_vien", "actual"): 5}
+    assert got == {("tuanle.tuyen_truyen.to_roi", "actual"): 2300,
+                   ("tuanle.thu_vien.co_thu_vien", "actual"): 5}
 
 
 @pytest.mark.parametrize("line", [
@@ -50,19 +55,23 @@ def test_a_plan_is_never_read_as_a_result():
 
 def test_target_and_result_of_a_scheme_indicator_in_one_sentence():
     got = values("dean_1373", "Chỉ tiêu Gia đình học tập theo kế hoạch là 70%, kết quả thực hiện đạt 72,5%.")
-    assert got == {("dean.mo_hinh.gia_dinh_hoc_tap", "target"): 70, ("dean.mo_hinh.gia_dinh_hoc_tap", "actual"): 72.5}
+    assert got == {("dean.mo_hinh.gia_dinh_hoc_tap", "target"): 70,
+                   ("dean.mo_hinh.gia_dinh_hoc_tap", "actual"): 72.5}
 
 
 def test_a_table_value_outranks_a_sentence_that_disagrees():
     from extractor.model import Cell, Line, Row, Table
     from extractor.patterns import default_catalogue
 
-    table = Table([Row([Cell([Line("Nội dung", "h1")], "h1", 0), Cell([Line("Số lượng", "h2")], "h2", 1)], "row 1"),
-                   Row([Cell([Line("Số lớp xóa mù chữ", "l")], "c1", 0), Cell([Line("04", "v")], "c2", 1)], "row 2")],
+    table = Table([Row([Cell([Line("Nội dung", "h1")], "h1", 0), Cell([Line("Số lượng", "h2")], "h2", 1)],
+                       "row 1"),
+                   Row([Cell([Line("Số lớp xóa mù chữ", "l")], "c1", 0), Cell([Line("04", "v")], "c2", 1)],
+                       "row 2")],
                   "table 1")
     doc = normalize_document(Document("x", "txt", [Paragraph("Xã đã mở 3 lớp xóa mù chữ.", "p1"), table]))
     found = extract_indicators(doc, default_catalogue(), "tuanle")
-    assert [(o.code, o.value, o.method) for o in found.observations] == [("tuanle.lop.xoa_mu_chu.so_lop", 4, "table")]
+    assert [(o.code, o.value, o.method) for o in found.observations] == [
+        ("tuanle.lop.xoa_mu_chu.so_lop", 4, "table")]
     assert any("sentence gives" in w for w in found.warnings)
 
 
@@ -110,15 +119,16 @@ def test_a_report_written_entirely_in_sentences():
 
 
 def test_a_number_of_classes_never_fills_a_count_of_people():
-    got = values("tongket_xhht", "Trong năm, các xã đã huy động 512 người học xóa mù chữ, hoàn thành hết chương trình "
+    got = values("tongket_xhht", "Trong năm, các xã đã huy động 512 người học xóa mù chữ, hoàn thành hết "
+                                 "chương trình "
                  "2 lớp là 301 người.")
     assert got.get(("xmc.hoan_thanh_chuong_trinh", "actual")) in (None, 301)
     assert 2 not in got.values()
 
 
 # ---- a number inside the label is part of the label (issue 22, item 3) -----------------------
-TUANLE_HEADER = ["UBND HUYỆN ĐAN PHƯỢNG", "TRUNG TÂM HTCĐ XÃ TÂN LẬP", "Tân Lập, ngày 16 tháng 10 năm 2023", "",
-                 "BÁO CÁO", "Kết quả tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2023", "",
+TUANLE_HEADER = ["UBND HUYỆN ĐAN PHƯỢNG", "TRUNG TÂM HTCĐ XÃ TÂN LẬP", "Tân Lập, ngày 16 tháng 10 năm 2023",
+                 "", "BÁO CÁO", "Kết quả tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2023", "",
                  "1. Công tác thông tin, tuyên truyền"]
 QUALIFIED = [
     "- Số bài viết trên các báo (đợt 1): 03 bài",
@@ -154,7 +164,8 @@ def test_a_number_inside_the_label_is_not_its_value_in_a_word_file(tmp_path):
         word.add_paragraph(text)
     word.add_paragraph(QUALIFIED[0])
     table = word.add_table(rows=3, cols=3)
-    for row, cells in zip(table.rows, [("TT", "Nội dung", "Số lượng"), ("1", "Số tờ rơi (đợt 2) đã phát hành", "600"),
+    for row, cells in zip(table.rows, [("TT", "Nội dung", "Số lượng"),
+                                       ("1", "Số tờ rơi (đợt 2) đã phát hành", "600"),
                                        ("2", "Số lớp xóa mù chữ (lần 1)", "02")], strict=True):
         for cell, text in zip(row.cells, cells, strict=True):
             cell.text = text
@@ -162,12 +173,14 @@ def test_a_number_inside_the_label_is_not_its_value_in_a_word_file(tmp_path):
     word.save(path)
     result = extract_file(path)
     got = {o["code"]: o["value"] for o in result["indicators"]}
-    assert got == {"tuanle.thong_tin.bai_bao": 3, "tuanle.tuyen_truyen.to_roi": 600, "tuanle.lop.xoa_mu_chu.so_lop": 2}
+    assert got == {"tuanle.thong_tin.bai_bao": 3, "tuanle.tuyen_truyen.to_roi": 600,
+                   "tuanle.lop.xoa_mu_chu.so_lop": 2}
 
 
 def test_a_qualifier_in_a_line_of_a_narrative_report_agrees_with_its_sentence_reading():
     got = values("tongket_xhht", "4.1.1. Đối với những người trong độ tuổi 15-60:",
-                 "- Số người biết chữ độ tuổi từ 15-60 (đợt 2) là 218.672 người; miễn giảm (lần 1): 864 người")
+                 "- Số người biết chữ độ tuổi từ 15-60 (đợt 2) là 218.672 người; miễn giảm (lần 1): "
+                 "864 người")
     assert got == {("xmc.15_60.biet_chu", "actual"): 218672, ("xmc.15_60.mien_giam", "actual"): 864}
 
 

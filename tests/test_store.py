@@ -38,7 +38,8 @@ def snapshot(db) -> dict:
         "SELECT id, sha256, report_type, unit_name, year, superseded_by IS NULL FROM documents")}
     out = {
         "documents": sorted(docs.values()),
-        "paths": sorted((docs[d][0], p) for d, p in conn.execute("SELECT document_id, path FROM document_paths")),
+        "paths": sorted((docs[d][0], p) for d, p in conn.execute("SELECT document_id, path FROM "
+                                                                 "document_paths")),
         "observations": sorted((docs[r[0]][0], *r[1:]) for r in conn.execute(
             "SELECT document_id, code, kind, value_num, value_text, location FROM observations")),
         "activities": sorted((docs[r[0]][0], *r[1:]) for r in conn.execute(
@@ -63,9 +64,9 @@ def test_import_then_reimport_is_a_no_op(folder, tmp_path):
     assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == len(SMALL)
     assert conn.execute("SELECT COUNT(*) FROM observations").fetchone()[0] > 50
     # provenance of every value: file, sha256, location, raw label, raw value, score
-    row = conn.execute("SELECT p.path, d.sha256, o.location, o.raw_label, o.raw_value, o.score FROM observations o "
-                       "JOIN documents d ON d.id = o.document_id JOIN document_paths p ON p.document_id = d.id "
-                       "LIMIT 1").fetchone()
+    row = conn.execute("SELECT p.path, d.sha256, o.location, o.raw_label, o.raw_value, o.score FROM "
+                       "observations o JOIN documents d ON d.id = o.document_id JOIN document_paths p ON "
+                       "p.document_id = d.id LIMIT 1").fetchone()
     assert all(row)
 
 
@@ -87,7 +88,8 @@ def test_same_file_new_path_and_changed_file_supersedes(folder, tmp_path):
     assert result.imported == 1
     new_id, = conn.execute("SELECT id FROM documents WHERE superseded_by IS NULL AND id = "
                            "(SELECT MAX(id) FROM documents)").fetchone()
-    assert conn.execute("SELECT superseded_by FROM documents WHERE sha256 = ?", (old_sha,)).fetchone()[0] == new_id
+    assert conn.execute("SELECT superseded_by FROM documents WHERE sha256 = ?",
+                        (old_sha,)).fetchone()[0] == new_id
     assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == len(SMALL) + 1
     current = conn.execute("SELECT COUNT(*) FROM documents WHERE superseded_by IS NULL").fetchone()[0]
     assert current == len(SMALL)
@@ -134,18 +136,20 @@ def bad_inputs(folder):
     (folder / "empty.docx").write_bytes(b"")
     (folder / "corrupt.docx").write_bytes(b"PK\x03\x04" + os.urandom(2000))
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 200)
-    shutil.copy(sample("BC_DeAn1373_MDrak_2025.pdf"), folder / "pdf_named.docx")  # wrong extension: still read
+    shutil.copy(sample("BC_DeAn1373_MDrak_2025.pdf"),
+                folder / "pdf_named.docx")  # wrong extension: still read
     (folder / "really_zip.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(500))
     with zipfile.ZipFile(folder / "bomb.docx", "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("word/document.xml", b"<w:document/>")
         with z.open("word/media/big.bin", "w", force_zip64=True) as big:
             for _ in range(320):
                 big.write(bytes(1024 * 1024))
-    entities = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">'
-                '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;">]><w:document xmlns:w="http://schemas.openxmlformats.org/'
-                'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&lol3;</w:t></w:r></w:p></w:body></w:document>')
+    entities = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 '
+                '"&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;">]><w:document '
+                'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&lol3;</w:t></w:r></w:p></w:body></w:document>')
     with zipfile.ZipFile(folder / "entities.docx", "w") as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types '
+                                          'xmlns="http://schemas.openxmlformats.org/'
                    'package/2006/content-types"/>')
         z.writestr("word/document.xml", entities)
     _encrypted_pdf(folder / "encrypted.pdf")
@@ -167,8 +171,8 @@ def test_bad_inputs_each_get_one_error_row_and_the_batch_completes(folder, tmp_p
     summary = import_paths(db, [folder], workers=2)
     failed = dict(summary.failed)
     names = {os.path.basename(p) for p in failed}
-    assert names == {"empty.docx", "corrupt.docx", "binary.txt", "really_zip.pdf", "bomb.docx", "entities.docx",
-                     "encrypted.pdf"}
+    assert names == {"empty.docx", "corrupt.docx", "binary.txt", "really_zip.pdf", "bomb.docx",
+                     "entities.docx", "encrypted.pdf"}
     for reason in failed.values():
         assert reason and "\n" not in reason
     assert "encrypted" in failed[str((folder / "encrypted.pdf").resolve())]
@@ -184,7 +188,8 @@ def test_bad_inputs_each_get_one_error_row_and_the_batch_completes(folder, tmp_p
 
 def _import_process(db, folder):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, "-m", "extractor", "import", str(folder), "--db", str(db), "--workers", "1"],
+    return subprocess.Popen([sys.executable, "-m", "extractor", "import", str(folder), "--db", str(db),
+                             "--workers", "1"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
 
@@ -256,8 +261,9 @@ def test_workers_end_when_the_importer_is_killed(tmp_path):
         report = docx.Document(str(sample("BC_TuanLe_HTSD_2023_LiemPhu.docx")))
         report.add_paragraph(f"Bản sao {k}")
         report.save(str(folder / f"r{k:03d}.docx"))
-    process = subprocess.Popen([sys.executable, "-m", "extractor", "import", str(folder), "--db", str(tmp_path / "k.db"),
-                                "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([sys.executable, "-m", "extractor", "import", str(folder), "--db",
+                                str(tmp_path / "k.db"), "--workers", "2"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     workers: set[int] = set()
     while len(workers) < 2 and time.time() < deadline and process.poll() is None:
@@ -277,7 +283,8 @@ def _pivot_rows(conn) -> dict:
     from extractor.query import pivot_cells
 
     out = {}
-    for code, unit, *lists in conn.execute("SELECT code, unit_id, years, kinds, nums, texts, documents FROM pivot_rows"):
+    for code, unit, *lists in conn.execute("SELECT code, unit_id, years, kinds, nums, texts, documents FROM "
+                                           "pivot_rows"):
         values, sources = pivot_cells(*lists, True, None, None, {})
         out[code, unit] = {k: (v, sources[k]) for k, v in values.items()}
     return out
@@ -287,7 +294,8 @@ def test_pivot_kept_by_the_import_equals_a_full_rebuild(folder, tmp_path):
     db = tmp_path / "p.db"
     import_paths(db, [folder], workers=1)
     changed = folder / SMALL[0]
-    shutil.copy(SAMPLES / "BC_TuanLe_HTSD_2021_LiemPhu.docx", changed)  # new content at a known path: supersedes
+    shutil.copy(SAMPLES / "BC_TuanLe_HTSD_2021_LiemPhu.docx",
+                changed)  # new content at a known path: supersedes
     import_paths(db, [folder], workers=1)
     reextract(db, workers=1, force=True)
     conn = store.connect(db)
@@ -297,8 +305,10 @@ def test_pivot_kept_by_the_import_equals_a_full_rebuild(folder, tmp_path):
     assert kept and sorted(tuple(r) for r in conn.execute("SELECT * FROM pivot_values")) == kept
     # pivot_rows holds exactly pivot_values, unit by unit, whether kept by the import or rebuilt
     assert _pivot_rows(conn) == kept_rows
-    assert kept_rows == {(code, unit): {(year, kind): (value_num if value_num is not None else value_text, doc)
-                                        for c, u, year, kind, value_num, value_text, doc in kept if (c, u) == (code, unit)}
+    assert kept_rows == {(code, unit): {(year, kind): (value_num if value_num is not None else value_text,
+                                                       doc)
+                                        for c, u, year, kind, value_num, value_text,
+                                        doc in kept if (c, u) == (code, unit)}
                          for code, unit, *_ in kept}
     superseded = conn.execute("SELECT COUNT(*) FROM pivot_values p JOIN documents d ON d.id = p.document_id "
                               "WHERE d.superseded_by IS NOT NULL").fetchone()[0]
@@ -331,9 +341,11 @@ def test_the_pivot_refresh_reads_only_the_documents_of_its_cell(folder, tmp_path
     db = tmp_path / "plan.db"
     import_paths(db, [folder], workers=1)
     conn = store.connect(db)
-    unit, year = conn.execute("SELECT unit_id, year FROM documents WHERE unit_id IS NOT NULL AND year IS NOT NULL").fetchone()
+    unit, year = conn.execute("SELECT unit_id, year FROM documents WHERE unit_id IS NOT NULL AND year IS "
+                              "NOT NULL").fetchone()
     fill = store.cell_fill(codes=True)
-    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + fill, {"unit": unit, "year": year, "codes": "[]"})]
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + fill,
+                                           {"unit": unit, "year": year, "codes": "[]"})]
     assert any(step.startswith("SEARCH documents USING INDEX documents_unit_year") for step in plan), plan
     assert any(step.startswith("SEARCH o USING") for step in plan), plan
     assert not any(step.startswith("SCAN o") or "effective_observations" in step for step in plan), plan
@@ -373,7 +385,8 @@ def _fail_storing(monkeypatch, victim: str) -> None:
     def insert_then_fail(conn, doc_id, result, item_ids=None):
         real(conn, doc_id, result, item_ids)
         if result["source"]["path"] == victim:
-            raise sqlite3.IntegrityError("UNIQUE constraint failed: observations.document_id, observations.code")
+            raise sqlite3.IntegrityError("UNIQUE constraint failed: observations.document_id, "
+                                         "observations.code")
 
     monkeypatch.setattr(store.documents, "insert_children", insert_then_fail)
 
@@ -381,7 +394,8 @@ def _fail_storing(monkeypatch, victim: str) -> None:
 def _orphans(db) -> dict:
     """Rows that belong to no stored document (what a half-written document would leave)."""
     conn = sqlite3.connect(db)
-    out = {table: conn.execute(f"SELECT COUNT(*) FROM {table} WHERE document_id NOT IN (SELECT id FROM documents)"
+    out = {table: conn.execute(f"SELECT COUNT(*) FROM {table} WHERE document_id NOT IN (SELECT id FROM "
+                               "documents)"
                                ).fetchone()[0]
            for table in ("observations", "activities", "review_items", "document_paths", "pivot_values")}
     out["units"] = conn.execute("SELECT COUNT(*) FROM units WHERE id NOT IN (SELECT unit_id FROM documents "
@@ -404,7 +418,8 @@ def test_a_document_that_cannot_be_stored_fails_alone_and_the_batch_goes_on(fold
     reason = summary.failed[0][1]
     assert "IntegrityError" in reason and "\n" not in reason
     conn = sqlite3.connect(db)
-    assert conn.execute("SELECT COUNT(*) FROM documents WHERE sha256 = ?", (sha256_of(victim),)).fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM documents WHERE sha256 = ?",
+                        (sha256_of(victim),)).fetchone()[0] == 0
     assert set(_orphans(db).values()) == {0}
     assert conn.execute("SELECT path, error FROM import_errors").fetchall() == [(key, reason)]
     again = import_paths(db, [folder], workers=1)  # the same command again goes past that file
@@ -435,8 +450,8 @@ def test_one_reading_found_twice_is_stored_once_and_two_readings_refuse_the_docu
     result["indicators"].append({**first, "location": f"{first['location']}, at 33", "method": "prose"})
     conn = store.connect(tmp_path / "a.db")
     outcome, doc_id = store.save(conn, result, "a.docx")
-    stored = conn.execute("SELECT value_num, value_text, location FROM observations WHERE document_id = ? AND code = ? "
-                          "AND kind = ?", (doc_id, first["code"], first["kind"])).fetchall()
+    stored = conn.execute("SELECT value_num, value_text, location FROM observations WHERE document_id = ? "
+                          "AND code = ? AND kind = ?", (doc_id, first["code"], first["kind"])).fetchall()
     assert outcome == "imported" and [r[2] for r in stored] == [first["location"]]
     result["source"] = {**result["source"], "sha256": "0" * 64}
     result["indicators"][-1]["value"] = 999999
@@ -468,8 +483,8 @@ def test_corrections_of_a_schema_4_archive_are_all_kept_on_upgrade(tmp_path, mon
     old = [(sha, "value", "set", code, "actual", 191, None, None, "a", "2025-03-01T08:00:00+00:00", 0),
            (sha, "value", "set", code, "actual", 192, None, None, "a", "2025-03-01T08:00:00+00:00", 1),
            (sha, "review", "reject", None, None, None, None, "k1", "b", "2025-03-01T08:00:01+00:00", 1)]
-    conn.executemany("INSERT INTO corrections (sha256, target, action, code, kind, value_num, value_text, item_key, "
-                     "author, created_at, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", old)
+    conn.executemany("INSERT INTO corrections (sha256, target, action, code, kind, value_num, value_text, "
+                     "item_key, author, created_at, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", old)
     conn.execute("INSERT INTO units (key, name) VALUES ('xa|an phu||', 'An Phú')")  # left empty by a pick
     store.rebuild_pivot(conn)
     conn.close()

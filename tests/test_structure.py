@@ -64,7 +64,8 @@ def private_uses(path: Path) -> list[str]:
             found += [f"{node.module}.{a.name}" for a in node.names if is_private(a.name)]
             aliases |= {a.asname or a.name: node.module for a in node.names}
         elif isinstance(node, ast.Import):
-            aliases |= {(a.asname or a.name).split(".")[0]: a.name for a in node.names if a.name.startswith("extractor")}
+            aliases |= {(a.asname or a.name).split(".")[0]: a.name for a in node.names
+                        if a.name.startswith("extractor")}
     for node in ast.walk(tree):
         if (isinstance(node, ast.Attribute) and is_private(node.attr)
                 and isinstance(node.value, ast.Name) and node.value.id in aliases):

@@ -183,7 +183,8 @@ async def test_a_database_from_before_the_folded_index_gets_it(tmp_path):
 
     db = imported(tmp_path, {"words.txt": WORDS})
     conn = store.connect(db)
-    for table, columns in (("documents", ["unit_name", "full_text"]), ("activities", ["name", "host", "partners"])):
+    for table, columns in (("documents", ["unit_name", "full_text"]),
+                           ("activities", ["name", "host", "partners"])):
         for suffix in ("ai", "ad", "au"):
             conn.execute(f"DROP TRIGGER {table}_{suffix}")
         conn.execute(f"DROP TABLE {table}_fts")
@@ -196,7 +197,8 @@ async def test_a_database_from_before_the_folded_index_gets_it(tmp_path):
     conn.execute("PRAGMA user_version = 4")
     conn.close()
     readonly = sqlite3.connect(db)
-    assert readonly.execute("SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH 'tap'").fetchone()[0] == 0
+    assert readonly.execute("SELECT COUNT(*) FROM documents_fts WHERE documents_fts "
+                            "MATCH 'tap'").fetchone()[0] == 0
     readonly.close()
     store.connect(db).close()  # any command opening the archive to write migrates it
     site = app((db, None))
@@ -211,7 +213,8 @@ async def test_a_database_from_before_the_folded_index_gets_it(tmp_path):
 @pytest.mark.asyncio
 async def test_search_answers_whatever_is_typed(reviewed):
     site = app((reviewed, None))
-    for query in ['"', '""""', "a\x00b", '"unbalanced AND (', "NEAR(a b)", "*", "^x", "a:b", "-", "{a} OR", "\x01"]:
+    for query in ['"', '""""', "a\x00b", '"unbalanced AND (', "NEAR(a b)", "*", "^x", "a:b", "-", "{a} OR",
+                  "\x01"]:
         page = await site.client.get("/-/search", params={"q": query})
         assert page.status_code == 200, query
     empty = await site.client.get("/-/search", params={"q": '"'})
@@ -222,9 +225,9 @@ async def test_search_answers_whatever_is_typed(reviewed):
 async def test_ids_beyond_sqlite_and_unknown_paths_are_404(reviewed):
     site = app((reviewed, None))
     huge = 2 ** 64
-    for path in (f"/-/unit/{huge}", f"/-/document/{huge}", f"/-/document/{huge}/file", f"/-/document/{2 ** 63}",
-                 f"/-/review-item/{huge}/crop.png", "/-/document/-1/file", "/t/no_such_table", "/no_such_db",
-                 "/-/no/such/page"):
+    for path in (f"/-/unit/{huge}", f"/-/document/{huge}", f"/-/document/{huge}/file",
+                 f"/-/document/{2 ** 63}", f"/-/review-item/{huge}/crop.png", "/-/document/-1/file",
+                 "/t/no_such_table", "/no_such_db", "/-/no/such/page"):
         assert (await site.client.get(path)).status_code == 404, path
 
 
@@ -256,7 +259,8 @@ async def test_download_names_are_rfc6266_even_with_a_newline(tmp_path):
 def test_disposition_of_downloads_is_rfc6266():
     from extractor.web.pages import disposition
 
-    assert disposition("attachment", "tuanle.x.csv") == 'attachment; filename="tuanle.x.csv"; filename*=UTF-8\'\'tuanle.x.csv'
+    want = 'attachment; filename="tuanle.x.csv"; filename*=UTF-8\'\'tuanle.x.csv'
+    assert disposition("attachment", "tuanle.x.csv") == want
 
 
 # ---- the guard: Host and Origin ----------------------------------------------------------------------------
@@ -274,8 +278,8 @@ async def test_only_the_served_host_is_answered(reviewed):
     site = make_app(reviewed, port=8001)
     for host in ("127.0.0.1:8001", "localhost:8001", "[::1]:8001", "LOCALHOST:8001"):
         assert (await site.client.get("/", headers={"host": host})).status_code == 200, host
-    for host in ("evil.example:8001", "evil.example", "127.0.0.1:9999", "localhost", "127.0.0.1.evil.example:8001",
-                 "evil@127.0.0.1:8001", "localhost.:8001", ""):
+    for host in ("evil.example:8001", "evil.example", "127.0.0.1:9999", "localhost",
+                 "127.0.0.1.evil.example:8001", "evil@127.0.0.1:8001", "localhost.:8001", ""):
         refused = await site.client.get("/-/compare", headers={"host": host})
         assert refused.status_code == 400 and "answers only to" in refused.text, host
     named = make_app(reviewed, host="archive.lan", port=8001)
@@ -297,8 +301,8 @@ async def test_writes_from_another_origin_are_refused_even_with_a_token(reviewed
     for headers in ({"origin": "http://evil.example:8001"}, {"origin": "null"},
                     {"referer": "http://evil.example:8001/page"}, {"origin": "http://localhost:8001"},
                     {"origin": "http://127.0.0.1:8001.evil.example"}):
-        refused = await site.client.post(f"/-/review/{item_id}/reject", data=form, cookies={"ds_csrftoken": token},
-                                         headers={"host": host, **headers})
+        refused = await site.client.post(f"/-/review/{item_id}/reject", data=form,
+                                         cookies={"ds_csrftoken": token}, headers={"host": host, **headers})
         assert refused.status_code == 403 and "another site" in refused.text, headers
     status = CliRunner().invoke(main, ["review", "show", item_id, "--db", str(reviewed)])
     assert json.loads(status.output)["status"] == "open"
@@ -310,7 +314,8 @@ async def test_writes_from_another_origin_are_refused_even_with_a_token(reviewed
     assert json.loads(status.output)["status"] == "reject"
 
 
-# ---- the set form's code -------------------------------------------------------------------------------------
+# ---- the set form's code
+# -------------------------------------------------------------------------------------
 @pytest.mark.asyncio
 async def test_set_form_prefills_only_a_close_suggestion(reviewed):
     from extractor.patterns import default_catalogue
@@ -319,26 +324,31 @@ async def test_set_form_prefills_only_a_close_suggestion(reviewed):
     conn = sqlite3.connect(reviewed)
     items = [(str(i), json.loads(s)) for i, s in conn.execute(
         "SELECT id, suggestion FROM review_queue WHERE suggestion IS NOT NULL AND status = 'open'")]
-    far = [(i, s) for i, s in items if s.get("code") and s.get("score") is not None and s["score"] < threshold]
-    close = [(i, s) for i, s in items if s.get("code") and (s.get("score") is None or s["score"] >= threshold)]
+    far = [(i, s) for i, s in items if s.get("code") and s.get("score") is not None
+           and s["score"] < threshold]
+    close = [(i, s) for i, s in items if s.get("code") and (s.get("score") is None
+                                                            or s["score"] >= threshold)]
     assert far and close
     site = app((reviewed, None), review=True)
     for item_id, suggestion in far:
         page = (await site.client.get(f"/-/review/{item_id}")).text
-        assert 'id="set-code" size="36" value=""' in page and suggestion["code"] not in page.split('id="set-code"')[1]
+        assert 'id="set-code" size="36" value=""' in page and suggestion["code"] not in page.split(
+            'id="set-code"')[1]
     for item_id, suggestion in close:
         page = (await site.client.get(f"/-/review/{item_id}")).text
         assert f'id="set-code" size="36" value="{suggestion["code"]}"' in page
     token, _ = await token_and_item(site, "localhost")
     item_id = far[0][0]
-    posted = await site.client.post(f"/-/review/{item_id}/set", data={"csrftoken": token, "value": "7", "code": ""},
+    posted = await site.client.post(f"/-/review/{item_id}/set", data={
+        "csrftoken": token, "value": "7", "code": ""},
                                     cookies={"ds_csrftoken": token})
     assert posted.status_code == 302 and "choose+an+indicator+code" in posted.headers["location"]
     status = CliRunner().invoke(main, ["review", "show", item_id, "--db", str(reviewed)])
     assert json.loads(status.output)["status"] == "open"
 
 
-# ---- serve -----------------------------------------------------------------------------------------------------
+# ---- serve
+# -----------------------------------------------------------------------------------------------------
 def test_serve_on_a_busy_port_says_so_in_one_line(reviewed):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
@@ -346,4 +356,5 @@ def test_serve_on_a_busy_port_says_so_in_one_line(reviewed):
         port = busy.getsockname()[1]
         result = CliRunner().invoke(main, ["serve", "--db", str(reviewed), "--port", str(port)])
     assert result.exit_code == 1 and "serving" not in result.output
-    assert f"port {port}: the port is in use" in result.output and len(result.output.strip().splitlines()) == 1
+    assert f"port {port}: the port is in use" in result.output and len(
+        result.output.strip().splitlines()) == 1

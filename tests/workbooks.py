@@ -177,7 +177,8 @@ def _ods_table(sheet: Sheet) -> str:
     starts = {span(m)[0]: span(m) for m in sheet.merges}
     covered = {(r, c) for (r0, c0), (r1, c1) in starts.values()
                for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
-    out = [f'<table:table table:name={quoteattr(sheet.name)} table:style-name="{"ta2" if sheet.hidden else "ta1"}">']
+    out = [f'<table:table table:name={quoteattr(sheet.name)} '
+           f'table:style-name="{"ta2" if sheet.hidden else "ta1"}">']
     width = max(len(row) for row in sheet.rows)
     out.append(f'<table:table-column table:number-columns-repeated="{width}"/>')
     for r, row in enumerate(sheet.rows):

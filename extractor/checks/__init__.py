@@ -53,12 +53,13 @@ def flags(failed: list[dict]) -> list[Flag]:
     out = []
     for failure in failed:
         repair, at = failure["repair"], _placed_at(failure)
-        suggestion = {"code": repair["code"], "kind": repair["kind"], "value": repair["value"], "score": None} \
+        suggestion = {"code": repair["code"], "kind": repair["kind"], "value": repair["value"],
+                      "score": None} \
             if repair else None
         out.append(flag(warning_line(failure), "inconsistent", location=at["location"], label=at["label"],
                         raw_value=at["raw_value"], suggestion=suggestion, check=failure["id"],
-                        check_kind=failure["kind"], values=failure["values"], message_vi=failure["message_vi"],
-                        repairs_fitting=failure["repairs_fitting"]))
+                        check_kind=failure["kind"], values=failure["values"],
+                        message_vi=failure["message_vi"], repairs_fitting=failure["repairs_fitting"]))
     return out
 
 
@@ -70,7 +71,8 @@ def warning_line(failure: dict) -> str:
 def _placed_at(failure: dict) -> dict:
     """The figure a failed check is shown at: the one its repair changes, else its first."""
     repair = failure["repair"]
-    return next((v for v in failure["values"] if repair and (v["code"], v["kind"]) == (repair["code"], repair["kind"])),
+    return next((v for v in failure["values"] if repair and (v["code"],
+                                                             v["kind"]) == (repair["code"], repair["kind"])),
                 failure["values"][0])
 
 
@@ -85,7 +87,8 @@ def _failure(instance: Instance, outcome: Outcome, repairs: list[Repair], figure
                   "was": figures[only.term.key].value, "misreading": only.how}
     return {"id": check.id, "kind": check.kind, "codes": [str(t) for t in instance.terms],
             "message": message(check, outcome.facts, "en"), "message_vi": message(check, outcome.facts, "vi"),
-            "values": values, "locations": list(dict.fromkeys(v["location"] for v in values if v["location"])),
+            "values": values, "locations": list(dict.fromkeys(v["location"] for v in values
+                                                              if v["location"])),
             "repair": repair, "repairs_fitting": len(repairs)}
 
 

@@ -36,7 +36,8 @@ class Outlier:
                 "expected": round(self.expected, 2), "factor": round(self.factor, 1)}
 
 
-def outliers(series: Iterable[tuple[int, float]], check: Check, years: Collection[int] | None = None) -> list[Outlier]:
+def outliers(series: Iterable[tuple[int, float]], check: Check, years: Collection[int] | None = None) -> list[
+    Outlier]:
     """The years of one unit's series (year, value) whose value is out of line with its other
     years (of `years` only, when given: a year imported is judged without judging the whole
     series again). Zero and negative values are not judged (a year without the activity is no

@@ -61,7 +61,8 @@ def figures_of(indicators: Iterable[dict], value_types: Mapping[str, str]) -> di
         if isinstance(value, bool) or not isinstance(value, int | float):
             continue
         out.setdefault((ind["code"], ind["kind"]), Figure(value, ind.get("raw_value"), ind.get("location"),
-                                                          ind.get("label"), value_types.get(ind["code"], "count")))
+                                                          ind.get("label"),
+                                                          value_types.get(ind["code"], "count")))
     return out
 
 

@@ -70,7 +70,8 @@ def localise(failed: Instance, instances: list[Instance], figures: Figures) -> l
         for slip in misreadings(figure):
             trial = {**figures, term.key: replace(figure, value=slip.value, raw=slip.raw)}
             if all((outcome := evaluate(i, trial)) is not None and outcome.holds for i in related):
-                repairs.setdefault((term, slip.value), (slip.tier, Repair(term, slip.value, slip.raw, slip.how)))
+                repairs.setdefault((term, slip.value), (slip.tier,
+                                                        Repair(term, slip.value, slip.raw, slip.how)))
     simplest = min((tier for tier, _ in repairs.values()), default=0)
     return [repair for tier, repair in repairs.values() if tier == simplest]
 

@@ -7,7 +7,8 @@ the marks the pivot shows.
 - History and rollup checks run after each import for the (unit, year, code) cells it touched,
   never over the archive (`run`): a unit's cells are its rows of `pivot_rows`, its communes'
   figures of a year one search of `pivot_values` by (unit, year), a district's communes a lookup
-  by name; a year is judged against the unit's other years without judging them all again. What is still to judge is simply a list of documents
+  by name; a year is judged against the unit's other years without judging them all again.
+  What is still to judge is simply a list of documents
   (`check_pending`, written with each document stored); `xhht check` takes it (after an
   interrupted import), `--all` judges everything (after checks.yaml changed). A correction runs
   the checks of what it corrects as it is made.
@@ -46,8 +47,8 @@ IDENTITY = ("sum", "ratio", "ordering", "range")
 # The statements a run repeats per document, unit or cell; each reads by index (tests/test_check_results.py
 # asks SQLite for their plans with the example arguments beside them).
 UNIT_CELLS = "SELECT code, years, kinds, nums, texts, documents FROM pivot_rows WHERE unit_id = ?"
-CHILD_VALUES = ("SELECT unit_id, code, kind, value_num, document_id FROM pivot_values WHERE unit_id IN ({marks}) "
-                "AND year = ? AND value_num IS NOT NULL")
+CHILD_VALUES = ("SELECT unit_id, code, kind, value_num, document_id FROM pivot_values WHERE unit_id IN "
+                "({marks}) AND year = ? AND value_num IS NOT NULL")
 UNIT_ROW = "SELECT level, name, district, province FROM units WHERE id = ?"
 UNITS_NAMED = "SELECT id FROM units WHERE name = ?"
 UNITS_IN = {"district": "SELECT id FROM units WHERE district = ?",
@@ -59,20 +60,23 @@ OF_DOCUMENT = ("SELECT id, check_id, subject, status, seen, item_key FROM check_
 BY_SUBJECT = ("SELECT id, check_id, subject, status, seen, item_key FROM check_results "
               "WHERE check_id = ? AND subject = ?")
 ITEM_EXISTS = "SELECT 1 FROM review_items WHERE document_id = ? AND item_key = ?"
-FIGURE = "SELECT raw_label, raw_value, location FROM observations WHERE document_id = ? AND code = ? AND kind = ?"
-FIGURES = ("SELECT code, kind, value_num, value_text, raw_value, location, raw_label FROM effective_observations "
-           "WHERE document_id = ? ORDER BY observation_id IS NULL, observation_id")
+FIGURE = ("SELECT raw_label, raw_value, location FROM observations "
+          "WHERE document_id = ? AND code = ? AND kind = ?")
+FIGURES = ("SELECT code, kind, value_num, value_text, raw_value, location, raw_label FROM "
+           "effective_observations WHERE document_id = ? ORDER BY observation_id IS NULL, observation_id")
 SUPERSEDED = "SELECT id FROM documents WHERE superseded_by = ?"
 CODES_OF = "SELECT code FROM observations WHERE document_id IN ({marks})"
-FLAGGED = ("SELECT k.unit_id, k.year, k.kind, k.document_id AS cell_document, c.*, (SELECT r.id FROM review_items r "
-           "WHERE r.document_id = c.document_id AND r.item_key = c.item_key ORDER BY r.id LIMIT 1) AS item_id "
-           "FROM check_cells k JOIN check_results c ON c.id = k.result_id WHERE k.code = ? AND c.status = 'open'")
+FLAGGED = ("SELECT k.unit_id, k.year, k.kind, k.document_id AS cell_document, c.*, (SELECT r.id FROM "
+           "review_items r WHERE r.document_id = c.document_id AND r.item_key = c.item_key ORDER BY r.id "
+           "LIMIT 1) AS item_id FROM check_cells k JOIN check_results c ON c.id = k.result_id WHERE k.code = "
+           "? AND c.status = 'open'")
 QUERIES = {
     "unit cells": (UNIT_CELLS, (1,)),
-    "children's values": (CHILD_VALUES.format(marks="?,?"), (1, 2, 2020)), "unit": (UNIT_ROW, (1,)), "units named": (UNITS_NAMED, ("x",)),
-    "units of a district": (UNITS_IN["district"], ("x",)), "units of a province": (UNITS_IN["province"], ("x",)),
-    "open results of a unit": (OPEN_OF_UNIT, (1, "c")), "results of a document": (OF_DOCUMENT, (1,)),
-    "result": (BY_SUBJECT, ("c", "s")), "review item": (ITEM_EXISTS, (1, "k")), "figure": (FIGURE, (1, "c", "actual")),
+    "children's values": (CHILD_VALUES.format(marks="?,?"), (1, 2, 2020)), "unit": (UNIT_ROW, (1,)),
+    "units named": (UNITS_NAMED, ("x",)), "units of a district": (UNITS_IN["district"], ("x",)),
+    "units of a province": (UNITS_IN["province"], ("x",)), "open results of a unit": (OPEN_OF_UNIT, (1, "c")),
+    "results of a document": (OF_DOCUMENT, (1,)), "result": (BY_SUBJECT, ("c", "s")),
+    "review item": (ITEM_EXISTS, (1, "k")), "figure": (FIGURE, (1, "c", "actual")),
     "figures of a document": (FIGURES, (1,)), "superseded": (SUPERSEDED, (1,)),
     "codes of documents": (CODES_OF.format(marks="?,?"), (1, 2)), "flagged cells": (FLAGGED, ("c",)),
 }
@@ -131,7 +135,8 @@ def store_report_checks(conn: sqlite3.Connection, doc_id: int, result: dict,
     catalogue = catalogue or default_catalogue()
     by_id = {c.id: c for c in catalogue.checks}
     failed = [f for f in result.get("checks") or [] if f["id"] in by_id]
-    conn.execute("INSERT OR IGNORE INTO check_pending (document_id) VALUES (?)", (doc_id,))  # its cells: next run
+    conn.execute("INSERT OR IGNORE INTO check_pending (document_id) VALUES (?)",
+                 (doc_id,))  # its cells: next run
     items = [i for i in result.get("review") or [] if i.get("category") == "inconsistent"]
     _settle_identity(conn, doc_id, failed, by_id, items=items)
 
@@ -175,13 +180,14 @@ def _settle_identity(conn: sqlite3.Connection, doc_id: int, failed: list[dict], 
     unit_id, year = conn.execute("SELECT unit_id, year FROM documents WHERE id = ?", (doc_id,)).fetchone()
     findings = []
     for failure in failed:
-        item = next((i for i in items if i.get("check") == failure["id"] and i.get("values") == failure["values"]),
+        item = next((i for i in items if i.get("check") == failure["id"]
+                     and i.get("values") == failure["values"]),
                     None) or plain_review_items({"unmatched": [], "warnings": flags([failure])})[0]
         cells = [(v["code"], unit_id, year, v["kind"], doc_id) for v in failure["values"]] \
             if unit_id is not None and year is not None else []
-        findings.append(Finding(by_id[failure["id"]], f"doc:{doc_id}:{'+'.join(failure['codes'])}", doc_id, unit_id,
-                                year, failure["codes"], failure["values"], failure["message"], failure["message_vi"],
-                                item, failure["repair"], cells))
+        findings.append(Finding(by_id[failure["id"]], f"doc:{doc_id}:{'+'.join(failure['codes'])}", doc_id,
+                                unit_id, year, failure["codes"], failure["values"], failure["message"],
+                                failure["message_vi"], item, failure["repair"], cells))
     existing = _existing(conn, OF_DOCUMENT, (doc_id,))
     _settle(conn, findings, existing, None, summary or RunSummary())
 
@@ -196,7 +202,8 @@ def run(conn: sqlite3.Connection, scope: str = "changed", catalogue: Catalogue |
     catalogue = catalogue or default_catalogue()
     summary = RunSummary()
     with _immediate(conn):
-        run_id = conn.execute("INSERT INTO check_runs (started_at, scope) VALUES (?, ?)", (now(), scope)).lastrowid
+        run_id = conn.execute("INSERT INTO check_runs (started_at, scope) VALUES (?, ?)",
+                              (now(), scope)).lastrowid
         if scope == "all":
             _retire_unknown(conn, catalogue, summary)
         docs, cells = changed(conn, scope == "all")
@@ -206,7 +213,8 @@ def run(conn: sqlite3.Connection, scope: str = "changed", catalogue: Catalogue |
                 _identity_of(conn, doc_id, catalogue, summary)
             summary.documents = len(docs)
         _judge_cells(conn, cells, catalogue, summary)
-        summary.failing = conn.execute("SELECT count(*) FROM check_results WHERE status = 'open'").fetchone()[0]
+        summary.failing = conn.execute("SELECT count(*) FROM check_results WHERE status "
+                                       "= 'open'").fetchone()[0]
         conn.execute("UPDATE check_runs SET finished_at = ?, cells = ?, failed = ? WHERE id = ?",
                      (now(), summary.cells, summary.failing, run_id))
     return summary
@@ -287,10 +295,12 @@ def _history(conn: sqlite3.Connection, check: Check, unit_id: int, values: dict,
         judged |= {_cell_subject(unit_id, y, term) for y in years}
         for found in outliers([(y, v[0]) for y, v in year_values.items()], check, years=years):
             doc = year_values[found.year][1]
-            facts = {**found.facts, "value": year_values[found.year][0], "code": str(term)}  # as stored, not 10**log
+            facts = {**found.facts, "value": year_values[found.year][0],
+                     "code": str(term)}  # as stored, not 10**log
             findings.append(Finding(check, _cell_subject(unit_id, found.year, term), doc, unit_id, found.year,
-                                    [str(term)], facts, message(check, facts, "en"), message(check, facts, "vi"),
-                                    None, None, [(code, unit_id, found.year, kind, doc)]))
+                                    [str(term)], facts, message(check, facts, "en"),
+                                    message(check, facts, "vi"), None, None,
+                                    [(code, unit_id, found.year, kind, doc)]))
     _settle(conn, findings, existing, judged, summary)
 
 
@@ -333,8 +343,9 @@ def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, 
             facts = {**result.facts, "code": str(term)}
             cells = [(code, parent, year, kind, mine[1])] + [(code, u, year, kind, d) for u, _, d in below]
             findings.append(Finding(check, subject, mine[1], parent, year, [str(term)],
-                                    {**facts, "units": {str(u): v for u, v, _ in below}}, message(check, facts, "en"),
-                                    message(check, facts, "vi"), None, None, cells))
+                                    {**facts, "units": {str(u): v for u, v, _ in below}},
+                                    message(check, facts, "en"), message(check, facts, "vi"), None, None,
+                                    cells))
     _settle(conn, findings, existing, judged, summary)
 
 
@@ -389,7 +400,8 @@ class _Units:
             out = {}
             for code, *lists in self.conn.execute(UNIT_CELLS, (unit_id,)):
                 values, sources = pivot_cells(*lists, True, None, None, self._seen)
-                out.update({(code, kind, year): (value, sources[year, kind]) for (year, kind), value in values.items()})
+                out.update({(code, kind, year): (value, sources[year, kind]) for (year, kind),
+                            value in values.items()})
             self._cells[unit_id] = out
         return self._cells[unit_id]
 
@@ -426,7 +438,8 @@ class _Units:
         of a rollup is judged)."""
         if unit_id not in self._expected:
             _, name, _, province = self.row(unit_id)
-            self._expected[unit_id] = commune_count(name, province) if self.level(unit_id) == "district" else None
+            self._expected[unit_id] = commune_count(name, province) if self.level(
+                unit_id) == "district" else None
         return self._expected[unit_id]
 
 
@@ -434,7 +447,8 @@ def _same(a: str | None, b: str | None) -> bool:
     return not a or not b or words(a) == words(b)
 
 
-# ---- storing results -----------------------------------------------------------------------------------------
+# ---- storing results
+# -----------------------------------------------------------------------------------------
 def _existing(conn: sqlite3.Connection, sql: str, args: tuple) -> dict[tuple[str, str], sqlite3.Row]:
     """The stored results of a scope, by (check id, subject)."""
     return {(r[1], r[2]): r for r in conn.execute(sql, args)}
@@ -453,27 +467,29 @@ def _settle(conn: sqlite3.Connection, findings: list[Finding], existing: dict, j
         key = _item(conn, found)
         if row is None:
             result_id = conn.execute(
-                "INSERT INTO check_results (check_id, kind, subject, document_id, unit_id, year, codes, status, seen, "
-                "repair, message, message_vi, item_key, created_at, updated_at) "
+                "INSERT INTO check_results (check_id, kind, subject, document_id, unit_id, year, codes, "
+                "status, seen, repair, message, message_vi, item_key, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)",
-                (found.check.id, found.check.kind, found.subject, found.document_id, found.unit_id, found.year,
-                 json.dumps(found.codes), seen, _json(found.repair), found.message, found.message_vi, key, stamp,
-                 stamp)).lastrowid
+                (found.check.id, found.check.kind, found.subject, found.document_id, found.unit_id,
+                 found.year, json.dumps(found.codes), seen, _json(found.repair), found.message,
+                 found.message_vi, key, stamp, stamp)).lastrowid
             summary.opened += 1
         else:
             result_id = row[0]
             status = "accepted" if row[3] == "accepted" and row[4] == seen else "open"
             summary.opened += row[3] == "ok"
-            conn.execute("UPDATE check_results SET status = ?, seen = ?, repair = ?, message = ?, message_vi = ?, "
-                         "document_id = ?, item_key = ?, updated_at = ? WHERE id = ?",
-                         (status, seen, _json(found.repair), found.message, found.message_vi, found.document_id, key,
-                          stamp, result_id))
+            conn.execute("UPDATE check_results SET status = ?, seen = ?, repair = ?, message = ?, "
+                         "message_vi = ?, document_id = ?, item_key = ?, updated_at = ? WHERE id = ?",
+                         (status, seen, _json(found.repair), found.message, found.message_vi,
+                          found.document_id, key, stamp, result_id))
         conn.execute("DELETE FROM check_cells WHERE result_id = ?", (result_id,))
-        conn.executemany("INSERT OR IGNORE INTO check_cells (code, unit_id, year, kind, result_id, document_id) "
-                         "VALUES (?, ?, ?, ?, ?, ?)", [(c, u, y, k, result_id, d) for c, u, y, k, d in found.cells])
+        conn.executemany("INSERT OR IGNORE INTO check_cells (code, unit_id, year, kind, result_id, "
+                         "document_id) VALUES (?, ?, ?, ?, ?, ?)",
+                         [(c, u, y, k, result_id, d) for c, u, y, k, d in found.cells])
     for (_, subject), row in existing.items():
         if row[3] != "ok" and (judged is None or subject in judged):
-            conn.execute("UPDATE check_results SET status = 'ok', updated_at = ? WHERE id = ?", (stamp, row[0]))
+            conn.execute("UPDATE check_results SET status = 'ok', updated_at = ? WHERE id = ?",
+                         (stamp, row[0]))
             conn.execute("DELETE FROM check_cells WHERE result_id = ?", (row[0],))
             summary.closed += 1
 
@@ -486,15 +502,17 @@ def _item(conn: sqlite3.Connection, found: Finding) -> str | None:
     if not conn.execute(ITEM_EXISTS, (found.document_id, item["key"])).fetchone():
         details = {k: v for k, v in item.items() if k not in _ITEM_COLUMNS}
         conn.execute(
-            "INSERT INTO review_items (document_id, kind, label, raw_value, location, reason, best_code, category, "
-            "item_key, suggestion, candidates, details) VALUES (?, ?, ?, ?, ?, ?, ?, 'inconsistent', ?, ?, ?, ?)",
+            "INSERT INTO review_items (document_id, kind, label, raw_value, location, reason, best_code, "
+            "category, item_key, suggestion, candidates, details) VALUES (?, ?, ?, ?, ?, ?, ?, "
+            "'inconsistent', ?, ?, ?, ?)",
             (found.document_id, item["kind"], item.get("label"), item.get("raw_value"), item.get("location"),
-             item["reason"], (item.get("suggestion") or {}).get("code"), item["key"], _json(item.get("suggestion")),
-             _json(item.get("candidates")), _json(details)))
+             item["reason"], (item.get("suggestion") or {}).get("code"), item["key"],
+             _json(item.get("suggestion")), _json(item.get("candidates")), _json(details)))
     return item["key"]
 
 
-_ITEM_COLUMNS = {"kind", "category", "label", "raw_value", "location", "reason", "suggestion", "candidates", "key"}
+_ITEM_COLUMNS = {"kind", "category", "label", "raw_value", "location", "reason", "suggestion", "candidates",
+                 "key"}
 
 
 def _cell_item(conn: sqlite3.Connection, found: Finding) -> dict:
@@ -505,20 +523,21 @@ def _cell_item(conn: sqlite3.Connection, found: Finding) -> dict:
     label, raw, location = obs if obs else (None, None, None)
     key = hashlib.sha256(f"check|{found.check.id}|{found.subject}".encode()).hexdigest()[:20]
     return {"kind": "warning", "label": label, "raw_value": raw, "location": location, "key": key,
-            "reason": f"{location or 'document'}: {found.message} (check {found.check.id})", "suggestion": None,
-            "check": found.check.id, "check_kind": found.check.kind, "message_vi": found.message_vi,
-            "year": found.year, "values": found.seen}
+            "reason": f"{location or 'document'}: {found.message} (check {found.check.id})",
+            "suggestion": None, "check": found.check.id, "check_kind": found.check.kind,
+            "message_vi": found.message_vi, "year": found.year, "values": found.seen}
 
 
 def _json(value) -> str | None:
     return json.dumps(value, ensure_ascii=False) if value else None
 
 
-# ---- decisions ------------------------------------------------------------------------------------------------
+# ---- decisions
+# ------------------------------------------------------------------------------------------------
 def accept_as_printed(conn: sqlite3.Connection, document_id: int, item_key: str) -> None:
     """A reviewer closed an inconsistent item with nothing to record: its figures stand as printed."""
-    conn.execute("UPDATE check_results SET status = 'accepted', updated_at = ? WHERE document_id = ? AND item_key = ? "
-                 "AND status = 'open'", (now(), document_id, item_key))
+    conn.execute("UPDATE check_results SET status = 'accepted', updated_at = ? WHERE document_id = ? AND "
+                 "item_key = ? AND status = 'open'", (now(), document_id, item_key))
 
 
 def replaces_named_figure(item: dict, current: dict | None) -> bool:
@@ -534,13 +553,14 @@ def replaces_named_figure(item: dict, current: dict | None) -> bool:
     return bool(named) and named[0].get("value") == current["value"]
 
 
-# ---- what people see -------------------------------------------------------------------------------------------
+# ---- what people see
+# -------------------------------------------------------------------------------------------
 def document_checks(conn: sqlite3.Connection, doc_id: int, open_only: bool = True) -> list[dict]:
     """The checks a document fails (its own identity checks, and history and rollup results whose
     review item is in it), with the review item's id."""
     rows = conn.execute(
-        "SELECT c.*, (SELECT r.id FROM review_items r WHERE r.document_id = c.document_id AND r.item_key = c.item_key "
-        "ORDER BY r.id LIMIT 1) AS item_id FROM check_results c WHERE c.document_id = ?"
+        "SELECT c.*, (SELECT r.id FROM review_items r WHERE r.document_id = c.document_id AND r.item_key = "
+        "c.item_key ORDER BY r.id LIMIT 1) AS item_id FROM check_results c WHERE c.document_id = ?"
         + (" AND c.status = 'open'" if open_only else "") + " ORDER BY c.id", (doc_id,)).fetchall()
     return [_shown(r) for r in rows]
 
@@ -556,7 +576,8 @@ def pivot_flags(conn: sqlite3.Connection, pivot) -> list[dict[tuple[int, str], l
     for unit_id, sources in zip(pivot.unit_ids, pivot.sources or [{}] * len(pivot.unit_ids), strict=True):
         cells = {}
         for (year, kind), doc in sources.items():
-            found = [_shown(r) for r in flagged.get((unit_id, year, kind), []) if r["cell_document"] in (None, doc)]
+            found = [_shown(r) for r in flagged.get((unit_id, year, kind), [])
+                     if r["cell_document"] in (None, doc)]
             if found:
                 cells[(year, kind)] = found
         out.append(cells)

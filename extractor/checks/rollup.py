@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from extractor.checks.rules import Check
 
-PARTIAL_EXCESS = 2  # with units missing, the parent is judged too large only beyond twice their extrapolated sum
+# with units missing, the parent is judged too large only beyond twice their extrapolated sum
+PARTIAL_EXCESS = 2
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,8 @@ _ROLES = {
     "rollup": {"codes": "many"},
 }
 _REQUIRED = {
-    "sum": ("total", "parts"), "ratio": ("value", "numerator", "denominator"), "ordering": ("smaller", "larger"),
-    "range": (), "history": (), "rollup": (),
+    "sum": ("total", "parts"), "ratio": ("value", "numerator", "denominator"),
+    "ordering": ("smaller", "larger"), "range": (), "history": (), "rollup": (),
 }
 _PARAMETERS = {
     "sum": (), "ratio": ("scale",), "ordering": (), "range": ("min", "max"),
@@ -131,7 +131,8 @@ def _check(entry, indicators: dict, where: str) -> Check:
     report_types = {indicators[t.code].report_type for terms in roles.values() for t in terms}
     if kind in ("sum", "ratio", "ordering") and len(report_types) > 1:
         raise PatternError(f"{where}: ties codes of several report types {sorted(report_types)}")
-    return Check(id=entry["id"], kind=kind, report_type=report_types.pop() if len(report_types) == 1 else None,
+    return Check(id=entry["id"], kind=kind, report_type=report_types.pop() if len(report_types) == 1
+                 else None,
                  roles=roles, tolerance=_tolerance(entry, kind, where), message=_messages(entry, kind, where),
                  params=_params(entry, kind, where))
 
@@ -187,7 +188,8 @@ def _tolerance(entry: dict, kind: str, where: str) -> float | str:
 def _messages(entry: dict, kind: str, where: str) -> dict[str, str]:
     """A message per language; the {facts} it names must be ones this kind of check gives."""
     messages = entry.get("message")
-    if not isinstance(messages, dict) or any(not isinstance(messages.get(lang), str) or not messages[lang].strip()
+    if not isinstance(messages, dict) or any(not isinstance(messages.get(lang), str)
+                                             or not messages[lang].strip()
                                              for lang in LANGUAGES):
         raise PatternError(f"{where}: message needs non-empty 'vi' and 'en' texts")
     if set(messages) - set(LANGUAGES):

@@ -61,7 +61,8 @@ def _best_label(reading: Reading, mention: Mention) -> Match | None:
     shape = value_shape(mention.raw)
     ctx = reading.context
     for label in mention.labels:
-        for wording in dict.fromkeys((label, _without_role_words(label, reading.vocab))):  # in order: runs agree
+        for wording in dict.fromkeys((label, _without_role_words(label,
+                                                                 reading.vocab))):  # in order: runs agree
             result = reading.matcher.match(wording, ctx.group, ctx.last_code, shape)
             if not isinstance(result, Match) or not mention.counts(result.indicator.unit, reading.vocab):
                 continue

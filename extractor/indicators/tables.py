@@ -129,7 +129,8 @@ def _multi(reading: Reading, label_cell: Cell, value_cells: list[tuple[str, Cell
             continue
         if pairs is None:
             pair(reading, ln.text, [], ln.location, "table", review_value=True)
-            ambiguous.details["codes"].append(reading.context.last_code)  # the label's code, None if unmatched
+            ambiguous.details["codes"].append(
+                reading.context.last_code)  # the label's code, None if unmatched
             continue
         value = pairs.get(id(ln))
         values = [("value", value.text, value.location)] if value is not None else []

@@ -47,7 +47,8 @@ def title_index(keys: list[str]) -> int | None:
     alone KẾ HOẠCH, HƯỚNG DẪN …) as the document's title: the letterhead is what stands above it."""
     for i, key in enumerate(keys):
         key = key.strip(" :.")
-        if re.match(r"^(bao cao|v/v|ve viec)\b", key) or re.search(r"\bbao cao$", key) or _DOC_TYPES.match(key):
+        if re.match(r"^(bao cao|v/v|ve viec)\b", key) or re.search(r"\bbao cao$", key) or _DOC_TYPES.match(
+            key):
             return i
     return None
 

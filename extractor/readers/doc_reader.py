@@ -46,7 +46,8 @@ def read(path: Path) -> Document:
         raise ReadError(f"not a readable Word file: {problem}")
     binary = soffice()
     if not binary:
-        raise ReadError("cannot read .doc: LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+        raise ReadError("cannot read .doc: LibreOffice is not installed (apt-get install "
+                        "libreoffice-writer-nogui)")
     from extractor.readers import docx_reader
 
     with tempfile.TemporaryDirectory(prefix="xhht-doc-") as tmp:

@@ -68,8 +68,10 @@ def _check_zip(path: Path) -> None:
                 raise ReadError(f"refused: expands to {total // (1024 * 1024)} MiB (zip bomb?)")
             body = archive.getinfo("word/document.xml").file_size
             if body > MAX_BODY_XML:
-                raise ReadError(f"refused: the document's text is {body // (1024 * 1024)} MiB of XML, over the "
-                                f"{MAX_BODY_XML // (1024 * 1024)} MiB limit (many reports in one file?): split it")
+                raise ReadError(f"refused: the document's text is {body // (1024 * 1024)} MiB of XML, "
+                                "over the "
+                                f"{MAX_BODY_XML // (1024 * 1024)} MiB limit (many reports in one file?): "
+                                "split it")
             with archive.open("word/document.xml") as fh:
                 head = fh.read(4096)
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:

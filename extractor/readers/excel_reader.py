@@ -255,7 +255,8 @@ def _xls_formats(path: Path, sheets: list[str]) -> Formats:
         for name in sheets:
             sheet = book.sheet_by_name(name)
             percent[name] = {(r, c) for r in range(sheet.nrows) for c in range(sheet.ncols)
-                             if sheet.cell_type(r, c) == xlrd.XL_CELL_NUMBER and sheet.cell_xf_index(r, c) in percent_xf}
+                             if sheet.cell_type(r, c) == xlrd.XL_CELL_NUMBER
+                             and sheet.cell_xf_index(r, c) in percent_xf}
         return Formats(percent=percent)
     finally:
         book.release_resources()
@@ -371,7 +372,8 @@ class _Grid:
             if first is not None and (first[1] != c or first[0] == r):
                 continue  # inside a merge, not its first column: read with the merge's first cell
             where = prefix + self.letters[j]
-            text = "" if first is not None else cell_text(value, bool(self.percent) and (r, c) in self.percent)
+            text = "" if first is not None else cell_text(value, bool(self.percent)
+                                                          and (r, c) in self.percent)
             if "\n" in text:
                 lines = [Line(part, f"{where}, line {k}") for k, part in enumerate(text.split("\n"), 1)]
             else:

@@ -111,7 +111,8 @@ def _is_cell_start(line: str) -> bool:
 
 def _is_row_line(line: str) -> bool:
     core = line.rstrip("\t ")
-    return "\t" in core.lstrip("\t") or (line.startswith("\t") and line.count("\t") >= 2 and bool(core.strip()))
+    return "\t" in core.lstrip("\t") or (line.startswith("\t") and line.count("\t") >= 2
+                                         and bool(core.strip()))
 
 
 def _is_md_row(line: str) -> bool:
@@ -125,7 +126,8 @@ def _cell(text: str, where: str, col: int) -> Cell:
 
 def _rows_table(lines: list[str], i: int, location: str) -> tuple[Table, int]:
     rows: list[Row] = []
-    while i < len(lines) and (_is_row_line(lines[i]) or _is_md_row(lines[i]) or _MD_RULE.match(lines[i] or "x")):
+    while i < len(lines) and (_is_row_line(lines[i]) or _is_md_row(lines[i])
+                              or _MD_RULE.match(lines[i] or "x")):
         line = lines[i]
         i += 1
         if _MD_RULE.match(line):

@@ -130,6 +130,6 @@ def sync_catalogue(conn: sqlite3.Connection, catalogue: Catalogue) -> None:
             for rtype, report in catalogue.reports.items() for ind in report.indicators]
     with transaction(conn):
         conn.executemany(
-            "INSERT INTO indicators (code, report_type, grp, label, unit, value_type) VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(code) DO UPDATE SET report_type=excluded.report_type, grp=excluded.grp, "
+            "INSERT INTO indicators (code, report_type, grp, label, unit, value_type) VALUES (?, ?, ?, "
+            "?, ?, ?) ON CONFLICT(code) DO UPDATE SET report_type=excluded.report_type, grp=excluded.grp, "
             "label=excluded.label, unit=excluded.unit, value_type=excluded.value_type", rows)

@@ -25,8 +25,8 @@ def reconcile_corrections(conn: sqlite3.Connection, doc_id: int, extractor_versi
     """
     sha = conn.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
     events = []
-    for row in conn.execute("SELECT * FROM corrections WHERE sha256 = ? AND active = 1 AND target != 'review' "
-                            "ORDER BY id", (sha,)).fetchall():
+    for row in conn.execute("SELECT * FROM corrections WHERE sha256 = ? AND active = 1 AND target != "
+                            "'review' ORDER BY id", (sha,)).fetchall():
         if row["target"] == "unit":
             unit = json.loads(row["unit"])
             extracted = document_unit(conn, doc_id)
@@ -34,14 +34,15 @@ def reconcile_corrections(conn: sqlite3.Connection, doc_id: int, extractor_versi
             if not agrees:
                 set_document_unit(conn, doc_id, unit)
         else:
-            current = conn.execute("SELECT value_num, value_text FROM observations WHERE document_id = ? AND code = ? "
-                                   "AND kind = ?", (doc_id, row["code"], row["kind"])).fetchone()
+            current = conn.execute("SELECT value_num, value_text FROM observations WHERE document_id = ? AND "
+                                   "code = ? AND kind = ?", (doc_id, row["code"], row["kind"])).fetchone()
             if row["action"] == "delete":
                 agrees = current is None
             else:
                 agrees = current is not None and tuple(current) == (row["value_num"], row["value_text"])
         history = json.loads(row["history"])
-        if agrees and not any(e.get("event") == "agrees" and e.get("extractor") == extractor_version for e in history):
+        if agrees and not any(e.get("event") == "agrees" and e.get("extractor") == extractor_version
+                              for e in history):
             event = {"event": "agrees", "at": now(), "extractor": extractor_version,
                      "note": "the extraction now says what the correction says"}
             conn.execute("UPDATE corrections SET history = ? WHERE id = ?",
@@ -61,8 +62,9 @@ def has_value_corrections(conn: sqlite3.Connection, sha256: str) -> bool:
 def value_correction(conn: sqlite3.Connection, sha256: str, code: str, kind: str) -> sqlite3.Row | None:
     """The value correction in force for one indicator of one document (action, value_num,
     value_text, author, item_key), the latest decided where there are several."""
-    return conn.execute("SELECT action, value_num, value_text, author, item_key FROM corrections WHERE sha256 = ? "
-                        "AND target = 'value' AND code = ? AND kind = ? AND active = 1 ORDER BY created_at DESC, id DESC",
+    return conn.execute("SELECT action, value_num, value_text, author, item_key FROM corrections WHERE "
+                        "sha256 = ? AND target = 'value' AND code = ? AND kind = ? AND active = 1 ORDER BY "
+                        "created_at DESC, id DESC",
                         (sha256, code, kind)).fetchone()
 
 
@@ -72,12 +74,13 @@ def correction_row(sha256: str, fields: dict, author: str, note: str | None, uid
     old_value, item_key) in their columns, the value split into number and text."""
     value = fields.get("value")
     return {"uid": uid, "sha256": sha256, "target": fields["target"], "action": fields["action"],
-            "code": fields.get("code"), "kind": fields.get("kind"), "value_num": None if isinstance(value, str) else value,
+            "code": fields.get("code"), "kind": fields.get("kind"),
+            "value_num": None if isinstance(value, str) else value,
             "value_text": value if isinstance(value, str) else None,
             "unit": json.dumps(fields["unit"], ensure_ascii=False) if fields.get("unit") else None,
             "old_value": json.dumps(fields.get("old_value"), ensure_ascii=False),
-            "item_key": fields.get("item_key"), "note": note, "author": author,
-            "created_at": created_at, "history": json.dumps(history or [], ensure_ascii=False), "active": int(active)}
+            "item_key": fields.get("item_key"), "note": note, "author": author, "created_at": created_at,
+            "history": json.dumps(history or [], ensure_ascii=False), "active": int(active)}
 
 
 def insert_correction(conn: sqlite3.Connection, row: dict) -> int:
@@ -85,7 +88,8 @@ def insert_correction(conn: sqlite3.Connection, row: dict) -> int:
     replaces (`same_thing`), noting when in their history. Returns its id."""
     if row["active"]:
         same, args = same_thing(row)
-        for old_id in [r[0] for r in conn.execute(f"SELECT id FROM corrections WHERE active = 1 AND {same}", args)]:
+        for old_id in [r[0] for r in conn.execute(f"SELECT id FROM corrections WHERE active = 1 AND {same}",
+                                                  args)]:
             conn.execute("UPDATE corrections SET active = 0, history = json_insert(history, '$[#]', json(?)) "
                          "WHERE id = ?", (json.dumps({"event": "replaced", "at": row["created_at"]}), old_id))
     cursor = conn.execute(f"INSERT INTO corrections ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
@@ -108,7 +112,8 @@ def same_thing(row: dict) -> tuple[str, list]:
 def later_correction(conn: sqlite3.Connection, row: dict, at: str) -> str | None:
     """When a decision on the same thing as `row` made after `at` was taken, if one is in force."""
     same, args = same_thing(row)
-    return conn.execute(f"SELECT max(created_at) FROM corrections WHERE active = 1 AND created_at > ? AND {same}",
+    return conn.execute("SELECT max(created_at) FROM corrections WHERE active = 1 AND created_at > ? "
+                        f"AND {same}",
                         [at, *args]).fetchone()[0]
 
 
@@ -121,11 +126,12 @@ def same_correction_stored(conn: sqlite3.Connection, row: dict) -> bool:
     """The same correction is here: its uid, or (for corrections made before uids, which each
     database gave its own) the very same decision: what, which value, by whom and when."""
     return conn.execute(
-        "SELECT 1 FROM corrections WHERE uid = ? OR (sha256 = ? AND target = ? AND action = ? AND code IS ? AND "
-        "kind IS ? AND item_key IS ? AND value_num IS ? AND value_text IS ? AND unit IS ? AND created_at = ? AND "
-        "author = ?)",
+        "SELECT 1 FROM corrections WHERE uid = ? OR (sha256 = ? AND target = ? AND action = ? AND code "
+        "IS ? AND kind IS ? AND item_key IS ? AND value_num IS ? AND value_text IS ? AND unit IS ? AND "
+        "created_at = ? AND author = ?)",
         (row["uid"], row["sha256"], row["target"], row["action"], row["code"], row["kind"], row["item_key"],
-         row["value_num"], row["value_text"], row["unit"], row["created_at"], row["author"])).fetchone() is not None
+         row["value_num"], row["value_text"], row["unit"], row["created_at"],
+         row["author"])).fetchone() is not None
 
 
 # A correction row with its indicator's value type, which says how its numbers are written out.
@@ -139,7 +145,8 @@ def correction(conn: sqlite3.Connection, correction_id: int) -> dict:
     return _as_dict(conn.execute(f"{_ROW} WHERE id = ?", (correction_id,)).fetchone())
 
 
-def correction_history(conn: sqlite3.Connection, sha256: str | None = None, active_only: bool = False) -> list[dict]:
+def correction_history(conn: sqlite3.Connection, sha256: str | None = None,
+                       active_only: bool = False) -> list[dict]:
     """Corrections in the order they were decided, of one document or of all."""
     sql, args = f"{_ROW} WHERE 1 = 1", []
     if sha256:
@@ -167,9 +174,10 @@ def _written(value, value_type: str | None):
 def _as_dict(row: sqlite3.Row) -> dict:
     value = row["value_num"] if row["value_num"] is not None else row["value_text"]
     old = json.loads(row["old_value"] or "null")
-    return {"id": row["id"], "uid": row["uid"], "sha256": row["sha256"], "target": row["target"], "action": row["action"],
-            "code": row["code"], "kind": row["kind"], "value": _written(value, row["value_type"]),
-            "unit": json.loads(row["unit"]) if row["unit"] else None,
+    return {"id": row["id"], "uid": row["uid"], "sha256": row["sha256"], "target": row["target"],
+            "action": row["action"], "code": row["code"], "kind": row["kind"],
+            "value": _written(value, row["value_type"]), "unit": json.loads(row["unit"]) if row["unit"]
+            else None,
             "old_value": _written(old, row["value_type"]),
             "item_key": row["item_key"], "note": row["note"], "by": row["author"], "at": row["created_at"],
             "active": bool(row["active"]), "history": json.loads(row["history"])}

@@ -76,16 +76,17 @@ def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> l
                                (doc_id,)).fetchone()
         before = _values(conn, doc_id)
         cells = cells_of(conn, [doc_id])
-        item_ids = dict(conn.execute("SELECT item_key, id FROM review_items WHERE document_id = ?", (doc_id,)).fetchall())
+        item_ids = dict(conn.execute("SELECT item_key, id FROM review_items WHERE document_id = ?",
+                                     (doc_id,)).fetchall())
         for table in ("observations", "activities", "review_items"):
             conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
         meta = result["document"]
         old_unit = conn.execute("SELECT unit_id FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
         new_unit = unit_id(conn, meta)
         conn.execute(
-            "UPDATE documents SET extracted_at=?, report_type=?, unit_id=?, unit_name=?, unit_level=?, district=?, "
-            "province=?, year=?, period=?, issued_date=?, doc_number=?, extractor_version=?, patterns_version=? "
-            "WHERE id = ?",
+            "UPDATE documents SET extracted_at=?, report_type=?, unit_id=?, unit_name=?, unit_level=?, "
+            "district=?, province=?, year=?, period=?, issued_date=?, doc_number=?, extractor_version=?, "
+            "patterns_version=? WHERE id = ?",
             (now(), meta["report_type"], new_unit, meta["unit_name"], meta["unit_level"], meta["district"],
              meta["province"], meta["year"], meta["period"], meta["issued_date"], meta["doc_number"],
              result["versions"]["extractor"], result["versions"]["patterns"], doc_id))
@@ -95,14 +96,16 @@ def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> l
         refresh_pivot(conn, cells | cells_of(conn, [doc_id]))
         drop_empty_units(conn, {old_unit})
         after = _values(conn, doc_id)
-        changes = [{"code": code, "kind": kind, "old": before.get((code, kind)), "new": after.get((code, kind))}
-                   for code, kind in sorted(set(before) | set(after)) if before.get((code, kind)) != after.get((code, kind))]
+        changes = [{"code": code, "kind": kind, "old": before.get((code, kind)),
+                    "new": after.get((code, kind))}
+                   for code, kind in sorted(set(before) | set(after))
+                   if before.get((code, kind)) != after.get((code, kind))]
         changes += events
         conn.execute(
-            "INSERT INTO extraction_history (document_id, extracted_at, old_extractor, old_patterns, new_extractor, "
-            "new_patterns, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, now(), old_row[0], old_row[1], result["versions"]["extractor"], result["versions"]["patterns"],
-             json.dumps(changes, ensure_ascii=False)))
+            "INSERT INTO extraction_history (document_id, extracted_at, old_extractor, old_patterns, "
+            "new_extractor, new_patterns, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, now(), old_row[0], old_row[1], result["versions"]["extractor"],
+             result["versions"]["patterns"], json.dumps(changes, ensure_ascii=False)))
     return changes
 
 
@@ -115,9 +118,9 @@ def _insert_document(conn: sqlite3.Connection, result: dict) -> int:
     source, meta, reader = result["source"], result["document"], result.get("reader", {})
     stamp = now()
     cursor = conn.execute(
-        "INSERT INTO documents (sha256, format, size, pages, imported_at, extracted_at, report_type, unit_id, "
-        "unit_name, unit_level, district, province, year, period, issued_date, doc_number, reader_method, "
-        "reader_notes, extractor_version, patterns_version, full_text) "
+        "INSERT INTO documents (sha256, format, size, pages, imported_at, extracted_at, report_type, "
+        "unit_id, unit_name, unit_level, district, province, year, period, issued_date, doc_number, "
+        "reader_method, reader_notes, extractor_version, patterns_version, full_text) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (source["sha256"], source["format"], source["size"], reader.get("pages"), stamp, stamp,
          meta["report_type"], unit_id(conn, meta), meta["unit_name"], meta["unit_level"], meta["district"],
@@ -127,25 +130,26 @@ def _insert_document(conn: sqlite3.Connection, result: dict) -> int:
     return cursor.lastrowid
 
 
-def insert_children(conn: sqlite3.Connection, doc_id: int, result: dict, item_ids: dict | None = None) -> None:
+def insert_children(conn: sqlite3.Connection, doc_id: int, result: dict,
+                    item_ids: dict | None = None) -> None:
     """Write what was read from one document. `item_ids` (item key → id) keeps the ids of review
     items a re-extraction finds again, so an id a person noted still names the same item."""
     conn.executemany(
-        "INSERT INTO observations (document_id, code, kind, value_num, value_text, unit, raw_label, raw_value, "
-        "location, score, method, ocr_confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO observations (document_id, code, kind, value_num, value_text, unit, raw_label, "
+        "raw_value, location, score, method, ocr_confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(doc_id, o["code"], o["kind"], o["value"] if not isinstance(o["value"], str) else None,
-          o["value"] if isinstance(o["value"], str) else None, o.get("unit"), o.get("label"), o.get("raw_value"),
-          o.get("location"), o.get("score"), o.get("method"), o.get("ocr_confidence"))
+          o["value"] if isinstance(o["value"], str) else None, o.get("unit"), o.get("label"),
+          o.get("raw_value"), o.get("location"), o.get("score"), o.get("method"), o.get("ocr_confidence"))
          for o in _one_per_code(result["indicators"])])
     conn.executemany(
-        "INSERT INTO activities (document_id, seq, name, participants, raw_participants, host, partners, location) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(doc_id, k, a["name"], a.get("participants"), a.get("raw_participants"), a.get("host"), a.get("partners"),
-          a.get("location")) for k, a in enumerate(result["activities"], 1)])
+        "INSERT INTO activities (document_id, seq, name, participants, raw_participants, host, partners, "
+        "location) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(doc_id, k, a["name"], a.get("participants"), a.get("raw_participants"), a.get("host"),
+          a.get("partners"), a.get("location")) for k, a in enumerate(result["activities"], 1)])
     items = result.get("review") or plain_review_items(result)
     conn.executemany(
-        "INSERT INTO review_items (id, document_id, kind, label, raw_value, location, reason, best_code, score, "
-        "category, item_key, context, suggestion, candidates, details, page, box, crop) "
+        "INSERT INTO review_items (id, document_id, kind, label, raw_value, location, reason, "
+        "best_code, score, category, item_key, context, suggestion, candidates, details, page, box, crop) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [((item_ids or {}).pop(item.get("key"), None), *_review_row(doc_id, item)) for item in items])
 
@@ -159,7 +163,8 @@ def _one_per_code(indicators: list[dict]) -> list[dict]:
         first = kept.setdefault((obs["code"], obs["kind"]), obs)
         if first is not obs and first["value"] != obs["value"]:
             raise StoreError(f"{obs['code']} ({obs['kind']}) read twice with different values: "
-                             f"{first['value']} at {first.get('location')}, {obs['value']} at {obs.get('location')}")
+                             f"{first['value']} at {first.get('location')}, {obs['value']} at "
+                             f"{obs.get('location')}")
     return list(kept.values())
 
 
@@ -170,10 +175,11 @@ _REVIEW_FIELDS = {"kind", "category", "label", "raw_value", "location", "reason"
 def _review_row(doc_id: int, item: dict) -> tuple:
     suggestion = item.get("suggestion") or {}
     details = {k: v for k, v in item.items() if k not in _REVIEW_FIELDS}
-    return (doc_id, item["kind"], item.get("label"), item.get("raw_value"), item.get("location"), item["reason"],
-            suggestion.get("code"), suggestion.get("score"), item.get("category"), item.get("key"),
-            _json(item.get("context")), _json(item.get("suggestion")), _json(item.get("candidates")),
-            _json(details), item.get("page"), _json(item.get("box")), item.get("crop"))
+    return (doc_id, item["kind"], item.get("label"), item.get("raw_value"), item.get("location"),
+            item["reason"], suggestion.get("code"), suggestion.get("score"), item.get("category"),
+            item.get("key"), _json(item.get("context")), _json(item.get("suggestion")),
+            _json(item.get("candidates")), _json(details), item.get("page"), _json(item.get("box")),
+            item.get("crop"))
 
 
 def _json(value) -> str | None:

@@ -18,7 +18,8 @@ def cells_of(conn: sqlite3.Connection, doc_ids: list[int]) -> set[tuple[int, int
     """The (unit, year) cells of the pivot these documents touch."""
     marks = ",".join("?" * len(doc_ids))
     return {(u, y) for u, y in conn.execute(
-        f"SELECT unit_id, year FROM documents WHERE id IN ({marks}) AND unit_id IS NOT NULL AND year IS NOT NULL",
+        f"SELECT unit_id, year FROM documents WHERE id IN ({marks}) AND unit_id IS NOT NULL AND year IS "
+        "NOT NULL",
         doc_ids)}
 
 
@@ -50,8 +51,8 @@ _PIVOT_FILL = (
     "  UNION ALL"
     "  SELECT d.id, c.code, c.kind, c.value_num, c.value_text FROM cell d"
     "  JOIN corrections c ON c.sha256 = d.sha256 AND c.active = 1 AND c.target = 'value' AND c.action = 'set'"
-    "  {fix_codes} WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE o.document_id = d.id AND o.code = c.code"
-    "   AND o.kind = c.kind))"
+    "  {fix_codes} WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE o.document_id = d.id AND o.code "
+    "= c.code   AND o.kind = c.kind))"
     " INSERT INTO pivot_values (code, unit_id, year, kind, value_num, value_text, document_id)"
     " SELECT code, unit_id, year, kind, value_num, value_text, document_id FROM ("
     "  SELECT v.code, d.unit_id, d.year, v.kind, v.value_num, v.value_text, v.document_id,"
@@ -76,13 +77,14 @@ def cell_fill(codes: bool) -> str:
 _ROWS_FILL = (
     "INSERT INTO pivot_rows (code, unit_id, years, kinds, nums, texts, documents) "
     "SELECT code, unit_id, group_concat(year, char(31)), group_concat(kind, char(31)),"
-    " group_concat(CASE WHEN value_num = CAST(value_num AS INTEGER) AND value_num != 0 AND abs(value_num) < 1e15"
-    "  THEN CAST(CAST(value_num AS INTEGER) AS TEXT) ELSE xhht_real(value_num) END, char(31)),"
-    " CASE WHEN count(value_text) > 0 THEN group_concat(coalesce(value_text, ''), char(31)) END,"
+    " group_concat(CASE WHEN value_num = CAST(value_num AS INTEGER) AND value_num != 0 AND "
+    "abs(value_num) < 1e15  THEN CAST(CAST(value_num AS INTEGER) AS TEXT) ELSE xhht_real(value_num) END, "
+    "char(31)), CASE WHEN count(value_text) > 0 THEN group_concat(coalesce(value_text, ''), char(31)) END,"
     " group_concat(document_id, char(31)) FROM pivot_values {where} GROUP BY code, unit_id")
 
 
-def refresh_pivot(conn: sqlite3.Connection, cells: set[tuple[int, int]], codes: set[str] | None = None) -> None:
+def refresh_pivot(conn: sqlite3.Connection, cells: set[tuple[int, int]],
+                  codes: set[str] | None = None) -> None:
     """Recompute `pivot_values` for these (unit, year) cells, then their units' `pivot_rows`
     (see db/migrations/0002 and 0004). With `codes`, only those indicators: a document added to
     a cell can change the value shown for its own indicators only."""
@@ -93,7 +95,8 @@ def refresh_pivot(conn: sqlite3.Connection, cells: set[tuple[int, int]], codes: 
     args = {"codes": json.dumps(sorted(codes or ()))}
     for unit_id, year in cells:
         args |= {"unit": unit_id, "year": year}
-        conn.execute("DELETE FROM pivot_values WHERE unit_id = :unit AND year = :year" + only.format("code"), args)
+        conn.execute("DELETE FROM pivot_values WHERE unit_id = :unit AND year = :year" + only.format("code"),
+                     args)
         conn.execute(fill, args)
     for unit_id in {unit_id for unit_id, _ in cells}:
         args["unit"] = unit_id
@@ -111,8 +114,8 @@ def refresh_document(conn: sqlite3.Connection, doc_id: int) -> None:
 # without reading the cell's other documents again.
 _PIVOT_ADD = (
     "INSERT INTO pivot_values (code, unit_id, year, kind, value_num, value_text, document_id)"
-    " SELECT code, :unit, :year, kind, value_num, value_text, document_id FROM observations WHERE document_id = :doc"
-    " ON CONFLICT (code, unit_id, year, kind) DO UPDATE SET value_num = excluded.value_num,"
+    " SELECT code, :unit, :year, kind, value_num, value_text, document_id FROM observations WHERE "
+    "document_id = :doc ON CONFLICT (code, unit_id, year, kind) DO UPDATE SET value_num = excluded.value_num,"
     "  value_text = excluded.value_text, document_id = excluded.document_id"
     " WHERE EXISTS (SELECT 1 FROM documents d, documents w WHERE d.id = excluded.document_id"
     "  AND w.id = pivot_values.document_id AND (d.issued_date IS NULL, coalesce(d.issued_date, ''), d.id)"
@@ -126,9 +129,11 @@ def add_to_pivot(conn: sqlite3.Connection, doc_id: int, cells: set[tuple[int, in
     for unit_id, year in cells:
         conn.execute(_PIVOT_ADD, {"doc": doc_id, "unit": unit_id, "year": year})
         args = {"unit": unit_id, "codes": codes}
-        conn.execute("DELETE FROM pivot_rows WHERE unit_id = :unit AND code IN (SELECT value FROM json_each(:codes))",
+        conn.execute("DELETE FROM pivot_rows WHERE unit_id = :unit AND code IN (SELECT value FROM "
+                     "json_each(:codes))",
                      args)
-        conn.execute(_ROWS_FILL.format(where="WHERE unit_id = :unit AND code IN (SELECT value FROM json_each(:codes))"),
+        conn.execute(_ROWS_FILL.format(where="WHERE unit_id = :unit AND code IN (SELECT value FROM "
+                                             "json_each(:codes))"),
                      args)
 
 

@@ -15,15 +15,15 @@ def start_run(conn: sqlite3.Connection, command: str) -> int:
                             (now(), command)).lastrowid
 
 
-def finish_run(conn: sqlite3.Connection, run_id: int, status: str, imported: int, unchanged: int, skipped: int,
-               failed: int, reextracted: int) -> None:
+def finish_run(conn: sqlite3.Connection, run_id: int, status: str, imported: int, unchanged: int,
+               skipped: int, failed: int, reextracted: int) -> None:
     """Note how a run ended ("done" or "interrupted") and what it did. The run log is informative
     only: a failure to write it never masks the run's real outcome."""
     try:
         with transaction(conn):
             conn.execute(
-                "UPDATE import_runs SET finished_at=?, imported=?, unchanged=?, skipped=?, failed=?, reextracted=?, "
-                "status=? WHERE id=?",
+                "UPDATE import_runs SET finished_at=?, imported=?, unchanged=?, skipped=?, failed=?, "
+                "reextracted=?, status=? WHERE id=?",
                 (now(), imported, unchanged, skipped, failed, reextracted, status, run_id))
     except sqlite3.Error:
         pass

@@ -60,8 +60,8 @@ def set_document_unit(conn: sqlite3.Connection, doc_id: int, unit: dict) -> dict
     old_unit = conn.execute("SELECT unit_id FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
     cells = cells_of(conn, [doc_id])
     meta = {k: unit.get(k) for k in UNIT_FIELDS}
-    conn.execute("UPDATE documents SET unit_id = ?, unit_name = ?, unit_level = ?, district = ?, province = ? "
-                 "WHERE id = ?", (unit_id(conn, meta), *(meta[k] for k in UNIT_FIELDS), doc_id))
+    conn.execute("UPDATE documents SET unit_id = ?, unit_name = ?, unit_level = ?, district = ?, "
+                 "province = ? WHERE id = ?", (unit_id(conn, meta), *(meta[k] for k in UNIT_FIELDS), doc_id))
     refresh_pivot(conn, cells | cells_of(conn, [doc_id]))
     drop_empty_units(conn, {old_unit})
     return old
@@ -75,5 +75,6 @@ def drop_empty_units(conn: sqlite3.Connection, unit_ids: set[int | None]) -> Non
     a document of that unit imported later finds it again by the key, or makes it anew.
     """
     for unit in unit_ids - {None}:
-        conn.execute("DELETE FROM units WHERE id = ? AND NOT EXISTS (SELECT 1 FROM documents WHERE unit_id = ?)",
+        conn.execute("DELETE FROM units WHERE id = ? AND NOT EXISTS (SELECT 1 FROM documents WHERE "
+                     "unit_id = ?)",
                      (unit, unit))

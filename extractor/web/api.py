@@ -36,17 +36,18 @@ async def compare_data(datasette, request) -> Response:
     name = f"{pivot.code}.{fmt}"
     header, rows, _notes = output.flagged(pivot, flags, "csv")  # the flag column: see output.flagged
     if fmt == "json":
-        return Response.json({"code": pivot.code, "label": pivot.label, "unit": pivot.unit, "kinds": pivot.kinds,
-                              "years": pivot.years, "columns": header,
-                              "rows": [dict(zip(header, [plain_value(v, pivot.unit) for v in row], strict=True))
+        return Response.json({"code": pivot.code, "label": pivot.label, "unit": pivot.unit,
+                              "kinds": pivot.kinds, "years": pivot.years, "columns": header,
+                              "rows": [dict(zip(header, [plain_value(v, pivot.unit) for v in row],
+                                                strict=True))
                                        for row in rows]})
     if fmt == "csv":
         return Response("\ufeff" + output.render(header, rows, "csv"), content_type="text/csv; charset=utf-8",
                         headers={"content-disposition": disposition("attachment", name)})
     with tempfile.TemporaryDirectory(prefix="xhht-xlsx-") as tmp:
         path = Path(tmp) / name
-        output.render(*output.flagged(pivot, flags, "xlsx")[:2], "xlsx", path, f"{pivot.label} ({pivot.code})",
-                      pivot.unit)
+        output.render(*output.flagged(pivot, flags, "xlsx")[:2], "xlsx", path,
+                      f"{pivot.label} ({pivot.code})", pivot.unit)
         data = path.read_bytes()
     return Response(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"content-disposition": disposition("attachment", name)})

@@ -50,15 +50,18 @@ def svg(pivot: Pivot, width: int = 900, height: int = 320) -> str:
     def y(value: float) -> float:
         return top + plot_h * (1 - (value - low) / (high - low or 1))
 
-    out = [f'<svg class="xhht-chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+    out = [f'<svg class="xhht-chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+           f'height="{height}" '
            f'xmlns="http://www.w3.org/2000/svg"><title>{escape(pivot.label)}</title>',
            f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#999"/>',
            f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#999"/>']
     for k in range(5):
         value = low + (high - low) * k / 4
-        out.append(f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="11">{_tick(value)}</text>')
+        out.append(f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" '
+                   f'font-size="11">{_tick(value)}</text>')
     for year in years:
-        out.append(f'<text x="{x(year):.1f}" y="{height - 12}" text-anchor="middle" font-size="11">{year}</text>')
+        out.append(f'<text x="{x(year):.1f}" y="{height - 12}" text-anchor="middle" '
+                   f'font-size="11">{year}</text>')
     names = list(dict.fromkeys(s[0] for s in series))
     for name, kind, points in series:
         colour = COLOURS[names.index(name) % len(COLOURS)]

@@ -77,23 +77,24 @@ def review_enabled(datasette) -> bool:
 # ---- home ----------------------------------------------------------------------------------------
 async def home(datasette, request) -> Response:
     def read(conn: sqlite3.Connection) -> dict:
-        by_type = conn.execute("SELECT report_type, year, COUNT(*) AS n FROM documents WHERE superseded_by IS NULL "
-                               "GROUP BY report_type, year ORDER BY report_type, year").fetchall()
+        by_type = conn.execute("SELECT report_type, year, COUNT(*) AS n FROM documents WHERE superseded_by "
+                               "IS NULL GROUP BY report_type, year ORDER BY report_type, year").fetchall()
         years = sorted({r["year"] for r in by_type if r["year"] is not None})
         table: dict[str, dict] = {}
         for r in by_type:
             table.setdefault(r["report_type"], {})[r["year"]] = r["n"]
         provinces = conn.execute("SELECT province, COUNT(*) AS units FROM units "
                                  "GROUP BY 1 ORDER BY units DESC, 1 LIMIT 40").fetchall()
-        totals = conn.execute("SELECT (SELECT COUNT(*) FROM documents WHERE superseded_by IS NULL) AS documents, "
-                              "(SELECT COUNT(*) FROM units) AS units, "
+        totals = conn.execute("SELECT (SELECT COUNT(*) FROM documents WHERE superseded_by IS NULL) AS "
+                              "documents, (SELECT COUNT(*) FROM units) AS units, "
                               "(SELECT COUNT(*) FROM import_errors) AS errors").fetchone()
         queue = conn.execute("SELECT COUNT(*) FROM review_queue WHERE status = 'open'").fetchone()[0]
         return {"years": years, "by_type": table, "provinces": [dict(p) for p in provinces],
                 "totals": dict(totals), "queue": queue}
 
     data = await database(datasette).execute_fn(read)
-    return await render(datasette, request, "xhht_home.html", {"data": data, "db_name": database(datasette).name})
+    return await render(datasette, request, "xhht_home.html", {"data": data,
+                                                               "db_name": database(datasette).name})
 
 
 # ---- compare --------------------------------------------------------------------------------------
@@ -108,18 +109,19 @@ def compare_args(request) -> dict:
 
 
 def run_compare(conn: sqlite3.Connection, wanted: dict, with_sources: bool = False) -> Pivot:
-    return compare(conn, wanted["code"], wanted["unit"], wanted["district"], wanted["province"], wanted["from"],
-                   wanted["to"], with_sources=with_sources)
+    return compare(conn, wanted["code"], wanted["unit"], wanted["district"], wanted["province"],
+                   wanted["from"], wanted["to"], with_sources=with_sources)
 
 
 async def compare_page(datasette, request) -> Response:
     wanted = compare_args(request)
 
     def read(conn: sqlite3.Connection) -> dict:
-        catalogue = [dict(r) | {"report_type_name": i18n.report_type_name(r["report_type"])} for r in conn.execute(
+        catalogue = [dict(r) | {"report_type_name": i18n.report_type_name(r["report_type"])}
+                     for r in conn.execute(
             "SELECT code, report_type, label, unit FROM indicators ORDER BY report_type, code")]
-        provinces = [r[0] for r in conn.execute("SELECT DISTINCT province FROM units WHERE province IS NOT NULL "
-                                                "ORDER BY province")]
+        provinces = [r[0] for r in conn.execute("SELECT DISTINCT province FROM units WHERE province IS "
+                                                "NOT NULL ORDER BY province")]
         out = {"catalogue": catalogue, "provinces": provinces, "pivot": None, "error": None}
         if wanted["code"]:
             try:
@@ -156,7 +158,8 @@ def _pivot_context(pivot: Pivot, flags: list[dict], review: bool) -> dict:
         for year, kind, _label in columns:
             value = values.get((year, kind))
             doc = pivot.sources[k].get((year, kind))
-            cells.append({"text": shown(value, pivot.unit), "href": f"/-/document/{doc}#{anchor(pivot.code, kind)}"
+            cells.append(
+                {"text": shown(value, pivot.unit), "href": f"/-/document/{doc}#{anchor(pivot.code, kind)}"
                           if doc and value is not None else None,
                           "flags": [{"message": f["message"], "href": check_href(f, review)}
                                     for f in flags[k].get((year, kind), [])]})
@@ -186,19 +189,20 @@ async def unit_page(datasette, request) -> Response:
         years = sorted({c["year"] for c in cells})
         table: dict[tuple[str, str], dict] = {}
         for c in cells:
-            row = table.setdefault((c["code"], c["kind"]), {"code": c["code"], "label": c["label"], "kind": c["kind"],
-                                                            "cells": {}})
-            row["cells"][c["year"]] = {"text": shown(c["value"], c["unit"]),
-                                       "href": f"/-/document/{c['document_id']}#{anchor(c['code'], c['kind'])}"}
+            row = table.setdefault((c["code"], c["kind"]), {"code": c["code"], "label": c["label"],
+                                                            "kind": c["kind"], "cells": {}})
+            href = f"/-/document/{c['document_id']}#{anchor(c['code'], c['kind'])}"
+            row["cells"][c["year"]] = {"text": shown(c["value"], c["unit"]), "href": href}
         documents = conn.execute(
             "SELECT d.id, d.report_type, d.year, d.period, d.issued_date, d.doc_number, d.format, "
-            "(SELECT path FROM document_paths p WHERE p.document_id = d.id ORDER BY last_seen DESC LIMIT 1) AS path "
-            "FROM documents d WHERE d.unit_id = ? AND d.superseded_by IS NULL ORDER BY d.year, d.issued_date",
+            "(SELECT path FROM document_paths p WHERE p.document_id = d.id ORDER BY last_seen DESC LIMIT 1) "
+            "AS path FROM documents d WHERE d.unit_id = ? AND d.superseded_by IS NULL ORDER BY d.year, "
+            "d.issued_date",
             (unit_id,)).fetchall()
         activities = conn.execute(
-            "SELECT a.name, a.participants, a.host, a.partners, d.year, d.id AS document_id FROM activities a "
-            "JOIN documents d ON d.id = a.document_id AND d.superseded_by IS NULL WHERE d.unit_id = ? "
-            "ORDER BY d.year, a.seq LIMIT 500", (unit_id,)).fetchall()
+            "SELECT a.name, a.participants, a.host, a.partners, d.year, d.id AS document_id FROM "
+            "activities a JOIN documents d ON d.id = a.document_id AND d.superseded_by IS NULL WHERE "
+            "d.unit_id = ? ORDER BY d.year, a.seq LIMIT 500", (unit_id,)).fetchall()
         return {"unit": dict(unit), "years": years, "rows": list(table.values()),
                 "documents": [dict(d) for d in documents], "activities": [dict(a) for a in activities]}
 
@@ -222,18 +226,20 @@ async def document_page(datasette, request) -> Response:
                              "extracted_text": shown(v["extracted_value"], v["unit"])}
                   for v in conn.execute(
                       "SELECT e.*, COALESCE(e.value_num, e.value_text) AS value, i.label AS indicator "
-                      "FROM effective_observations e LEFT JOIN indicators i ON i.code = e.code WHERE e.document_id = ? "
-                      "ORDER BY e.observation_id IS NULL, e.observation_id", (doc_id,))]
-        activities = [dict(a) for a in conn.execute("SELECT * FROM activities WHERE document_id = ? ORDER BY seq",
+                      "FROM effective_observations e LEFT JOIN indicators i ON i.code = e.code WHERE "
+                      "e.document_id = ? ORDER BY e.observation_id IS NULL, e.observation_id", (doc_id,))]
+        activities = [dict(a) for a in conn.execute("SELECT * FROM activities WHERE document_id = ? "
+                                                    "ORDER BY seq",
                                                     (doc_id,))]
         review = [canonical(dict(r)) for r in conn.execute(
-            "SELECT q.*, r.crop IS NOT NULL AS has_crop FROM review_queue q JOIN review_items r ON r.id = q.id "
-            "WHERE q.document_id = ? ORDER BY q.id", (doc_id,))]
+            "SELECT q.*, r.crop IS NOT NULL AS has_crop FROM review_queue q JOIN review_items r ON "
+            "r.id = q.id WHERE q.document_id = ? ORDER BY q.id", (doc_id,))]
         checks = document_checks(conn, doc_id)
-        unit = conn.execute("SELECT * FROM units WHERE id = ?", (doc["unit_id"],)).fetchone() if doc["unit_id"] else None
-        return {"doc": {k: v for k, v in dict(doc).items() if k != "full_text"}, "paths": paths, "values": values,
-                "activities": activities, "review": review, "checks": checks, "unit": dict(unit) if unit else None,
-                "readable": any(Path(p).is_file() for p in paths)}
+        unit = conn.execute("SELECT * FROM units WHERE id = ?", (doc["unit_id"],)).fetchone() if doc[
+            "unit_id"] else None
+        return {"doc": {k: v for k, v in dict(doc).items() if k != "full_text"}, "paths": paths,
+                "values": values, "activities": activities, "review": review, "checks": checks,
+                "unit": dict(unit) if unit else None, "readable": any(Path(p).is_file() for p in paths)}
 
     data = await database(datasette).execute_fn(read)
     if data is None:

@@ -41,7 +41,8 @@ def replaced_figure(item: dict) -> dict | None:
     if item["category"] != "inconsistent" or not suggestion:
         return None
     return next((v for v in item["details"].get("values") or [] if isinstance(v, dict)
-                 and (v.get("code"), v.get("kind")) == (suggestion.get("code"), suggestion.get("kind"))), None)
+                 and (v.get("code"), v.get("kind")) == (suggestion.get("code"), suggestion.get("kind"))),
+                None)
 
 
 def set_code(conn: sqlite3.Connection, item_id: int, code: str | None) -> str | None:
@@ -52,8 +53,8 @@ def set_code(conn: sqlite3.Connection, item_id: int, code: str | None) -> str | 
     item = corrections.get_item(conn, item_id)
     suggestion = item["suggestion"] or {}
     if suggestion.get("code") and not close_code(item):
-        raise corrections.CorrectionError(_("choose an indicator code: no catalogue label is close to this one (the "
-                                            "closest, {code}, scored {score})").format(
+        raise corrections.CorrectionError(_("choose an indicator code: no catalogue label is close to this "
+                                            "one (the closest, {code}, scored {score})").format(
             code=suggestion["code"], score=i18n.number(suggestion.get("score"))))
     return None
 
@@ -62,7 +63,8 @@ async def read_only(datasette, request) -> Response:
     """The review routes of a server started without --review: a clear refusal, not a 404 page for
     a page that exists, nor a 500 for a form posted to it."""
     if request.method == "POST":
-        return Response.text(_("this server is read-only: review actions need `xhht serve --review`"), status=403)
+        return Response.text(_("this server is read-only: review actions need `xhht serve --review`"),
+                             status=403)
     return Response.text(_("the review pages are not served: start the server with `xhht serve --review`"),
                          status=404)
 
@@ -77,8 +79,8 @@ async def queue_page(datasette, request) -> Response:
     except corrections.CorrectionError as exc:
         return Response.text(str(exc), status=400)
     return await render(datasette, request, "xhht_review_list.html",
-                        {"items": items[:500], "total": len(items), "wanted": wanted, "categories": CATEGORIES,
-                         "status": "open" if wanted["open_only"] else "all"})
+                        {"items": items[:500], "total": len(items), "wanted": wanted,
+                         "categories": CATEGORIES, "status": "open" if wanted["open_only"] else "all"})
 
 
 async def item_page(datasette, request) -> Response:
@@ -96,8 +98,8 @@ async def item_page(datasette, request) -> Response:
     def pairing(conn: sqlite3.Connection) -> dict | None:
         try:
             return corrections.cell_pairing(conn, item_id)
-        except corrections.CorrectionError:  # not a cell of several labels, or one stored before codes were kept
-            return None
+        except corrections.CorrectionError:
+            return None  # not a cell of several labels, or one stored before codes were kept
 
     following = await database(datasette).execute_fn(next_open)
     cell = await database(datasette).execute_fn(pairing) if item["category"] == "ambiguous_cell" else None
@@ -107,7 +109,8 @@ async def item_page(datasette, request) -> Response:
                          "message": request.args.get("message"), "error": request.args.get("error"),
                          "confirm": replace_confirmation(request.args),
                          "by": getpass.getuser(),
-                         "description": _(CATEGORIES[item["category"]]) if item["category"] in CATEGORIES else ""})
+                         "description": _(CATEGORIES[item["category"]]) if item["category"] in CATEGORIES
+                         else ""})
 
 
 def paired(form: dict) -> dict[int, int | None]:
@@ -149,7 +152,8 @@ async def act(datasette, request) -> Response:
     form = await request.post_vars()
     token = request.cookies.get("ds_csrftoken")
     if not token or form.get("csrftoken") != token:  # Datasette lets cookie-less POSTs through; not here
-        return Response.text(_("missing or wrong CSRF token: submit the form from the review page"), status=403)
+        return Response.text(_("missing or wrong CSRF token: submit the form from the review page"),
+                             status=403)
     who = corrections.Who(form.get("by") or getpass.getuser(), form.get("note") or None)
     path = database(datasette).path
     replace = form.get("replace") == "1"
@@ -165,8 +169,9 @@ async def act(datasette, request) -> Response:
                 return corrections.pick(conn, item_id, int(form.get("number") or 0), who, replace)
             if action == "pair":
                 return {"pairs": corrections.pair(conn, item_id, paired(form), who)}
-            return corrections.set_value(conn, item_id, form.get("value") or "", who, set_code(conn, item_id, form.get("code")),
-                                         form.get("kind") or None, replace)
+            return corrections.set_value(conn, item_id, form.get("value") or "", who,
+                                         set_code(conn, item_id, form.get("code")), form.get("kind") or None,
+                                         replace)
         finally:
             conn.close()
 

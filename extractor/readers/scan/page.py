@@ -1,8 +1,9 @@
 """The page image: a scanned page rendered, straightened, and its ruling lines found.
 
 Tables in these reports are ruled, so the ruling lines are found in the page image (OpenCV
-morphology: long straight strokes of ink). A scan is rarely square to the page, so the page is first turned until its text
-lines are level; words read on the page as scanned are moved to where they are on the straight one.
+morphology: long straight strokes of ink). A scan is rarely square to the page,
+so the page is first turned until its text lines are level; words read on the page as scanned
+are moved to where they are on the straight one.
 """
 
 from __future__ import annotations
@@ -134,7 +135,8 @@ def _strokes(dark, horizontal: bool, min_length: int) -> list[list[int]]:
     shape = (along, 1) if horizontal else (1, along)
     strokes = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, shape))
     _, _, stats, _ = cv2.connectedComponentsWithStats(strokes)
-    pieces = sorted([int(y + h // 2), int(x), int(x + w - 1)] if horizontal else [int(x + w // 2), int(y), int(y + h - 1)]
+    pieces = sorted([int(y + h // 2), int(x), int(x + w - 1)] if horizontal
+                    else [int(x + w // 2), int(y), int(y + h - 1)]
                     for x, y, w, h, _area in stats[1:])
     bridge = 2 * MAX_RULE_GAP if horizontal else RULE_STROKE["v_gap"]
     joined: list[list[int]] = []
