@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractor.checks import check_figures  # noqa: E402
+from extractor.checks.document import check_figures  # noqa: E402
 from extractor.checks.history import outliers  # noqa: E402
 from extractor.checks.identity import Figure, figures_of, instances  # noqa: E402
 from extractor.checks.repairs import CONFUSED  # noqa: E402

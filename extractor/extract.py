@@ -18,7 +18,7 @@ from pathlib import Path
 
 from extractor import __version__, annex
 from extractor.activities import extract_activities
-from extractor.checks import check_indicators, flags
+from extractor.checks.document import check_indicators, flags
 from extractor.i18n import N_
 from extractor.indicators import extract_indicators
 from extractor.metadata import detect

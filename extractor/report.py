@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from extractor import i18n
-from extractor.checks import warning_line
+from extractor.checks.document import warning_line
 from extractor.i18n import N_, _, ngettext
 from extractor.wording import printable
 

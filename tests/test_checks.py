@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from extractor.checks import check_figures
+from extractor.checks.document import check_figures
 from extractor.checks.history import outliers
 from extractor.checks.identity import Figure, figures_of, instances
 from extractor.checks.repairs import misreadings

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from extractor.checks import check_indicators, flags, message
+from extractor.checks.document import check_indicators, flags, message
 from extractor.checks.history import outliers
 from extractor.checks.rollup import rollup
 from extractor.checks.rules import Check, Term
