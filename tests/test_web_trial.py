@@ -237,7 +237,8 @@ async def test_compare_page_says_which_units_the_chart_shows(samples, tmp_path, 
     )
     assert [unescape(name) for name in legend] == expected
     monkeypatch.setattr(chart, "MAX_LINES", 100)
-    assert 'id="chart-note"' not in (await site.client.get("/-/compare", params={"code": code})).text
+    note = (await site.client.get("/-/compare", params={"code": code})).text.split('id="chart-note">', 1)[1]
+    assert note.startswith(f"The chart shows all {len(data['rows'])} units.")
 
 
 # ---- the document page: how values and the text were read, in the interface's language ---------------------
