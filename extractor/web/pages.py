@@ -22,6 +22,7 @@ from extractor import i18n
 from extractor.checks.results import document_checks, pivot_flags
 from extractor.i18n import _
 from extractor.normalize import canonical, fold
+from extractor.patterns import default_catalogue
 from extractor.query import Pivot, QueryError, compare
 from extractor.web import chart
 
@@ -90,11 +91,49 @@ async def home(datasette, request) -> Response:
                               "(SELECT COUNT(*) FROM import_errors) AS errors").fetchone()
         queue = conn.execute("SELECT COUNT(*) FROM review_queue WHERE status = 'open'").fetchone()[0]
         return {"years": years, "by_type": table, "provinces": [dict(p) for p in provinces],
-                "totals": dict(totals), "queue": queue}
+                "totals": dict(totals), "queue": queue, "latest": latest_documents(conn)}
 
     data = await database(datasette).execute_fn(read)
     return await render(datasette, request, "xhht_home.html", {"data": data,
                                                                "db_name": database(datasette).name})
+
+
+LATEST_DOCUMENTS = 15  # on the home page
+
+
+def latest_documents(conn: sqlite3.Connection) -> list[dict]:
+    """The most recently issued reports (current versions), newest first: where a visitor starts."""
+    return [dict(r) for r in conn.execute(
+        "SELECT id, unit_id, unit_level, unit_name, report_type, year, issued_date FROM documents "
+        "WHERE superseded_by IS NULL ORDER BY COALESCE(issued_date, year) DESC, id DESC LIMIT ?",
+        (LATEST_DOCUMENTS,))]
+
+
+UNIT_ROWS = 300  # units on one page of the list
+
+
+async def units_page(datasette, request) -> Response:
+    """The reporting units (of one province with `province=`), each linked to its page, with how
+    many current documents it has and their years; UNIT_ROWS a page (`page=`)."""
+    province = (request.args.get("province") or "").strip() or None
+    page = page_number(request)
+    where = "WHERE u.province = :province" if province else ""
+
+    def read(conn: sqlite3.Connection) -> dict:
+        rows = conn.execute(
+            f"SELECT u.id, u.level, u.name, u.district, u.province, COUNT(d.id) AS documents, MIN(d.year) AS "
+            f"first, MAX(d.year) AS last FROM units u LEFT JOIN documents d ON d.unit_id = u.id AND "
+            f"d.superseded_by IS NULL {where} GROUP BY u.id ORDER BY u.province, u.district, u.name, u.id "
+            "LIMIT :limit OFFSET :offset",
+            {"province": province, "limit": UNIT_ROWS, "offset": (page - 1) * UNIT_ROWS}).fetchall()
+        total = conn.execute(f"SELECT COUNT(*) FROM units u {where}", {"province": province}).fetchone()[0]
+        return {"units": [dict(r) for r in rows], "total": total}
+
+    data = await database(datasette).execute_fn(read)
+    more = page * UNIT_ROWS < data["total"]
+    return await render(datasette, request, "xhht_units.html", {
+        "province": province, "page": page, "first": (page - 1) * UNIT_ROWS + 1,
+        "previous_page": page - 1 if page > 1 else None, "next_page": page + 1 if more else None, **data})
 
 
 # ---- compare --------------------------------------------------------------------------------------
@@ -165,7 +204,7 @@ def _pivot_context(pivot: Pivot, flags: list[dict], review: bool) -> dict:
                                     for f in flags[k].get((year, kind), [])]})
         rows.append({"name": name, "unit_id": pivot.unit_ids[k], "cells": cells})
     return {"pivot": pivot, "columns": [c[2] for c in columns], "rows": rows, "total_rows": len(pivot.rows),
-            "shown_rows": len(rows), "chart": chart.svg(pivot), "charted": len(chart.charted(pivot))}
+            "shown_rows": len(rows), "chart": chart.svg(pivot), "chart_note": chart.note(pivot)}
 
 
 def _query_string(wanted: dict) -> str:
@@ -183,14 +222,16 @@ async def unit_page(datasette, request) -> Response:
         if unit is None:
             return None
         cells = conn.execute(
-            "SELECT p.code, i.label, i.unit, p.year, p.kind, COALESCE(p.value_num, p.value_text) AS value, "
-            "p.document_id FROM pivot_values p JOIN indicators i ON i.code = p.code WHERE p.unit_id = ? "
-            "ORDER BY p.code, p.kind, p.year", (unit_id,)).fetchall()
+            "SELECT p.code, i.label, i.unit, i.report_type, i.grp, p.year, p.kind, "
+            "COALESCE(p.value_num, p.value_text) AS value, p.document_id FROM pivot_values p "
+            "JOIN indicators i ON i.code = p.code WHERE p.unit_id = ? ORDER BY p.code, p.kind, p.year",
+            (unit_id,)).fetchall()
         years = sorted({c["year"] for c in cells})
         table: dict[tuple[str, str], dict] = {}
         for c in cells:
-            row = table.setdefault((c["code"], c["kind"]), {"code": c["code"], "label": c["label"],
-                                                            "kind": c["kind"], "cells": {}})
+            row = table.setdefault((c["code"], c["kind"]), {
+                "code": c["code"], "label": c["label"], "unit": c["unit"], "kind": c["kind"],
+                "report_type": c["report_type"], "group": c["grp"], "cells": {}})
             href = f"/-/document/{c['document_id']}#{anchor(c['code'], c['kind'])}"
             row["cells"][c["year"]] = {"text": shown(c["value"], c["unit"]), "href": href}
         documents = conn.execute(
@@ -203,13 +244,28 @@ async def unit_page(datasette, request) -> Response:
             "SELECT a.name, a.participants, a.host, a.partners, d.year, d.id AS document_id FROM "
             "activities a JOIN documents d ON d.id = a.document_id AND d.superseded_by IS NULL WHERE "
             "d.unit_id = ? ORDER BY d.year, a.seq LIMIT 500", (unit_id,)).fetchall()
-        return {"unit": dict(unit), "years": years, "rows": list(table.values()),
+        return {"unit": dict(unit), "years": years, "groups": indicator_groups(list(table.values())),
                 "documents": [dict(d) for d in documents], "activities": [dict(a) for a in activities]}
 
     data = await database(datasette).execute_fn(read)
     if data is None:
         return Response.html(escape(_("No such unit")), status=404)
     return await render(datasette, request, "xhht_unit.html", data)
+
+
+def indicator_groups(rows: list[dict]) -> list[dict]:
+    """A unit's indicator rows under the headings of the report that asks for them (report type, then
+    the group's title in patterns/), in the order of the catalogue: a label such as "Số người tham
+    gia" means something only under its heading. Codes the catalogue no longer has come last."""
+    reports = default_catalogue().reports.values()
+    titles = {(report.report_type, g.id): g.title for report in reports for g in report.groups}
+    order = {code: k for k, code in enumerate(ind.code for report in reports for ind in report.indicators)}
+    groups: dict[tuple[str, str | None], dict] = {}
+    for row in sorted(rows, key=lambda r: (order.get(r["code"], len(order)), r["code"], r["kind"])):
+        key = (row["report_type"], row["group"])
+        groups.setdefault(key, {"report_type": row["report_type"], "title": titles.get(key, row["group"]),
+                                "rows": []})["rows"].append(row)
+    return list(groups.values())
 
 
 # ---- document -------------------------------------------------------------------------------------------

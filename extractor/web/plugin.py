@@ -48,6 +48,7 @@ def register_routes(datasette):
         (r"^/-/compare$", pages.compare_page),
         (r"^/-/compare\.(?P<format>json|csv|xlsx)$", api.compare_data),
         (r"^/-/unit/(?P<id>\d+)$", pages.unit_page),
+        (r"^/-/units$", pages.units_page),
         (r"^/-/document/(?P<id>\d+)$", pages.document_page),
         (r"^/-/document/(?P<id>\d+)/file$", pages.original_file),
         (r"^/-/search$", pages.search_page),
