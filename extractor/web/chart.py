@@ -98,9 +98,9 @@ def year_ticks(years: list[int], x) -> list[tuple[float, int, bool]]:
     return out
 
 
-def _series_values(pivot: Pivot) -> list[tuple[str, str, list[tuple[int, float]]]]:
+def _series_values(pivot: Pivot, drawn: list[int]) -> list[tuple[str, str, list[tuple[int, float]]]]:
     out = []
-    for k in charted(pivot):
+    for k in drawn:
         name, values = pivot.rows[k]
         for kind in pivot.kinds:
             points = [(y, float(v)) for y in pivot.years
@@ -110,9 +110,9 @@ def _series_values(pivot: Pivot) -> list[tuple[str, str, list[tuple[int, float]]
     return out
 
 
-def layout(pivot: Pivot) -> Layout | None:
-    """The chart's geometry, or None when nothing is numeric."""
-    found = _series_values(pivot)
+def layout(pivot: Pivot, drawn: list[int] | None = None) -> Layout | None:
+    """The chart's geometry (of the rows `drawn`, by default `charted`), or None when nothing is numeric."""
+    found = _series_values(pivot, charted(pivot) if drawn is None else drawn)
     if not found:
         return None
     names = list(dict.fromkeys(name for name, _, _ in found))
@@ -157,9 +157,9 @@ def _cut(name: str) -> str:
     return name if len(name) <= LEGEND_CHARS else name[:LEGEND_CHARS - 1].rstrip() + "…"
 
 
-def svg(pivot: Pivot) -> str:
+def svg(pivot: Pivot, drawn: list[int] | None = None) -> str:
     """One line per unit of `charted` (largest first), targets dashed; '' when nothing is numeric."""
-    chart = layout(pivot)
+    chart = layout(pivot, drawn)
     if chart is None:
         return ""
     left, top, right, bottom = chart.plot
@@ -211,9 +211,16 @@ def _legend(chart: Layout) -> list[str]:
     return out + ["</g>"]
 
 
-def note(pivot: Pivot) -> str:
+def figure(pivot: Pivot) -> tuple[str, str]:
+    """The chart and its note, the units ranked once (a large comparison has thousands)."""
+    drawn = charted(pivot)
+    return svg(pivot, drawn), note(pivot, drawn)
+
+
+def note(pivot: Pivot, drawn_rows: list[int] | None = None) -> str:
     """What the page says under the chart: which units are drawn, by what rule, and which years."""
-    drawn, total = len(charted(pivot)), len(pivot.rows)
+    drawn = len(charted(pivot) if drawn_rows is None else drawn_rows)
+    total = len(pivot.rows)
     if drawn < total:
         units = _("The chart shows %(shown)s of %(total)s units: the %(shown)s with the largest latest "
                   "values (a more recent year first, then the larger value). All units are in the table.") % {

@@ -203,8 +203,9 @@ def _pivot_context(pivot: Pivot, flags: list[dict], review: bool) -> dict:
                           "flags": [{"message": f["message"], "href": check_href(f, review)}
                                     for f in flags[k].get((year, kind), [])]})
         rows.append({"name": name, "unit_id": pivot.unit_ids[k], "cells": cells})
+    drawing, note = chart.figure(pivot)
     return {"pivot": pivot, "columns": [c[2] for c in columns], "rows": rows, "total_rows": len(pivot.rows),
-            "shown_rows": len(rows), "chart": chart.svg(pivot), "chart_note": chart.note(pivot)}
+            "shown_rows": len(rows), "chart": drawing, "chart_note": note}
 
 
 def _query_string(wanted: dict) -> str:
