@@ -220,6 +220,7 @@ NOTES = (  # a reader's notes on how it read a file (documents.reader_notes)
     N_("OCR (tesseract {language}, {dpi} dpi)"),
     N_("hidden sheet '{sheet}' skipped"),
     N_("metadata ({fields}) taken from the report beside it: {file}"),
+    N_("pages {first}-{last} of a bound volume of {pages} pages"),
 )
 
 ERRORS = (  # why a file was not imported or read (import_errors.error), or a path skipped
