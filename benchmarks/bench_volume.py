@@ -11,7 +11,7 @@ Usage: python benchmarks/bench_volume.py [--pages 1500] [--scan-pages 60]
            half its pages are in the page cache, then run again to the end (the resume: pages
            OCR'd by that run and its time), then once more with every page cached. Its peak
            memory beside the third's shows whether memory grows with the pages.
-  --scan-pages 0 skips the scan rows (they need Tesseract and take minutes).
+  --scan-pages 0 skips the scan rows (they need Tesseract and take minutes), --pages 0 the first.
 
 Peak memory is this process's own (ru_maxrss); pdftoppm and Tesseract run as processes of their own.
 """
@@ -121,7 +121,8 @@ def main() -> None:
     parser.add_argument("--scan-pages", type=int, default=60)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="xhht-volume-") as tmp:
-        digital(Path(tmp), args.pages)
+        if args.pages:
+            digital(Path(tmp), args.pages)
         if args.scan_pages:
             scan(Path(tmp), args.scan_pages)
 

@@ -179,8 +179,8 @@ def reextract(db_path: str | Path, workers: int | None = None, on_event: Listene
     run_id = store.start_run(conn, "reextract")
     try:
         rows = conn.execute(
-            "SELECT id, sha256, extractor_version, patterns_version, coalesce(file_sha256, sha256) FROM "
-            "documents WHERE superseded_by IS NULL ORDER BY id").fetchall()
+            "SELECT id, sha256, extractor_version, patterns_version, substr(sha256, 1, 64) FROM documents "
+            "WHERE superseded_by IS NULL ORDER BY id").fetchall()  # the file's sha256 begins the identity
         stale = [r for r in rows if force or (r[2], r[3]) != (__version__, catalogue_digest())]
         emit("start", "", len(stale))
         todo: dict[str, dict[str, int]] = {}  # source → identity → document id (a volume: its parts)
@@ -198,7 +198,7 @@ def reextract(db_path: str | Path, workers: int | None = None, on_event: Listene
             if not any([_replace(conn, summary, emit, path, result, todo[path]) for result in results]):
                 _fail(conn, summary, emit, path, results[0]["source"]["sha256"],
                       "file changed while re-extracting" if results[0]["source"]["sha256"] !=
-                      _file_sha(conn, todo[path]) else "the file now reads as other documents")
+                      next(iter(todo[path]))[:64] else "the file now reads as other documents")
         check_results.run(conn, "import")  # history and rollup of the cells re-extracted
         _finish_run(conn, run_id, summary, "done")
     except BaseException:
@@ -225,11 +225,6 @@ def _replace(conn: sqlite3.Connection, summary: ImportSummary, emit: Listener, p
     summary.reextracted += 1
     emit("reextracted", path, changes)
     return True
-
-
-def _file_sha(conn: sqlite3.Connection, stored: dict[str, int]) -> str:
-    return conn.execute("SELECT coalesce(file_sha256, sha256) FROM documents WHERE id = ?",
-                        (next(iter(stored.values())),)).fetchone()[0]
 
 
 def _jobs(paths: list[str], workers: int | None, cluster: Cluster | None):

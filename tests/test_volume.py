@@ -92,8 +92,9 @@ def test_the_spot_check_prints_one_contract_object_per_part(volume):
 
 def _documents(db):
     with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT sha256, file_sha256, first_page, last_page, parts, unit_name, "
-                            "superseded_by FROM documents ORDER BY id").fetchall()
+        return conn.execute("SELECT d.sha256, p.file_sha256, p.first_page, p.last_page, p.parts, "
+                            "d.unit_name, d.superseded_by FROM documents d LEFT JOIN document_parts p ON "
+                            "p.document_id = d.id ORDER BY d.id").fetchall()
 
 
 def test_a_volume_is_stored_one_document_per_part_and_reimported_as_it_is(volume, parts, tmp_path):
@@ -115,11 +116,12 @@ def test_an_interrupted_volume_import_stores_the_parts_it_lacks(volume, tmp_path
     CliRunner().invoke(main, ["import", str(volume), "--db", db])
     with sqlite3.connect(db) as conn:  # as if the import had stopped after its second part
         conn.execute("PRAGMA foreign_keys = ON")
+        ids = [r[0] for r in conn.execute("SELECT document_id FROM document_parts WHERE first_page > 6")]
+        gone = f"({', '.join(map(str, ids))})"
         for table in ("observations", "activities", "review_items", "document_paths", "pivot_values",
-                      "check_results", "check_pending"):
-            conn.execute(f"DELETE FROM {table} WHERE document_id IN (SELECT id FROM documents WHERE "
-                         "first_page > 6)")
-        conn.execute("DELETE FROM documents WHERE first_page > 6")
+                      "check_results", "check_pending", "document_parts"):
+            conn.execute(f"DELETE FROM {table} WHERE document_id IN {gone}")
+        conn.execute(f"DELETE FROM documents WHERE id IN {gone}")
     again = CliRunner().invoke(main, ["import", str(volume), "--db", db])
     assert "imported 2, unchanged 2" in again.output, again.output
     assert [row[2] for row in _documents(db)] == [1, 6, 11, 14]
@@ -141,9 +143,9 @@ def test_a_corrected_value_of_a_part_survives_reimport_and_reextraction(volume, 
 
     def value() -> list:
         with sqlite3.connect(db) as conn:
-            return conn.execute("SELECT d.first_page, e.value_num FROM effective_observations e JOIN "
-                                "documents d ON d.id = e.document_id WHERE e.code = ? AND e.kind = ? "
-                                "ORDER BY d.id", (code, kind)).fetchall()
+            return conn.execute("SELECT p.first_page, e.value_num FROM effective_observations e JOIN "
+                                "document_parts p ON p.document_id = e.document_id WHERE e.code = ? AND "
+                                "e.kind = ? ORDER BY p.document_id", (code, kind)).fetchall()
 
     assert value() == [(6, 4321)]
     CliRunner().invoke(main, ["import", str(volume), "--db", db])
@@ -190,3 +192,19 @@ def test_a_scanned_volume_is_split_and_its_pages_cached_one_by_one(tmp_path, mon
                                                                                        "soket_tthtcd")
     entries = sorted(p.name for p in (tmp_path / "cache" / "ocr").iterdir())
     assert len(entries) == 4 and all(name.endswith(f"-p{k}.json") for k, name in enumerate(entries, 1))
+
+
+@pytest.mark.asyncio
+async def test_a_parts_document_page_shows_its_pages_and_serves_the_volume(volume, tmp_path):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    db = tmp_path / "x.db"
+    CliRunner().invoke(main, ["import", str(volume), "--db", str(db)])
+    site = make_app(db)
+    page = await site.client.get("/-/document/3")
+    assert page.status_code == 200
+    assert "pages 11-13 of a bound volume of 4 documents" in page.text
+    assert 'href="/-/document/3/file#page=11"' in page.text
+    original = await site.client.get("/-/document/3/file")
+    assert original.status_code == 200 and original.content == volume.read_bytes()

@@ -41,7 +41,7 @@ def file_documents(conn: sqlite3.Connection, sha256: str) -> list[int] | None:
     whole = document_id(conn, sha256)
     if whole is not None:
         return [whole]
-    rows = conn.execute("SELECT id, parts FROM documents WHERE file_sha256 = ? AND parts IS NOT NULL",
+    rows = conn.execute("SELECT document_id, parts FROM document_parts WHERE file_sha256 = ?",
                         (sha256,)).fetchall()
     return [r[0] for r in rows] if rows and len(rows) >= rows[0][1] else None
 
@@ -78,7 +78,8 @@ def save(conn: sqlite3.Connection, result: dict, path: str) -> tuple[str, int]:
         reconcile_corrections(conn, doc_id, result["versions"]["extractor"])
         previous = [r[0] for r in conn.execute(
             "SELECT d.id FROM documents d JOIN document_paths p ON p.document_id = d.id "
-            "WHERE p.path = ? AND d.file_sha256 != ? AND d.superseded_by IS NULL", (path, source["sha256"]))]
+            "WHERE p.path = ? AND substr(d.sha256, 1, 64) != ? AND d.superseded_by IS NULL",
+            (path, source["sha256"]))]  # another file's documents (an identity starts with its file's sha256)
         cells = cells_of(conn, [doc_id, *previous])
         for old in previous:
             conn.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (doc_id, old))
@@ -139,19 +140,20 @@ def _values(conn: sqlite3.Connection, doc_id: int) -> dict:
 def _insert_document(conn: sqlite3.Connection, result: dict) -> int:
     source, meta, reader = result["source"], result["document"], result.get("reader", {})
     stamp = now()
-    first, last = source.get("pages") or (None, None)
     cursor = conn.execute(
         "INSERT INTO documents (sha256, format, size, pages, imported_at, extracted_at, report_type, "
         "unit_id, unit_name, unit_level, district, province, year, period, issued_date, doc_number, "
-        "reader_method, reader_notes, extractor_version, patterns_version, full_text, file_sha256, "
-        "first_page, last_page, parts) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "reader_method, reader_notes, extractor_version, patterns_version, full_text) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (identity(source), source["format"], source["size"], reader.get("pages"), stamp, stamp,
          meta["report_type"], unit_id(conn, meta), meta["unit_name"], meta["unit_level"], meta["district"],
          meta["province"], meta["year"], meta["period"], meta["issued_date"], meta["doc_number"],
          reader.get("method"), json.dumps(reader.get("notes", []), ensure_ascii=False),
-         result["versions"]["extractor"], result["versions"]["patterns"], result.get("text"),
-         source["sha256"], first, last, source.get("parts")))
+         result["versions"]["extractor"], result["versions"]["patterns"], result.get("text")))
+    if source.get("pages"):
+        conn.execute("INSERT INTO document_parts (document_id, file_sha256, first_page, last_page, parts) "
+                     "VALUES (?, ?, ?, ?, ?)", (cursor.lastrowid, source["sha256"], *source["pages"],
+                                                source["parts"]))
     return cursor.lastrowid
 
 
