@@ -208,3 +208,26 @@ async def test_a_parts_document_page_shows_its_pages_and_serves_the_volume(volum
     assert 'href="/-/document/3/file#page=11"' in page.text
     original = await site.client.get("/-/document/3/file")
     assert original.status_code == 200 and original.content == volume.read_bytes()
+
+
+@needs_tesseract
+def test_a_scan_cached_whole_by_an_earlier_version_is_read_from_that_entry(tmp_path, monkeypatch):
+    """An archive's OCR cache made before pages were cached one by one is still read: no page of
+    that scan is OCR'd again (the entry's words come back; no page entry is written)."""
+    from PIL import Image
+
+    from extractor.cache import file_digest
+    from extractor.readers import read_document
+    from extractor.readers.scan.ocr import ocr_key
+
+    monkeypatch.setenv("XHHT_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "blank_scan.pdf"
+    Image.new("L", (850, 1100), 255).save(path, resolution=100)
+    words = [["Entry", 100, 100, 220, 130, 96.0, "1.1.1"], ["cached", 240, 100, 380, 130, 95.0, "1.1.1"],
+             ["whole", 400, 100, 520, 130, 95.0, "1.1.1"]]
+    (tmp_path / "cache" / "ocr").mkdir(parents=True)
+    entry = tmp_path / "cache" / "ocr" / f"{ocr_key(file_digest(path))}.json"
+    entry.write_text(json.dumps([{"words": words, "skew": 0}]), encoding="utf-8")
+    document = read_document(path)
+    assert document.method == "ocr" and [b.text for b in document.blocks] == ["Entry cached whole"]
+    assert sorted(p.name for p in entry.parent.iterdir()) == [entry.name]
