@@ -9,7 +9,8 @@ fresh Python process. Rows:
 
   text   a text export just under the 32 MiB limit (the report repeated)
   docx   a Word file whose body XML is just under the 16 MiB limit (the report's body repeated)
-  pdf    a born-digital PDF at the 500-page limit (a report's pages repeated with pdfunite)
+  pdf    a born-digital PDF of 500 pages (a report's pages repeated with pdfunite; longer ones:
+         bench_volume.py)
   scan   a scanned PDF of 200 pages (a scanned report repeated), OCR'd for real: minutes
 
 Beside each: the floor, the same process after its imports and before reading anything. The tools

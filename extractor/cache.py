@@ -7,6 +7,7 @@ from, and written atomically so a process killed mid-write never leaves half an 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -24,11 +25,9 @@ def cache_root() -> Path:
 def cached(kind: str, key: str, build: Callable[[], Any]) -> Any:
     """The entry `key` of `kind` from the cache, or `build()` stored there first."""
     path = cache_root() / kind / f"{key}.json"
-    if path.is_file():
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            pass  # a damaged entry is simply rebuilt
+    found = stored(kind, key)  # a damaged entry reads as None and is simply rebuilt
+    if found is not None:
+        return found
     value = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,3 +37,21 @@ def cached(kind: str, key: str, build: Callable[[], Any]) -> Any:
     except OSError:
         pass
     return value
+
+
+def file_digest(path: Path) -> str:
+    """The sha256 of a file, read a MiB at a time (a volume of scans can be 200 MiB)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def stored(kind: str, key: str) -> Any | None:
+    """The entry `key` of `kind` if the cache holds a readable one, else None (nothing is built)."""
+    path = cache_root() / kind / f"{key}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    except (OSError, ValueError):
+        return None

@@ -68,7 +68,11 @@ def extract(paths: tuple[str, ...], fmt: str, output) -> None:
         sys.exit(2)
     failed: list[Path] = []
     results = _extracted(found.files, failed)
-    if fmt == "json" and (len(paths) > 1 or Path(paths[0]).is_dir()):
+    several = len(paths) > 1 or Path(paths[0]).is_dir()
+    if fmt == "json" and not several:  # one file: one object, or an array for a bound volume's parts
+        results = list(results)
+        several = len(results) > 1
+    if fmt == "json" and several:
         _write_json_array(results, output)
     else:
         for result in results:
@@ -78,14 +82,14 @@ def extract(paths: tuple[str, ...], fmt: str, output) -> None:
 
 
 def _extracted(files: list[Path], failed: list[Path]):
-    """Each file's result in turn; a file that cannot be read is one line on stderr, and is added to
-    `failed`."""
-    from extractor.extract import extract_file
+    """Each file's result in turn (each part's, for a bound volume); a file that cannot be read is one
+    line on stderr, and is added to `failed`."""
+    from extractor.extract import extract_parts
     from extractor.readers import ReadError
 
     for path in files:
         try:
-            yield extract_file(path)
+            yield from extract_parts(path)
         except ReadError as exc:
             failed.append(path)
             click.echo(_("error: {path}: {reason}").format(path=printable(str(path)),

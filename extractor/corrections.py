@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
@@ -335,15 +336,10 @@ def parse_for(conn: sqlite3.Connection, code: str, raw: str, kind: str | None = 
 
 def resolve_document(conn: sqlite3.Connection, file_or_sha: str) -> str:
     """The sha256 of a stored document named by its file (path or content) or by (a prefix of) its sha256."""
-    path = Path(file_or_sha)
+    part = re.fullmatch(r"(.+)(:p\d+-\d+)", file_or_sha)  # a part of a bound volume: FILE:p6-10
+    path = Path(part.group(1) if part and Path(part.group(1)).is_file() else file_or_sha)
     if path.is_file():
-        from extractor.extract import sha256_of
-
-        sha = sha256_of(path)
-        if store.document_id(conn, sha) is None:
-            raise CorrectionError(_("{file}: this file's content is not in the "
-                                    "database").format(file=file_or_sha))
-        return sha
+        return _file_document(conn, path, file_or_sha, part.group(2) if path != Path(file_or_sha) else "")
     rows = conn.execute("SELECT DISTINCT d.sha256 FROM documents d LEFT JOIN document_paths p ON "
                         "p.document_id = d.id WHERE d.sha256 LIKE ? || '%' OR p.path = ?",
                         (file_or_sha.lower(), file_or_sha)).fetchall()
@@ -354,6 +350,25 @@ def resolve_document(conn: sqlite3.Connection, file_or_sha: str) -> str:
     raise CorrectionError(ngettext("'{file}' names {n} document; give more of the sha256",
                                    "'{file}' names {n} documents; give more of the sha256", len(rows)).format(
         file=file_or_sha, n=len(rows)))
+
+
+def _file_document(conn: sqlite3.Connection, path: Path, named: str, pages: str) -> str:
+    """The identity of the stored document that is the file at `path` (or its part `pages`, ":p6-10")."""
+    from extractor.extract import sha256_of
+
+    sha = sha256_of(path)
+    stored = store.file_documents(conn, sha) or []
+    identities = [conn.execute("SELECT sha256 FROM documents WHERE id = ?", (doc,)).fetchone()[0]
+                  for doc in stored]
+    if pages:
+        identities = [i for i in identities if i == sha + pages]
+    if not identities:
+        raise CorrectionError(_("{file}: this file's content is not in the database").format(file=named))
+    if len(identities) > 1:
+        raise CorrectionError(_("{file} is a bound volume of {n} documents: name one by its pages, "
+                                "e.g. {example}").format(file=named, n=len(identities),
+                                                         example=f"{named}{identities[0][64:]}"))
+    return identities[0]
 
 
 def _indicator(conn: sqlite3.Connection, code: str) -> sqlite3.Row:

@@ -1,23 +1,24 @@
 """The pipeline: file → document model → metadata, indicators, activities → contract object.
 
-`extract_file` is the library entry point the CLI and the store both use; it returns the JSON
-contract of ../spec (source, document, indicators, activities, unmatched, warnings) plus the
-extra keys a reviewer needs (reader notes, extractor and pattern versions, `checks`: the report's
-failed consistency checks with the repair each suggests, and `review`: the unmatched labels and
-warnings, failed checks among them, as review items with their context and suggestion).
+`extract_parts` is the library entry point the CLI and the store both use; it returns the JSON
+contract of ../spec (source, document, indicators, activities, unmatched, warnings) of each
+document a file holds (one; one per report of a bound volume, see `volume`) plus the extra keys
+a reviewer needs (reader notes, extractor and pattern versions, `checks`: the report's failed
+consistency checks with the repair each suggests, and `review`: the unmatched labels and warnings,
+failed checks among them, as review items with their context and suggestion).
 """
 
 from __future__ import annotations
 
 import errno
-import hashlib
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor import __version__, annex
+from extractor import __version__, annex, volume
 from extractor.activities import extract_activities
+from extractor.cache import file_digest
 from extractor.checks.document import check_indicators, flags
 from extractor.i18n import N_
 from extractor.indicators import extract_indicators
@@ -30,11 +31,8 @@ from extractor.review import review_items
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """The file's content identity (the same digest the OCR cache is keyed by)."""
+    return file_digest(path)
 
 
 def extract_document(document: Document, catalogue: Catalogue,
@@ -76,16 +74,40 @@ def extract_document(document: Document, catalogue: Catalogue,
 
 
 def extract_file(path: str | Path, catalogue: Catalogue | None = None, with_text: bool = False) -> dict:
-    """Read and extract one file; raises readers.ReadError with a one-line reason on bad input.
+    """Read and extract one file as one document; raises readers.ReadError with a one-line reason
+    on bad input. A bound volume is read whole here: `extract_parts` gives its reports.
 
     `with_text` adds the document's full text under "text" (the store keeps it for search).
     """
     path = Path(path)
     catalogue = catalogue or default_catalogue()
+    return _contract(path, read_document(path), catalogue, with_text, sha256_of(path))
+
+
+def extract_parts(path: str | Path, catalogue: Catalogue | None = None,
+                  with_text: bool = False) -> list[dict]:
+    """One contract object per document the file holds: one for a report (as `extract_file`), one
+    per report of a bound volume, each saying in `source` its pages (first, last), which part it is
+    and of how many (`volume.split`)."""
+    path = Path(path)
+    catalogue = catalogue or default_catalogue()
     document = read_document(path)
+    parts = volume.split(document)
+    sha = sha256_of(path)
+    if len(parts) == 1:
+        return [_contract(path, document, catalogue, with_text, sha)]
+    out = []
+    for k, part in enumerate(parts, 1):
+        result = _contract(path, part.document, catalogue, with_text, sha)
+        result["source"].update(pages=[part.first, part.last], part=k, parts=len(parts))
+        out.append(result)
+    return out
+
+
+def _contract(path: Path, document: Document, catalogue: Catalogue, with_text: bool, sha: str) -> dict:
+    """The contract object of one read document of the file at `path` (whose sha256 is `sha`)."""
     result = extract_document(document, catalogue, annex.report_reader(path, document.format, catalogue))
-    source = {"path": str(path), "sha256": sha256_of(path), "format": format_of(document),
-              "size": path.stat().st_size}
+    source = {"path": str(path), "sha256": sha, "format": format_of(document), "size": path.stat().st_size}
     versions = {"extractor": __version__, "patterns": catalogue_digest()}
     out = {"source": source, **result, "versions": versions}
     if with_text:

@@ -220,6 +220,7 @@ NOTES = (  # a reader's notes on how it read a file (documents.reader_notes)
     N_("OCR (tesseract {language}, {dpi} dpi)"),
     N_("hidden sheet '{sheet}' skipped"),
     N_("metadata ({fields}) taken from the report beside it: {file}"),
+    N_("pages {first}-{last} of a bound volume of {pages} pages"),
 )
 
 ERRORS = (  # why a file was not imported or read (import_errors.error), or a path skipped
@@ -237,6 +238,7 @@ ERRORS = (  # why a file was not imported or read (import_errors.error), or a pa
     N_("encrypted PDF (password protected)"),
     N_("corrupt PDF: {detail}"),
     N_("PDF has no pages"),
+    N_("the file now reads as other documents"),
     N_("PDF has {pages} pages; more than {limit} is not a report (a bound volume?), split it to import its "
        "reports"),
     N_("not a readable Word file: {problem}"),

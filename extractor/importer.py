@@ -18,7 +18,7 @@ from pathlib import Path
 
 from extractor import annex, i18n, store
 from extractor.checks import results as check_results
-from extractor.extract import extract_file, sha256_of, walk
+from extractor.extract import extract_parts, sha256_of, walk
 from extractor.patterns import default_catalogue
 from extractor.readers import ReadError
 from extractor.review import attach_crops
@@ -82,12 +82,14 @@ def _watch_importer(importer: int) -> None:
     threading.Thread(target=watch, name="xhht-importer-watch", daemon=True).start()
 
 
-def _extract_job(path: str) -> tuple[str, dict | None, str | None]:
-    """Runs in a worker: (path, result, None) or (path, None, one-line reason)."""
+def _extract_job(path: str) -> tuple[str, list[dict] | None, str | None]:
+    """Runs in a worker: (path, results, None) — one result, or one per part of a bound volume —
+    or (path, None, one-line reason)."""
     try:
-        result = extract_file(path, with_text=True)
-        attach_crops(result, path)
-        return path, result, None
+        results = extract_parts(path, with_text=True)
+        for result in results:
+            attach_crops(result, path)
+        return path, results, None
     except ReadError as exc:
         return path, None, str(exc)
     except Exception as exc:  # never let one file stop the batch
@@ -117,28 +119,21 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
             except OSError as exc:
                 _fail(conn, summary, emit, key, None, f"cannot read file: {exc.strerror or exc}")
                 continue
-            doc_id = store.document_id(conn, sha)
-            if doc_id is not None:
+            stored = store.file_documents(conn, sha)
+            if stored is not None:
                 with store.transaction(conn):
-                    store.record_path(conn, doc_id, key)
-                summary.unchanged += 1
+                    for doc_id in stored:
+                        store.record_path(conn, doc_id, key)
+                summary.unchanged += len(stored)
                 emit("unchanged", key, None)
             else:
                 todo.append(key)
-        for path, result, error in _jobs(todo, workers, cluster):
+        for path, results, error in _jobs(todo, workers, cluster):
             if error is not None:
                 _fail(conn, summary, emit, path, _safe_sha(path), error)
                 continue
-            try:
-                outcome, _ = store.save(conn, result, path)
-            except Exception as exc:  # rolled back: this document only fails, the batch goes on
-                _fail(conn, summary, emit, path, result["source"]["sha256"], _store_failure(exc))
-                continue
-            if outcome == "imported":
-                summary.imported += 1
-            else:
-                summary.unchanged += 1
-            emit(outcome, path, result)
+            for result in results:
+                _save(conn, summary, emit, path, result)
         check_results.run(conn, "import")  # history and rollup of the cells this import touched
         _finish_run(conn, run_id, summary, "done")
     except BaseException:
@@ -147,6 +142,27 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
     finally:
         conn.close()
     return summary
+
+
+def _save(conn: sqlite3.Connection, summary: ImportSummary, emit: Listener, path: str, result: dict) -> None:
+    """Store one document read from `path` (a file, or a part of a volume: each in its own
+    transaction, so a part that cannot be stored fails alone)."""
+    try:
+        outcome, _ = store.save(conn, result, path)
+    except Exception as exc:  # rolled back: this document only fails, the batch goes on
+        _fail(conn, summary, emit, _shown(path, result), result["source"]["sha256"], _store_failure(exc))
+        return
+    if outcome == "imported":
+        summary.imported += 1
+    else:
+        summary.unchanged += 1
+    emit(outcome, path, result)
+
+
+def _shown(path: str, result: dict) -> str:
+    """The path as an error names it: a part of a volume with its pages."""
+    pages = result["source"].get("pages")
+    return f"{path} (pages {pages[0]}-{pages[1]})" if pages else path
 
 
 def reextract(db_path: str | Path, workers: int | None = None, on_event: Listener | None = None,
@@ -163,34 +179,26 @@ def reextract(db_path: str | Path, workers: int | None = None, on_event: Listene
     run_id = store.start_run(conn, "reextract")
     try:
         rows = conn.execute(
-            "SELECT id, sha256, extractor_version, patterns_version FROM documents WHERE superseded_by "
-            "IS NULL ORDER BY id").fetchall()
+            "SELECT id, sha256, extractor_version, patterns_version, substr(sha256, 1, 64) FROM documents "
+            "WHERE superseded_by IS NULL ORDER BY id").fetchall()  # the file's sha256 begins the identity
         stale = [r for r in rows if force or (r[2], r[3]) != (__version__, catalogue_digest())]
         emit("start", "", len(stale))
-        todo: dict[str, int] = {}
+        todo: dict[str, dict[str, int]] = {}  # source → identity → document id (a volume: its parts)
         for row in stale:
-            source = _find_source(conn, row[0], row[1])
+            source = _find_source(conn, row[0], row[4])
             if source is None:
-                _fail(conn, summary, emit, f"document {row[0]} ({row[1][:12]})", row[1],
+                _fail(conn, summary, emit, f"document {row[0]} ({row[1][:12]})", row[4],
                       "source not found: no recorded path still holds this content")
             else:
-                todo[source] = row[0]
-        for path, result, error in _jobs(list(todo), workers, cluster):
+                todo.setdefault(source, {})[row[1]] = row[0]
+        for path, results, error in _jobs(list(todo), workers, cluster):
             if error is not None:
                 _fail(conn, summary, emit, path, _safe_sha(path), error)
                 continue
-            if result["source"]["sha256"] != conn.execute("SELECT sha256 FROM documents WHERE id = ?",
-                                                          (todo[path],)).fetchone()[0]:
-                _fail(conn, summary, emit, path, result["source"]["sha256"],
-                      "file changed while re-extracting")
-                continue
-            try:
-                changes = store.replace_extraction(conn, todo[path], result)
-            except Exception as exc:  # rolled back: the stored extraction stays as it was
-                _fail(conn, summary, emit, path, result["source"]["sha256"], _store_failure(exc))
-                continue
-            summary.reextracted += 1
-            emit("reextracted", path, changes)
+            if not any([_replace(conn, summary, emit, path, result, todo[path]) for result in results]):
+                _fail(conn, summary, emit, path, results[0]["source"]["sha256"],
+                      "file changed while re-extracting" if results[0]["source"]["sha256"] !=
+                      next(iter(todo[path]))[:64] else "the file now reads as other documents")
         check_results.run(conn, "import")  # history and rollup of the cells re-extracted
         _finish_run(conn, run_id, summary, "done")
     except BaseException:
@@ -201,12 +209,30 @@ def reextract(db_path: str | Path, workers: int | None = None, on_event: Listene
     return summary
 
 
+def _replace(conn: sqlite3.Connection, summary: ImportSummary, emit: Listener, path: str, result: dict,
+             stored: dict[str, int]) -> bool:
+    """Swap one stored document's extraction for `result`, the same document read again from
+    `path` (`stored`: the identities of the documents asked for from that file, and their ids).
+    False when `result` is none of them (another part of the volume, or the file changed)."""
+    doc_id = stored.get(store.identity(result["source"]))
+    if doc_id is None:
+        return False
+    try:
+        changes = store.replace_extraction(conn, doc_id, result)
+    except Exception as exc:  # rolled back: the stored extraction stays as it was
+        _fail(conn, summary, emit, _shown(path, result), result["source"]["sha256"], _store_failure(exc))
+        return True
+    summary.reextracted += 1
+    emit("reextracted", path, changes)
+    return True
+
+
 def _jobs(paths: list[str], workers: int | None, cluster: Cluster | None):
     return _run_on_cluster(paths, cluster) if cluster else _run(paths, workers)
 
 
 def _extract_bytes_job(path: str, data: bytes, beside: tuple[str, bytes] | None = None
-                       ) -> tuple[str, dict | None, str | None]:
+                       ) -> tuple[str, list[dict] | None, str | None]:
     """Runs on a cluster worker: the file's bytes came with the task; extract them as that file.
     An annex's report (`beside`: its name and bytes) comes along and is laid beside it, where the
     annex looks for it."""
@@ -217,10 +243,10 @@ def _extract_bytes_job(path: str, data: bytes, beside: tuple[str, bytes] | None 
         local.write_bytes(data)
         if beside is not None:
             (Path(tmp) / beside[0]).write_bytes(beside[1])
-        _, result, error = _extract_job(str(local))
-    if result is not None:
+        _, results, error = _extract_job(str(local))
+    for result in results or []:
         result["source"]["path"] = path
-    return path, result, error
+    return path, results, error
 
 
 def _run_on_cluster(paths: list[str], cluster: Cluster):

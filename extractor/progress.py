@@ -62,7 +62,12 @@ class ProgressReporter:
                 self._log(_("skipped {path}: {reason}").format(path=printable(path),
                                                                reason=i18n.error(detail)))
             return
-        self.done += 1
+        source = detail.get("source", {}) if isinstance(detail, dict) else {}
+        if source.get("pages"):  # a part of a bound volume: named with its pages, the file counted once
+            path = _("{path} (part {part} of {parts}, pages {first}-{last})").format(
+                path=path, part=source["part"], parts=source["parts"], first=source["pages"][0],
+                last=source["pages"][1])
+        self.done += source.get("part", 1) == source.get("parts", 1)
         self.failed += kind == "failed"
         rate = self.done / max(time.perf_counter() - self.started, 1e-6)
         if self.progress:

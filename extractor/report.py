@@ -25,6 +25,9 @@ def summary(result: dict) -> str:
     source, doc = result["source"], result["document"]
     shown = escape(printable(source["path"]))
     console.print(f"[b]{shown}[/b]  ({source['format']}, sha256 {source['sha256'][:12]})")
+    if source.get("pages"):
+        console.print(_("part {part} of {parts}: pages {first}-{last}").format(
+            part=source["part"], parts=source["parts"], first=source["pages"][0], last=source["pages"][1]))
     unit = " ".join(x for x in (doc.get("unit_level"), doc.get("unit_name")) if x) or "?"
     where = ", ".join(x for x in (doc.get("district"), doc.get("province")) if x)
     kind = f"{i18n.report_type_name(doc['report_type'])} ({doc['report_type']})"

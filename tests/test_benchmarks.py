@@ -58,6 +58,11 @@ def test_bench_floors(toolless):
     assert "ratio" in out.lower() or "×" in out
 
 
+def test_bench_volume():
+    out = run("bench_volume.py", "--pages", "28", "--scan-pages", "0")
+    assert "digital  28 pages" in out and "documents 8" in out and "peak" in out
+
+
 def test_bench_excel():
     out = run("bench_excel.py", "--rows", "30", "--repeats", "1")
     assert "tong_hop_30.xlsx" in out and "tong_hop_30.ods" in out and "×" in out

@@ -256,3 +256,32 @@ def test_the_samples_generator_writes_what_is_committed(tmp_path):
         assert made.full_text() == kept.full_text()
     with zipfile.ZipFile(sample(TUANLE_ANNEX)) as archive:
         assert b"<f>1500000+1950000</f><v>3450000.0</v>" in archive.read("xl/worksheets/sheet1.xml")
+
+
+ACTIVITY_ROWS = [
+    ["TRUNG TÂM HỌC TẬP CỘNG ĐỒNG XÃ PHIÊNG BAN", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+    ["Số: 08/BC-TTHTCĐ", None, None, "Phiêng Ban, ngày 15 tháng 1 năm 2024"],
+    ["BÁO CÁO", None, None, None],
+    ["Sơ kết hoạt động Trung tâm học tập cộng đồng học kỳ I năm học 2023 - 2024", None, None, None],
+    ["TT", "Nội dung hoạt động", "Số người tham gia", "Đơn vị chủ trì", "Đơn vị phối hợp"],
+    [1, "Tập huấn kỹ thuật chăn nuôi gà thả vườn", 52.0, "TTHTCĐ xã", "Hội Nông dân xã"],
+    [2, "Nói chuyện chuyên đề phòng chống ma túy", 130, "Công an xã", "Đoàn Thanh niên"],
+    [3, "Lớp tin học cơ bản cho cán bộ thôn", Formula("C6/2", 26.0), "TTHTCĐ xã", None],
+]
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_an_activity_sheet_gives_activities_with_participants_host_and_partners(kind, tmp_path):
+    """A workbook whose sheet is a report's activity table reads as a Word report's would: each
+    row an activity with its participants (a number written 52.0, a formula's saved value) and
+    the units that host it and take part, the report's metadata from the rows above it."""
+    path = WRITERS[kind](tmp_path / f"SoKet_HK1_PhiengBan.{kind}",
+                         [Sheet("Hoạt động", ACTIVITY_ROWS, merges=["A3:E3", "A4:E4"])])
+    result = extract_file(path)
+    assert (result["document"]["report_type"], result["document"]["unit_name"],
+            result["document"]["period"]) == ("soket_tthtcd", "Phiêng Ban", "HK1 2023-2024")
+    assert [(a["name"], a["participants"], a["host"], a["partners"]) for a in result["activities"]] == [
+        ("Tập huấn kỹ thuật chăn nuôi gà thả vườn", 52, "TTHTCĐ xã", "Hội Nông dân xã"),
+        ("Nói chuyện chuyên đề phòng chống ma túy", 130, "Công an xã", "Đoàn Thanh niên"),
+        ("Lớp tin học cơ bản cho cán bộ thôn", 26, "TTHTCĐ xã", None)]
+    assert result["activities"][1]["location"].startswith("sheet 'Hoạt động', row 7")

@@ -74,18 +74,19 @@ def test_pdf_words_broken_in_narrow_cells_are_joined_again():
     assert "Trạm Khuyến nông huyện" in cells  # two words on two lines stay two words
 
 
-def test_a_pdf_beyond_the_page_limit_is_refused_with_its_reason(tmp_path, monkeypatch):
-    pypdf = pytest.importorskip("pypdf")
-    from extractor.readers import pdf_reader
-
-    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 3)
-    writer = pypdf.PdfWriter()
-    for _ in range(4):
-        writer.add_blank_page(width=200, height=200)
-    with (tmp_path / "volume.pdf").open("wb") as fh:
-        writer.write(fh)
-    with pytest.raises(ReadError, match="PDF has 4 pages; more than 3"):
-        read_document(tmp_path / "volume.pdf")
+def test_a_pdf_of_more_than_500_pages_is_read_not_refused(tmp_path):
+    """A bound volume is read however many pages it has (it was refused over 500 pages)."""
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF(format=(120, 60))
+    pdf.set_font("helvetica", size=10)
+    for number in range(1, 502):
+        pdf.add_page()
+        pdf.cell(0, 10, f"Page {number} of a bound volume of reports")
+    pdf.output(str(tmp_path / "volume.pdf"))
+    document = read_document(tmp_path / "volume.pdf")
+    assert document.pages == 501 and document.method == "text"
+    assert document.blocks[-1].text == "Page 501 of a bound volume of reports"
+    assert document.blocks[-1].location == "page 501, line 1"
 
 
 def test_a_text_export_beyond_the_size_limit_is_refused(tmp_path, monkeypatch):

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from extractor.metadata.body import body_unit
 from extractor.metadata.dates import read_dates
 from extractor.metadata.header import Header, detect_report_type, header_lines, report_type
-from extractor.metadata.letterhead import read_letterhead
+from extractor.metadata.letterhead import has_motto, read_letterhead
 from extractor.metadata.names import Org, clean_name, has_diacritics
 from extractor.metadata.unit import Unit, school_unit, settle_unit
 from extractor.model import Document
@@ -64,6 +64,22 @@ def detect(document: Document, catalogue: Catalogue) -> Metadata:
                     issued_date=dates.issued_date, doc_number=dates.doc_number, warnings=list(unit.warnings))
 
 
+OPENING_LINES = 14  # a document's title stands within this many lines of the top of its first page
+
+
+def opens_document(page: Document) -> bool:
+    """Does this page (a document of one page's blocks) open a new document, as a report's first
+    page does: a letterhead — the national motto, or an agency line with a number or a place and
+    date — above a title, near the top of the page. A bound volume is split where it holds."""
+    header = Header.of(header_lines(page, limit=OPENING_LINES + 10))
+    if header.title is None or header.title > OPENING_LINES:
+        return False
+    if has_motto(header):
+        return True
+    dates = read_dates(header)
+    return bool((dates.doc_number or dates.issued_date) and read_letterhead(header).orgs)
+
+
 def _unit(document: Document, header: Header, text: str, accents: bool) -> Unit:
     """The unit the letterhead names; the body's, when the letterhead names none it can vouch for."""
     letterhead = read_letterhead(header, accents)
@@ -76,4 +92,4 @@ def _unit(document: Document, header: Header, text: str, accents: bool) -> Unit:
     return settle_unit(orgs, text, accents) if orgs else Unit()
 
 
-__all__ = ["Metadata", "Org", "detect", "detect_report_type", "header_lines"]
+__all__ = ["Metadata", "Org", "detect", "detect_report_type", "header_lines", "opens_document"]

@@ -74,6 +74,12 @@ def agency_lines(header: Header) -> list[list[str]]:
     return out
 
 
+def has_motto(header: Header) -> bool:
+    """The national motto ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", however it wraps) stands above
+    the title: a document's own letterhead, never a body page."""
+    return any(_MOTTO.search(key) for key in header.keys[: header.title if header.title is not None else 12])
+
+
 def _motto_cut(line: str, following: str) -> str:
     """`line` without the motto's first words when the motto breaks after its "XÃ" and goes on
     in the next line ("… CỘNG HÒA XÃ" / "HỘI CHỦ NGHĨA VIỆT NAM"), or the line ends "CỘNG HÒA XÃ"."""

@@ -30,7 +30,6 @@ TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
 COLUMN_GAP = 24.0  # points: a wider gap between words splits a line into columns
 ALIGN_TOLERANCE = 2.0  # points: a value line this close to a label line's top sits beside that label
 MIN_CHARS_PER_PAGE = 20  # fewer characters than this: the page is a scan
-MAX_PAGES = 500  # longer PDFs are refused: no report is that long, and memory grows with the pages
 
 
 def read(path: Path) -> Document:
@@ -45,9 +44,6 @@ def read(path: Path) -> Document:
         pages = len(pdf.pages)
         if pages == 0:
             raise ReadError("PDF has no pages")
-        if pages > MAX_PAGES:
-            raise ReadError(f"PDF has {pages} pages; more than {MAX_PAGES} is not a report "
-                            "(a bound volume?), split it to import its reports")
         blocks: list = []
         chars = 0
         for number, page in enumerate(pdf.pages, 1):

@@ -35,6 +35,8 @@ from extractor.store.corrections import (
 from extractor.store.documents import (
     StoreError,
     document_id,
+    file_documents,
+    identity,
     insert_children,
     record_path,
     replace_extraction,
@@ -46,7 +48,8 @@ from extractor.store.units import set_document_unit, unit_key
 
 __all__ = [
     "StoreError", "cell_fill", "cells_of", "connect", "correction", "correction_history", "correction_row",
-    "default_db_path", "document_id", "finish_run", "insert_children", "insert_correction",
+    "default_db_path", "document_id", "file_documents", "finish_run", "identity", "insert_children",
+    "insert_correction",
     "later_correction", "latest_correction_time", "migrate", "migrations", "now", "rebuild_pivot",
     "record_error", "record_path", "refresh_document", "replace_extraction", "same_correction_stored", "save",
     "set_document_unit", "start_run", "stored_number", "sync_catalogue", "transaction", "unit_key",

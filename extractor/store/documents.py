@@ -1,6 +1,7 @@
 """Documents: one extraction result written (or swapped for a re-extraction) in one transaction.
 
-A document is identified by its content's sha256. Saving one extraction result is one
+A document is identified by its content's sha256 (a part of a bound volume by the file's sha256
+and its pages: `identity`). Saving one extraction result is one
 transaction: the document, its unit, observations, activities, review items and path are all
 written or none is, so a crash or a kill at any moment leaves a consistent database and the
 next import simply does what is left. Nothing is ever deleted: a changed file at a known path
@@ -25,6 +26,26 @@ class StoreError(Exception):
     """A document that cannot be stored as it is; str() says why in one line."""
 
 
+def identity(source: dict) -> str:
+    """The identity a document is stored under: its file's sha256, and for a part of a bound volume
+    its pages after it ("<sha256>:p12-17"), so each part of one file is a document of its own and
+    the same volume read again gives each part the identity it had."""
+    pages = source.get("pages")
+    return f"{source['sha256']}:p{pages[0]}-{pages[1]}" if pages else source["sha256"]
+
+
+def file_documents(conn: sqlite3.Connection, sha256: str) -> list[int] | None:
+    """The documents stored for the file whose content is `sha256`, when all of them are (the one
+    document, or every part of a volume), else None: an import interrupted within a volume reads
+    it again, and its stored parts are found unchanged."""
+    whole = document_id(conn, sha256)
+    if whole is not None:
+        return [whole]
+    rows = conn.execute("SELECT document_id, parts FROM document_parts WHERE file_sha256 = ?",
+                        (sha256,)).fetchall()
+    return [r[0] for r in rows] if rows and len(rows) >= rows[0][1] else None
+
+
 def document_id(conn: sqlite3.Connection, sha256: str) -> int | None:
     row = conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
     return row[0] if row else None
@@ -41,12 +62,13 @@ def record_path(conn: sqlite3.Connection, doc_id: int, path: str) -> None:
 def save(conn: sqlite3.Connection, result: dict, path: str) -> tuple[str, int]:
     """Store one extraction result; returns ("imported" | "unchanged", document id).
 
-    One transaction. A document already stored (same sha256) only gains the path; a new
-    content at a path that held another document supersedes that document.
+    One transaction. A document already stored (same identity) only gains the path; a new
+    content at a path that held another file supersedes that file's documents (the other parts of
+    the same volume stay beside it).
     """
     source = result["source"]
     with transaction(conn):
-        existing = document_id(conn, source["sha256"])
+        existing = document_id(conn, identity(source))
         if existing is not None:
             record_path(conn, existing, path)
             return "unchanged", existing
@@ -56,11 +78,12 @@ def save(conn: sqlite3.Connection, result: dict, path: str) -> tuple[str, int]:
         reconcile_corrections(conn, doc_id, result["versions"]["extractor"])
         previous = [r[0] for r in conn.execute(
             "SELECT d.id FROM documents d JOIN document_paths p ON p.document_id = d.id "
-            "WHERE p.path = ? AND d.id != ? AND d.superseded_by IS NULL", (path, doc_id))]
+            "WHERE p.path = ? AND substr(d.sha256, 1, 64) != ? AND d.superseded_by IS NULL",
+            (path, source["sha256"]))]  # another file's documents (an identity starts with its file's sha256)
         cells = cells_of(conn, [doc_id, *previous])
         for old in previous:
             conn.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (doc_id, old))
-        if previous or has_value_corrections(conn, source["sha256"]):
+        if previous or has_value_corrections(conn, identity(source)):
             refresh_pivot(conn, cells, codes_of(conn, [doc_id, *previous]))
         else:
             add_to_pivot(conn, doc_id, cells)
@@ -122,11 +145,15 @@ def _insert_document(conn: sqlite3.Connection, result: dict) -> int:
         "unit_id, unit_name, unit_level, district, province, year, period, issued_date, doc_number, "
         "reader_method, reader_notes, extractor_version, patterns_version, full_text) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (source["sha256"], source["format"], source["size"], reader.get("pages"), stamp, stamp,
+        (identity(source), source["format"], source["size"], reader.get("pages"), stamp, stamp,
          meta["report_type"], unit_id(conn, meta), meta["unit_name"], meta["unit_level"], meta["district"],
          meta["province"], meta["year"], meta["period"], meta["issued_date"], meta["doc_number"],
          reader.get("method"), json.dumps(reader.get("notes", []), ensure_ascii=False),
          result["versions"]["extractor"], result["versions"]["patterns"], result.get("text")))
+    if source.get("pages"):
+        conn.execute("INSERT INTO document_parts (document_id, file_sha256, first_page, last_page, parts) "
+                     "VALUES (?, ?, ?, ?, ?)", (cursor.lastrowid, source["sha256"], *source["pages"],
+                                                source["parts"]))
     return cursor.lastrowid
 
 

@@ -274,7 +274,8 @@ async def document_page(datasette, request) -> Response:
     doc_id = row_id(request)
 
     def read(conn: sqlite3.Connection) -> dict | None:
-        doc = conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        doc = conn.execute("SELECT d.*, p.first_page, p.last_page, p.parts FROM documents d LEFT JOIN "
+                           "document_parts p ON p.document_id = d.id WHERE d.id = ?", (doc_id,)).fetchone()
         if doc is None:
             return None
         paths = [r[0] for r in conn.execute("SELECT path FROM document_paths WHERE document_id = ? "
@@ -310,7 +311,8 @@ async def original_file(datasette, request) -> Response:
     doc_id = row_id(request)
 
     def read(conn: sqlite3.Connection):
-        row = conn.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        row = conn.execute("SELECT substr(sha256, 1, 64) FROM documents WHERE id = ?",
+                           (doc_id,)).fetchone()  # the file's sha256 (a part of a volume: its pages follow)
         paths = [r[0] for r in conn.execute("SELECT path FROM document_paths WHERE document_id = ? "
                                             "ORDER BY last_seen DESC", (doc_id,))]
         return (row[0] if row else None), paths

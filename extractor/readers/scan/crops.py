@@ -11,7 +11,8 @@ import io
 import tempfile
 from pathlib import Path
 
-from extractor.readers.scan.ocr import OCR_SETTINGS, cached_ocr
+from extractor.cache import file_digest
+from extractor.readers.scan.ocr import OCR_SETTINGS, page_skew
 from extractor.readers.scan.page import grey_image, turned
 
 
@@ -20,14 +21,14 @@ def crops(path: Path, regions: list[tuple[int, list[int]]], margin: int = 40,
     """PNGs of regions (page, box of OCR words in the straightened frame) of a scanned PDF, each
     with a margin, so a reviewer reads the original rather than the OCR's reading of it. Each
     page is rendered once, however many regions it holds."""
-    skews = [p.get("skew", 0) for p in cached_ocr(path, _page_count(path))]
+    digest = file_digest(path)
     pages: dict[int, object] = {}
     out = []
     with tempfile.TemporaryDirectory(prefix="xhht-crop-") as tmp:
         for page, box in regions:
             if page not in pages:
                 image = grey_image(path, page, Path(tmp), OCR_SETTINGS["dpi"])
-                pages[page] = turned(image, skews[page - 1] if page <= len(skews) else 0)
+                pages[page] = turned(image, page_skew(path, digest, page))
             image = pages[page]
             left, top, right, bottom = box
             region = image.crop((max(left - margin, 0), max(top - margin, 0),
@@ -39,9 +40,3 @@ def crops(path: Path, regions: list[tuple[int, list[int]]], margin: int = 40,
             out.append(buffer.getvalue())
     return out
 
-
-def _page_count(path: Path) -> int:
-    import pdfplumber
-
-    with pdfplumber.open(str(path)) as pdf:
-        return len(pdf.pages)

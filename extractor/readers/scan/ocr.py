@@ -4,8 +4,9 @@ Tesseract gives words with boxes and confidences (TSV), not tables. Short, uncer
 a second time, each cut out on its own within its cell's ruling lines (`page.rules`). The words and
 the skew are kept, so laying out the page needs Tesseract no more (its rules come from `grid`).
 
-OCR is slow, so each page's result is cached by the file's sha256 (and the OCR settings): a
-re-import or re-extraction of the same scan reads the cache. Pages are OCR'd in parallel.
+OCR is slow, so each page's result is cached by the file's sha256, its page number and the OCR
+settings: a re-import or re-extraction of the same scan reads the cache, and an interrupted
+volume resumes where it stopped. The caller (`scan.read`) runs pages in parallel.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ import os
 import re
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from extractor.cache import cache_root, cached
+from extractor.cache import cache_root, cached, stored
 from extractor.readers.errors import ReadError
 from extractor.readers.scan.page import (
     MAX_SKEW,
@@ -45,15 +45,33 @@ def cache_dir() -> Path:
     return cache_root() / "ocr"
 
 
-def cached_ocr(path: Path, pages: int) -> list[dict]:
-    """Every page's words (as lists: text, left, top, right, bottom, confidence, Tesseract's line id
-    and, for a word read again, the second reading and its confidence) and skew. The page's
-    rules bound the cut-outs of words read again; the layout takes its rules from `grid`, cached
-    apart, so entries made with an older rule finder stay valid."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+def ocr_key(digest: str) -> str:
+    """The cache key of a scan's OCR: the file's sha256 and the settings that shape a reading."""
     key = [OCR_SETTINGS, REREAD, RULE_MIN_FRACTION, RULE_MIN_VERTICAL, MAX_SKEW, CACHE_VERSION]
-    settings = hashlib.sha256(json.dumps(key).encode()).hexdigest()[:12]
-    return cached("ocr", f"{digest}-{settings}", lambda: _ocr_pdf(path, pages))
+    return f"{digest}-{hashlib.sha256(json.dumps(key).encode()).hexdigest()[:12]}"
+
+
+def whole_file_entry(digest: str) -> list[dict] | None:
+    """Every page of a scan as cached whole before pages were cached one by one (still read, so
+    an archive's cache is not OCR'd again), or None."""
+    return stored("ocr", ocr_key(digest))
+
+
+def cached_page(path: Path, digest: str, number: int) -> dict:
+    """One page's words (as lists: text, left, top, right, bottom, confidence, Tesseract's line id
+    and, for a word read again, the second reading and its confidence) and skew, cached by the
+    file's sha256, the page number and the settings: a volume whose reading was interrupted
+    resumes at the first page not read. The page's rules bound the cut-outs of words read again;
+    the layout takes its rules from `grid`, cached apart, so entries made with an older rule
+    finder stay valid."""
+    return cached("ocr", f"{ocr_key(digest)}-p{number}", lambda: _ocr_one(path, number))
+
+
+def page_skew(path: Path, digest: str, number: int) -> float:
+    """The skew the OCR found on a page (from the cache; the page is read if it never was)."""
+    whole = whole_file_entry(digest)
+    page = whole[number - 1] if whole and number <= len(whole) else cached_page(path, digest, number)
+    return page.get("skew", 0)
 
 
 def settled(word: list) -> Word:
@@ -73,19 +91,14 @@ def settled(word: list) -> Word:
     return Word(text, left, top, right, bottom, conf)
 
 
-def _ocr_pdf(path: Path, pages: int) -> list[dict]:
-    """Every page rendered and read in the worker thread that OCRs it, and its image deleted once
-    read: rendering overlaps with OCR, and the disk holds one page per thread, not the whole scan."""
+def _ocr_one(path: Path, number: int) -> dict:
+    """One page rendered, read and its image deleted: the disk holds one page per thread."""
     with tempfile.TemporaryDirectory(prefix="xhht-ocr-") as tmp:
-        def page(number: int) -> dict:
-            image = render(path, number, Path(tmp), OCR_SETTINGS["dpi"])
-            try:
-                return _ocr_page(image, number)
-            finally:
-                image.unlink(missing_ok=True)
-
-        with ThreadPoolExecutor(max_workers=max(1, min(pages, os.cpu_count() or 1))) as pool:
-            return list(pool.map(page, range(1, pages + 1)))
+        image = render(path, number, Path(tmp), OCR_SETTINGS["dpi"])
+        try:
+            return _ocr_page(image, number)
+        finally:
+            image.unlink(missing_ok=True)
 
 
 def _ocr_page(image: Path, number: int) -> dict:
