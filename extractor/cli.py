@@ -59,12 +59,14 @@ def extract(paths: tuple[str, ...], fmt: str, output) -> None:
     """
     from extractor.extract import walk
     from extractor.progress import skipped_lines
+    from extractor.readers import SUPPORTED
 
     found = walk(paths)
     for line in skipped_lines([(str(path), reason) for path, reason in found.skipped]):
         click.echo(line, err=True)
     if not found.files:
-        click.echo(_("error: no supported files (.docx .pdf .txt .doc) under the given paths"), err=True)
+        message = _("error: no supported files ({kinds}) under the given paths")
+        click.echo(message.format(kinds=" ".join(sorted(SUPPORTED))), err=True)
         sys.exit(2)
     failed: list[Path] = []
     results = _extracted(found.files, failed)

@@ -42,6 +42,15 @@ def test_bad_file_one_line_error_and_batch_goes_on(tmp_path):
     assert len(errors) == 1 and "broken.docx" in errors[0]
 
 
+def test_a_folder_with_nothing_readable_names_every_format_read_workbooks_included(tmp_path):
+    (tmp_path / "notes.rtf").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", "en", "extract", str(tmp_path)])
+    assert result.exit_code == 2
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith("error: no supported files")
+    assert all(kind in line for kind in (".docx", ".pdf", ".doc ", ".txt", ".xlsx", ".xls ", ".ods"))
+
+
 def test_extract_json_of_several_files_is_one_array(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
