@@ -220,12 +220,13 @@ def view_table(view: View, fmt: str) -> tuple[list[str], list[list], list[str]]:
     for r, row in enumerate(rows):
         out = [row[0]]
         for k, cell in enumerate(cells, 1):
-            out += [row[k], *[_part(view, r, cell, p) if r < len(pivot.rows) else None for p in parts]]
+            out += [row[k], *[part_value(view, r, cell, p) if r < len(pivot.rows) else None for p in parts]]
         out_rows.append(out + row[len(cells) + 1:])
     return out_columns + columns[len(cells) + 1:], out_rows, notes
 
 
-def _part(view: View, row: int, cell: tuple[int, str], part: str):
+def part_value(view: View, row: int, cell: tuple[int, str], part: str):
+    """What a view adds to a row's cell: units reporting ("3/4"), the own figure, or the change."""
     if part == "coverage":
         found = view.coverage[row].get(cell)
         return f"{found[0]}/{found[1]}" if found else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
 
 import pytest
@@ -84,9 +85,10 @@ FIGURES = {
 def write_report(folder, level: str, name: str, year: int, figures) -> None:
     people, population, exempt, literate = figures
     rate = f"{literate / (population - exempt) * 100:.2f}".replace(".", ",")
-    text = REPORT.format(level=level.upper(), name=name.upper(), title=name, year=year, people=dotted(people),
-                         population=dotted(population), exempt=dotted(exempt),
-                         illiterate=dotted(population - exempt - literate), literate=dotted(literate), rate=rate)
+    text = REPORT.format(level=level.upper(), name=name.upper(), title=name, year=year,
+                         people=dotted(people), population=dotted(population), exempt=dotted(exempt),
+                         illiterate=dotted(population - exempt - literate), literate=dotted(literate),
+                         rate=rate)
     (folder / f"{words(name).replace(' ', '_')}_{year}.txt").write_text(text, encoding="utf-8")
 
 
@@ -100,8 +102,9 @@ def merger(tmp_path_factory):
         for year, figures in FIGURES[k].items():
             if figures:
                 write_report(folder, level, name, year, figures)
-    (folder / "district_2022.txt").write_text(DISTRICT.format(year=2022, people=dotted(650)), encoding="utf-8")
-    (folder / "district_2023.txt").write_text(DISTRICT.format(year=2023, people=dotted(400)), encoding="utf-8")
+    for year, people in ((2022, 650), (2023, 400)):
+        (folder / f"district_{year}.txt").write_text(DISTRICT.format(year=year, people=dotted(people)),
+                                                     encoding="utf-8")
     db = folder / "m.db"
     assert import_paths(db, [folder], workers=1).imported == 7
     return db, successor, members
@@ -122,7 +125,8 @@ def test_a_rate_is_recomputed_from_its_summed_parts_never_averaged(merger):
     view = research(store.connect(db, readonly=True), RATE, as_of=2025)
     [(_, values)] = view.pivot.rows
     # 2022: (970 + 1940 + 2880) / (6000 − 110) = 98.30 %; 2023: (1050 + 3200) / (4400 − 50) = 97.70 %
-    assert values == {(2022, "actual"): round(5790 / 5890 * 100, 2), (2023, "actual"): round(4250 / 4350 * 100, 2)}
+    assert values == {(2022, "actual"): round(5790 / 5890 * 100, 2),
+                      (2023, "actual"): round(4250 / 4350 * 100, 2)}
     assert view.coverage[0][(2023, "actual")] == (2, 3)
 
 
@@ -213,9 +217,10 @@ def test_a_flagged_figure_keeps_its_mark_in_the_sum(merger, tmp_path):
     with store.transaction(conn):
         result = conn.execute(
             "INSERT INTO check_results (check_id, kind, subject, document_id, unit_id, year, codes, status, "
-            "seen, message, message_vi, created_at, updated_at) VALUES ('lich_su', 'history', 's', ?, ?, 2022, "
-            "'[]', 'open', '{}', 'out of line', 'bất thường', '', '')", (doc, unit)).lastrowid
-        conn.execute("INSERT INTO check_cells VALUES (?, ?, 2022, 'actual', ?, ?)", (ENROLLED, unit, result, doc))
+            "seen, message, message_vi, created_at, updated_at) VALUES ('lich_su', 'history', 's', ?, ?, "
+            "2022, '[]', 'open', '{}', 'out of line', 'bất thường', '', '')", (doc, unit)).lastrowid
+        conn.execute("INSERT INTO check_cells VALUES (?, ?, 2022, 'actual', ?, ?)",
+                     (ENROLLED, unit, result, doc))
     rows = list(csv.reader(io.StringIO(run_cli("compare", ENROLLED, "--db", copy, "--as-of", "2025",
                                                "--format", "csv").output)))
     assert rows[0][-1] == FLAG_COLUMN and rows[1][-1].startswith("2022: out of line")
@@ -268,3 +273,28 @@ def test_panel_export_loads_back_with_pandas_and_pivots(merger, tmp_path, suffix
                                                     aggfunc="sum")
     assert wide.loc[successor.split(" (")[0], 2022] == 605 and wide.loc[successor.split(" (")[0], 2023] == 440
     assert panel[panel.corrected == 1].value.tolist() == [105]
+
+
+# ---- the web compare page --------------------------------------------------------------------------------
+@pytest.mark.asyncio
+async def test_web_page_as_of_by_change_and_sort_on_the_server(merger):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    db, successor, _ = merger
+    site = make_app(db)
+    page = await site.client.get(f"/-/compare?code={ENROLLED}&as_of=2025")
+    assert page.status_code == 200 and 'id="as-of" checked' in page.text
+    assert successor in page.text and "3/3" in page.text and "2/3" in page.text
+    assert 'id="apart"' in page.text and "huyện Trực Ninh" in page.text
+    page = await site.client.get(f"/-/compare?code={ENROLLED}&by=district&change=1")
+    assert "Trực Ninh, Nam Định" in page.text and ">650<" in page.text and "-160" in page.text
+    asc = await site.client.get(f"/-/compare?code={ENROLLED}&sort=2022:actual:value")
+    desc = await site.client.get(f"/-/compare?code={ENROLLED}&sort=2022:actual:value&desc=1")
+    order = [re.findall(r'<tr><td><a href="/-/unit/(\d+)"', p.text) for p in (asc, desc)]
+    assert order[0] and order[1] == order[0][::-1]  # every row has a 2022 figure: exactly reversed
+    assert "sort=2022%3Aactual%3Avalue&amp;desc=1" in asc.text  # the header sorts the other way next
+    data = (await site.client.get(f"/-/compare.json?code={ENROLLED}&as_of=2025")).json()
+    assert data["as_of"] == 2025 and data["rows"][0]["2023 đơn vị báo cáo"] == "2/3"
+    bad = await site.client.get(f"/-/compare?code={ENROLLED}&as_of=2025&by=district")
+    assert bad.status_code == 200 and "abolished" in bad.text
