@@ -17,6 +17,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractor.checks.results import pivot_flags
 from extractor.i18n import _
@@ -64,9 +65,12 @@ def research(conn: sqlite3.Connection, code: str, unit: str | None = None, distr
             year=as_of, years=", ".join(map(str, AS_OF))))
     if as_of is not None and by == "district":
         raise QueryError(_("districts were abolished in the 2025 merger: use --by province with --as-of"))
-    base = compare(conn, code, unit, district, province, year_from, year_to, with_sources=True)
+    gathered = as_of is not None or by is not None
+    # a sum links to no document: the sources are read only for the marks of the figures summed
+    sources = not gathered or _aggregation(conn, code) == "none" or _flagged(conn, code)
+    base = compare(conn, code, unit, district, province, year_from, year_to, with_sources=sources)
     view = View(base, pivot_flags(conn, base), as_of, by)
-    if as_of is not None or by is not None:
+    if gathered:
         view = _gathered(conn, view, year_from, year_to)
     if change:
         view.changes = [changes_of(view.pivot, values) for _name, values in view.pivot.rows]
@@ -89,8 +93,9 @@ def _gathered(conn: sqlite3.Connection, view: View, year_from: int | None, year_
     base = view.pivot
     units = {r[0]: r[1:] for r in conn.execute(
         "SELECT id, level, name, district, province, merged_into, merged_province FROM units")}
-    groups, apart = _groups(units, base.unit_ids, view.as_of, view.by)
-    _count_totals(groups, units, view.as_of, view.by)
+    keys = {unit_id: _group_key(unit, view.as_of, view.by) for unit_id, unit in units.items()}
+    groups, apart = _groups(keys, base.unit_ids, view.as_of)
+    _count_totals(groups, units, keys, view.by)
     kind = _aggregation(conn, base.code)
     if kind == "none":  # rates without parts, statuses: each unit as it reported, under its group
         return _per_unit(view, groups, apart)
@@ -111,13 +116,23 @@ def _gathered(conn: sqlite3.Connection, view: View, year_from: int | None, year_
     return out
 
 
-def _groups(units: dict, unit_ids: list[int], as_of: int | None, by: str | None) -> tuple[dict, list[int]]:
+@lru_cache(maxsize=65536)
+def _fold(name: str | None) -> str:
+    """A place name folded as unit keys are (the same few hundred names recur on every unit)."""
+    return words(name or "")
+
+
+def _flagged(conn: sqlite3.Connection, code: str) -> bool:
+    return conn.execute("SELECT 1 FROM check_cells WHERE code = ? LIMIT 1", (code,)).fetchone() is not None
+
+
+def _groups(keys: dict, unit_ids: list[int], as_of: int | None) -> tuple[dict, list[int]]:
     """The base pivot's rows gathered: {group key: _Group} and the rows set apart. Only communes are
     gathered (a district's or province's own report is shown beside its communes' sum)."""
     groups: dict[tuple, _Group] = {}
     apart = []
     for row, unit_id in enumerate(unit_ids):
-        key = _group_key(units[unit_id], as_of, by)
+        key = keys[unit_id]
         if key is None:
             if as_of is not None:
                 apart.append(row)
@@ -135,28 +150,28 @@ def _group_key(unit: tuple, as_of: int | None, by: str | None) -> tuple[tuple, s
         if not merged_into:
             return None
         if by == "province":
-            return ("province", words(merged_province or "")), merged_province or "?", ("", "")
-        return (("unit", words(merged_into), words(merged_province or "")),
+            return ("province", _fold(merged_province)), merged_province or "?", ("", "")
+        return (("unit", _fold(merged_into), _fold(merged_province)),
                 f"{merged_into} ({merged_province})" if merged_province else merged_into,
                 (merged_into, merged_province or ""))
     if by == "district":
-        return (("district", words(district or ""), words(province or "")),
+        return (("district", _fold(district), _fold(province)),
                 ", ".join(p for p in (district, province) if p) or "?", (district or "", province or ""))
-    return ("province", words(province or "")), province or "?", ("", "")
+    return ("province", _fold(province)), province or "?", ("", "")
 
 
-def _count_totals(groups: dict, units: dict, as_of: int | None, by: str | None) -> None:
+def _count_totals(groups: dict, units: dict, keys: dict, by: str | None) -> None:
     """Each group's number of units (the archive's units of the group, or the register's count when
     it knows more) and its own unit (a district or province that reports itself)."""
     for unit_id, unit in units.items():
-        key = _group_key(unit, as_of, by)
+        key = keys[unit_id]
         if key is not None and key[0] in groups:
             groups[key[0]].total += 1
         level, name, district, province = unit[:4]
         own = tier(level, name, district, province)
         if by and own == by:
-            wanted = ("district", words(name), words(province or "")) if by == "district" else (
-                "province", words(name))
+            wanted = ("district", _fold(name), _fold(province)) if by == "district" else (
+                "province", _fold(name))
             if wanted in groups and groups[wanted].own_unit is None:
                 groups[wanted].own_unit = unit_id
     for key, group in groups.items():
@@ -186,14 +201,16 @@ def _sum_cells(view: View, groups: dict) -> tuple[dict, dict, dict]:
     values, coverage, flags = {}, {}, {}
     for key, group in groups.items():
         values[key], coverage[key], flags[key] = {}, {}, {}
+        sums, counts, marks = values[key], coverage[key], flags[key]
         for row in group.members:
+            found = view.flags[row]
             for cell, value in view.pivot.rows[row][1].items():
-                if not _is_number(value):
+                if value.__class__ is not float and not _is_number(value):  # floats: most cells
                     continue
-                values[key][cell] = values[key].get(cell, 0) + value
-                coverage[key][cell] = coverage[key].get(cell, 0) + 1
-                if view.flags[row].get(cell):
-                    flags[key].setdefault(cell, []).extend(view.flags[row][cell])
+                sums[cell] = sums.get(cell, 0) + value
+                counts[cell] = counts.get(cell, 0) + 1
+                if found and found.get(cell):
+                    marks.setdefault(cell, []).extend(found[cell])
         coverage[key] = {cell: (n, group.total) for cell, n in coverage[key].items()}
     return values, coverage, flags
 

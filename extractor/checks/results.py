@@ -564,6 +564,8 @@ def pivot_flags(conn: sqlite3.Connection, pivot) -> list[dict[tuple[int, str], l
     flagged: dict[tuple[int, int, str], list[dict]] = defaultdict(list)
     for row in conn.execute(FLAGGED, (pivot.code,)):
         flagged[(row["unit_id"], row["year"], row["kind"])].append(dict(row))
+    if not flagged:
+        return [{} for _unit in pivot.unit_ids]
     out = []
     for unit_id, sources in zip(pivot.unit_ids, pivot.sources or [{}] * len(pivot.unit_ids), strict=True):
         cells = {}

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from datasette.utils.asgi import NotFound, Response
+from markupsafe import Markup
 
 from extractor import i18n, output
 from extractor.checks.results import document_checks
@@ -164,12 +165,13 @@ def _pivot_context(view: View, wanted: dict, review: bool) -> dict:
         columns += [{"title": when, "sort": _sort_link(wanted, f"{year}:{kind}:value")},
                     *[{"title": _(output.PART_NAMES[p][1]).format(cell=when), "part": p,
                        "sort": _sort_link(wanted, f"{year}:{kind}:{p}")} for p in parts]]
-    rows = [_page_row(view, k, name, values, parts, review)
+    texts: dict = {}  # a value's text, made once per page (babel's formatting is slow, values recur)
+    rows = [_page_row(view, k, name, values, parts, review, texts)
             for k, (name, values) in enumerate(pivot.rows[:PAGE_ROWS])]
     apart = View(Pivot(pivot.code, pivot.label, pivot.unit, pivot.kinds, pivot.years, view.apart),
                  view.apart_flags)
-    apart_rows = [_page_row(apart, k, name, values, [], review)
-                  for k, (name, values) in enumerate(view.apart)]
+    apart_rows = [_page_row(apart, k, name, values, [], review, texts)
+                  for k, (name, values) in enumerate(view.apart[:PAGE_ROWS])]
     apart_columns = [{"title": c["title"]} for c in columns if not c.get("part")]
     return {"pivot": pivot, "view": view, "columns": columns, "rows": rows, "apart_rows": apart_rows,
             "apart_columns": apart_columns,
@@ -177,24 +179,41 @@ def _pivot_context(view: View, wanted: dict, review: bool) -> dict:
             "charted": len(chart.charted(pivot))}
 
 
-def _page_row(view: View, k: int, name: str, values: dict, parts: list[str], review: bool) -> dict:
+def _page_row(view: View, k: int, name: str, values: dict, parts: list[str], review: bool,
+              texts: dict) -> dict:
     """One row of the page's table: each value linked to its document (a sum to none), its marks,
-    then the parts the view adds (units reporting, own figure, change)."""
+    then the parts the view adds (units reporting, own figure, change). The cells are written here
+    as one piece of HTML (every text escaped): a country's table has tens of thousands of cells,
+    which the template engine would take ten times longer to write one by one."""
     pivot, cells = view.pivot, []
     sources = pivot.sources[k] if pivot.sources else {}
+    mark = escape(_("failed check"))
     for cell in view.cells():
         value, doc = values.get(cell), sources.get(cell)
-        href = f"/-/document/{doc}#{anchor(pivot.code, cell[1])}" if doc and value is not None else None
-        cells.append({"text": shown(value, pivot.unit), "href": href, "plain": value is not None and not doc,
-                      "flags": [{"message": f["message"], "href": check_href(f, review)}
-                                for f in view.flags[k].get(cell, [])]})
+        text = escape(_text(texts, value, pivot.unit))
+        flags = view.flags[k].get(cell, [])
+        inner = f'<a class="figure" href="/-/document/{doc}#{anchor(pivot.code, cell[1])}">{text}</a>' \
+            if doc and value is not None else text
+        marks = "".join(f' <a class="check-mark" href="{escape(check_href(f, review))}" title="{m}" '
+                        f'aria-label="{mark}: {m}">⚠</a>' for f in flags for m in [escape(f["message"])])
+        cells.append(f'<td class="num{" flagged" if flags else ""}">{inner}{marks}</td>')
         for part in parts:
             found = output.part_value(view, k, cell, part)
-            cells.append({"text": found if isinstance(found, str) else shown(found, "%" if part == "pct" else
-                                                                                 pivot.unit),
-                          "part": part, "flags": []})
+            if not isinstance(found, str):
+                found = _text(texts, found, "%" if part == "pct" else pivot.unit)
+            cells.append(f'<td class="num part">{escape(found)}</td>')
     unit_id = pivot.unit_ids[k] if k < len(pivot.unit_ids) else None  # a sum: its district's own, or none
-    return {"name": name, "unit_id": unit_id or None, "cells": cells}
+    return {"name": name, "unit_id": unit_id or None, "cells": Markup("".join(cells))}
+
+
+def _text(texts: dict, value, unit: str | None) -> str:
+    """`shown(value, unit)`, remembered in `texts` for the page; an empty cell is empty."""
+    if value is None:
+        return ""
+    key = (value, unit)
+    if key not in texts:
+        texts[key] = shown(value, unit)
+    return texts[key]
 
 
 def _sort_link(wanted: dict, column: str) -> dict:
