@@ -236,7 +236,7 @@ def part_value(view: View, row: int, cell: tuple[int, str], part: str):
     return None if change is None else change[0 if part == "change" else 1]
 
 
-PANEL_BATCH = 50_000  # rows per Parquet row group: a few MiB in memory however large the archive
+PANEL_BATCH = 20_000  # rows per Parquet row group: a few MiB in memory however large the archive
 
 
 def panel_csv(rows, stream, bom: bool = True) -> None:

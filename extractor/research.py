@@ -366,13 +366,26 @@ PANEL_COLUMNS = ("unit_key", "level", "name", "district", "province", "unit_2025
                  "period", "code", "kind", "value", "value_text", "unit_of_measure", "value_type",
                  "document_sha256", "corrected")
 
+# The values of effective_observations (db/migrations/0003), written out for the current documents
+# in their order: read through the view, SQLite materialises every observation of the archive
+# first (as store/pivot.py notes), where this reads each document's observations by its index.
+_PANEL_UNIT = ("u.key, coalesce(u.level, d.unit_level), coalesce(u.name, d.unit_name), coalesce(u.district, "
+               "d.district), coalesce(u.province, d.province), u.merged_into, u.merged_province, d.year, "
+               "d.period")
 _PANEL = (
-    "SELECT u.key, coalesce(u.level, d.unit_level), coalesce(u.name, d.unit_name), coalesce(u.district, "
-    "d.district), coalesce(u.province, d.province), u.merged_into, u.merged_province, d.year, d.period, "
-    "v.code, v.kind, v.value_num, v.value_text, i.unit, i.value_type, d.sha256, v.source = 'correction' "
-    "FROM documents d JOIN effective_observations v ON v.document_id = d.id "
-    "LEFT JOIN units u ON u.id = d.unit_id LEFT JOIN indicators i ON i.code = v.code "
-    "WHERE d.superseded_by IS NULL ORDER BY d.id")
+    f"SELECT {_PANEL_UNIT}, o.code, o.kind, CASE WHEN c.id IS NULL THEN o.value_num ELSE c.value_num END,"
+    " CASE WHEN c.id IS NULL THEN o.value_text ELSE c.value_text END, i.unit, i.value_type, d.sha256,"
+    " c.id IS NOT NULL FROM documents d JOIN observations o ON o.document_id = d.id"
+    " LEFT JOIN corrections c ON c.active = 1 AND c.target = 'value' AND c.sha256 = d.sha256"
+    "  AND c.code = o.code AND c.kind = o.kind"
+    " LEFT JOIN units u ON u.id = d.unit_id LEFT JOIN indicators i ON i.code = o.code"
+    " WHERE d.superseded_by IS NULL AND (c.action IS NULL OR c.action != 'delete')"
+    " UNION ALL"
+    f" SELECT {_PANEL_UNIT}, c.code, c.kind, c.value_num, c.value_text, i.unit, i.value_type, d.sha256, 1"
+    " FROM corrections c JOIN documents d ON d.sha256 = c.sha256 AND d.superseded_by IS NULL"
+    " LEFT JOIN units u ON u.id = d.unit_id LEFT JOIN indicators i ON i.code = c.code"
+    " WHERE c.active = 1 AND c.target = 'value' AND c.action = 'set' AND NOT EXISTS (SELECT 1 FROM"
+    "  observations o WHERE o.document_id = d.id AND o.code = c.code AND o.kind = c.kind)")
 
 
 def panel_rows(conn: sqlite3.Connection) -> Iterator[tuple]:

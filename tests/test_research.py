@@ -254,6 +254,23 @@ def test_panel_has_one_row_per_value_with_its_2025_unit(merger):
     assert {r["corrected"] for r in rows} == {0} and len({r["document_sha256"] for r in rows}) == 7
 
 
+def test_panel_holds_what_the_corrections_say(merger, tmp_path):
+    db, _, members = merger
+    copy = tmp_path / "fixes.db"
+    copy.write_bytes(db.read_bytes())
+    report = db.parent / f"{words(members[1][1]).replace(' ', '_')}_2022.txt"
+    assert run_cli("correct", report, ENROLLED, "0", "--delete", "--db", copy).exit_code == 0
+    assert run_cli("correct", report, "xmc.hoan_thanh_chuong_trinh", "12", "--db", copy).exit_code == 0
+    conn = store.connect(copy, readonly=True)
+    rows = [dict(zip(PANEL_COLUMNS, r, strict=True)) for r in panel_rows(conn)]
+    view = conn.execute("SELECT v.code, v.kind, coalesce(v.value_num, v.value_text), d.sha256 FROM "
+                        "effective_observations v JOIN documents d ON d.id = v.document_id").fetchall()
+    assert sorted((r["code"], r["kind"], r["value"] if r["value"] is not None else r["value_text"],
+                   r["document_sha256"]) for r in rows) == sorted(tuple(v) for v in view)
+    [added] = [r for r in rows if r["code"] == "xmc.hoan_thanh_chuong_trinh"]
+    assert (added["value"], added["corrected"], added["name"]) == (12, 1, members[1][1])
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_panel_export_loads_back_with_pandas_and_pivots(merger, tmp_path, suffix):
     pd = pytest.importorskip("pandas")
