@@ -204,6 +204,9 @@ def test_cli_compare_as_of_and_by_with_coverage_columns(merger):
     assert "-160" in table.output or "−160" in table.output  # 440 − 600
     bad = run_cli("compare", ENROLLED, "--db", db, "--as-of", "2025", "--by", "district")
     assert bad.exit_code == 1 and "abolished" in bad.output
+    unknown = run_cli("compare", "xmc.huy_dong", "--db", db, "--as-of", "2025")
+    assert unknown.exit_code == 1 and "unknown indicator code 'xmc.huy_dong'" in unknown.output
+    assert run_cli("compare", ENROLLED, "--db", db, "--sort", "2022:actual:own").exit_code == 1  # no own
 
 
 def test_a_flagged_figure_keeps_its_mark_in_the_sum(merger, tmp_path):
