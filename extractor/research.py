@@ -95,7 +95,7 @@ def _gathered(conn: sqlite3.Connection, view: View, year_from: int | None, year_
         "SELECT id, level, name, district, province, merged_into, merged_province FROM units")}
     keys = {unit_id: _group_key(unit, view.as_of, view.by) for unit_id, unit in units.items()}
     groups, apart = _groups(keys, base.unit_ids, view.as_of)
-    _count_totals(groups, units, keys, view.by)
+    _count_totals(groups, units, keys, view.by, set(base.unit_ids))
     kind = _aggregation(conn, base.code)
     if kind == "none":  # rates without parts, statuses: each unit as it reported, under its group
         return _per_unit(view, groups, apart)
@@ -105,14 +105,14 @@ def _gathered(conn: sqlite3.Connection, view: View, year_from: int | None, year_
     else:
         values, coverage, flags = _sum_cells(view, groups)
     keys = sorted(groups, key=lambda k: words(groups[k].name))
-    years = sorted({y for k in keys for y, _kind in values[k]})
+    own = _own_figures(conn, base.code, [groups[k].own_unit for k in keys], year_from, year_to) if view.by \
+        else []
+    years = sorted({y for k in keys for y, _kind in values[k]} | {y for cells in own for y, _kind in cells})
     pivot = Pivot(base.code, base.label, base.unit, base.kinds, years,
                   [(groups[k].name, values[k]) for k in keys], [groups[k].own_unit or 0 for k in keys],
                   [{} for _k in keys])
-    out = View(pivot, [flags[k] for k in keys], view.as_of, view.by, True, [coverage[k] for k in keys])
+    out = View(pivot, [flags[k] for k in keys], view.as_of, view.by, True, [coverage[k] for k in keys], own)
     out.apart, out.apart_flags = [base.rows[i] for i in apart], [view.flags[i] for i in apart]
-    if view.by:
-        out.own = _own_figures(conn, base.code, [groups[k].own_unit for k in keys], year_from, year_to)
     return out
 
 
@@ -160,9 +160,10 @@ def _group_key(unit: tuple, as_of: int | None, by: str | None) -> tuple[tuple, s
     return ("province", _fold(province)), province or "?", ("", "")
 
 
-def _count_totals(groups: dict, units: dict, keys: dict, by: str | None) -> None:
+def _count_totals(groups: dict, units: dict, keys: dict, by: str | None, shown: set[int]) -> None:
     """Each group's number of units (the archive's units of the group, or the register's count when
-    it knows more) and its own unit (a district or province that reports itself)."""
+    it knows more) and its own unit (a district or province that reports itself; one whose
+    communes gave no figure is a group of its own, its figure beside an empty sum)."""
     for unit_id, unit in units.items():
         key = keys[unit_id]
         if key is not None and key[0] in groups:
@@ -172,6 +173,9 @@ def _count_totals(groups: dict, units: dict, keys: dict, by: str | None) -> None
         if by and own == by:
             wanted = ("district", _fold(name), _fold(province)) if by == "district" else (
                 "province", _fold(name))
+            if wanted not in groups and unit_id in shown:
+                groups[wanted] = _Group(f"{name}, {province}" if by == "district" and province else name,
+                                        (name, province or ""))
             if wanted in groups and groups[wanted].own_unit is None:
                 groups[wanted].own_unit = unit_id
     for key, group in groups.items():

@@ -162,6 +162,14 @@ def test_roll_up_by_district_sums_communes_beside_the_districts_own_figure(merge
     assert reported == 3 and total >= 19  # the register's count of the district's communes
 
 
+def test_a_district_whose_communes_gave_no_figure_keeps_its_own(merger):
+    db, _, _ = merger
+    view = research(store.connect(db, readonly=True), ENROLLED, unit="Trực Ninh", year_from=2022,
+                    year_to=2022, by="district")  # the district alone
+    assert view.pivot.rows == [("Trực Ninh, Nam Định", {})] and view.own == [{(2022, "actual"): 650}]
+    assert view.pivot.years == [2022]
+
+
 def test_roll_up_as_of_2025_by_province_and_refusals(merger):
     db, _, _ = merger
     conn = store.connect(db, readonly=True)
