@@ -240,6 +240,7 @@ def _mergers() -> dict[tuple[str, str, str, str], tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=65536)  # asked once per 2025 unit of a pivot, for the same few thousand units
 def predecessor_count(merged_into: str, merged_province: str | None) -> int | None:
     """How many communes, wards and towns became this unit in the 2025 merger (None when the
     register does not know it): what the unit's figure as of 2025 gathers."""

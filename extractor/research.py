@@ -104,7 +104,7 @@ def _gathered(conn: sqlite3.Connection, view: View, year_from: int | None, year_
         values, coverage, flags = _rate_cells(conn, view, groups, rate, year_from, year_to)
     else:
         values, coverage, flags = _sum_cells(view, groups)
-    keys = sorted(groups, key=lambda k: words(groups[k].name))
+    keys = sorted(groups, key=lambda k: _fold(groups[k].name))
     own = _own_figures(conn, base.code, [groups[k].own_unit for k in keys], year_from, year_to) if view.by \
         else []
     years = sorted({y for k in keys for y, _kind in values[k]} | {y for cells in own for y, _kind in cells})
@@ -205,18 +205,24 @@ def _sum_cells(view: View, groups: dict) -> tuple[dict, dict, dict]:
     group's units, and the marks of the figures summed."""
     values, coverage, flags = {}, {}, {}
     for key, group in groups.items():
-        values[key], coverage[key], flags[key] = {}, {}, {}
-        sums, counts, marks = values[key], coverage[key], flags[key]
+        sums: dict[Cell, list] = {}  # cell → [sum, units]: one lookup per figure (a country's cells)
+        marks: dict[Cell, list[dict]] = {}
         for row in group.members:
             found = view.flags[row]
             for cell, value in view.pivot.rows[row][1].items():
                 if value.__class__ is not float and not _is_number(value):  # floats: most cells
                     continue
-                sums[cell] = sums.get(cell, 0) + value
-                counts[cell] = counts.get(cell, 0) + 1
+                total = sums.get(cell)
+                if total is None:
+                    sums[cell] = [value, 1]
+                else:
+                    total[0] += value
+                    total[1] += 1
                 if found and found.get(cell):
                     marks.setdefault(cell, []).extend(found[cell])
-        coverage[key] = {cell: (n, group.total) for cell, n in coverage[key].items()}
+        values[key] = {cell: total[0] for cell, total in sums.items()}
+        coverage[key] = {cell: (total[1], group.total) for cell, total in sums.items()}
+        flags[key] = marks
     return values, coverage, flags
 
 
@@ -347,11 +353,10 @@ def sort_view(view: View, column: str, descending: bool = False) -> None:
     the direction), keeping every list aligned with the rows."""
     if column not in column_ids(view):
         raise QueryError(_("no column '{column}' to sort on").format(column=column))
-    order = list(range(len(view.pivot.rows)))
-    present = [r for r in order if cell_of(view, r, column) is not None]
-    empty = [r for r in order if cell_of(view, r, column) is None]
-    present.sort(key=lambda r: _sort_key(cell_of(view, r, column)), reverse=descending)
-    order = present + empty
+    keyed = [(cell_of(view, r, column), r) for r in range(len(view.pivot.rows))]
+    present = sorted((k for k in keyed if k[0] is not None), key=lambda k: _sort_key(k[0]),
+                     reverse=descending)
+    order = [r for _value, r in present] + [r for value, r in keyed if value is None]
     pivot = view.pivot
     pivot.rows = [pivot.rows[r] for r in order]
     pivot.unit_ids = [pivot.unit_ids[r] for r in order]
