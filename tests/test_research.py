@@ -31,6 +31,7 @@ BÁO CÁO
 Tổng kết công tác Xây dựng xã hội học tập năm {year}
 
 - Số người được huy động học xóa mù chữ: {people} người
+- Tỉ lệ cán bộ xã, thị trấn học tin học: {computing} %
 
 4.1.1. Đối với những người trong độ tuổi 15-60:
 - Tổng dân số độ tuổi từ 15-60: {population} người
@@ -88,7 +89,7 @@ def write_report(folder, level: str, name: str, year: int, figures) -> None:
     text = REPORT.format(level=level.upper(), name=name.upper(), title=name, year=year,
                          people=dotted(people), population=dotted(population), exempt=dotted(exempt),
                          illiterate=dotted(population - exempt - literate), literate=dotted(literate),
-                         rate=rate)
+                         rate=rate, computing=people % 97)
     (folder / f"{words(name).replace(' ', '_')}_{year}.txt").write_text(text, encoding="utf-8")
 
 
@@ -130,13 +131,13 @@ def test_a_rate_is_recomputed_from_its_summed_parts_never_averaged(merger):
     assert view.coverage[0][(2023, "actual")] == (2, 3)
 
 
-def test_a_rate_without_parts_and_statuses_are_shown_per_predecessor(merger, monkeypatch):
+def test_a_rate_without_declared_parts_is_shown_per_predecessor_never_summed(merger):
     db, successor, members = merger
-    conn = store.connect(db, readonly=True)
-    monkeypatch.setattr("extractor.research._aggregation", lambda conn, code: "none")
-    view = research(conn, RATE, as_of=2025)
-    assert not view.summed and len(view.pivot.rows) == 3 and not view.coverage
+    view = research(store.connect(db, readonly=True), "cbcc.xa.ty_le_tin_hoc", as_of=2025)
+    assert not view.summed and not view.coverage and len(view.pivot.rows) == 3
     assert all(name.startswith(successor + " ← ") for name, _ in view.pivot.rows)
+    assert sorted(v for _, values in view.pivot.rows for v in values.values()) == sorted(
+        p % 97 for k in FIGURES for f in FIGURES[k].values() if f for p in f[:1])  # as each reported
 
 
 def test_a_predecessor_without_a_known_successor_is_listed_apart(merger, tmp_path):
