@@ -74,8 +74,25 @@ def timed_import(folder: Path, db: Path, workers: int) -> tuple[float, float]:
     return elapsed, peak
 
 
+GROUPS = (3, 4, 3, 3, 4, 3)  # the 20 communes of a district became six communes in 2025
+
+
+def successor(u: int) -> tuple[str | None, str | None]:
+    """The 2025 unit and province of synthetic commune `u`: three or four neighbours of a district
+    became one commune, two provinces one province; one commune in 25 has no known successor (the
+    register's gaps)."""
+    if u % 25 == 7:
+        return None, None
+    position, group = u % 20, 0
+    while position >= GROUPS[group]:
+        position -= GROUPS[group]
+        group += 1
+    return f"Xã Mới {u // 20}-{group}", f"Tỉnh mới {u // 800}"
+
+
 def big_database(db: Path, observations: int) -> int:
-    """Fill a database with synthetic units × years × codes rows; returns the observation count."""
+    """Fill a database with synthetic units × years × codes rows, each commune with its 2025 unit
+    (`successor`); returns the observation count."""
     from extractor import store
     from extractor.patterns import default_catalogue
 
@@ -89,9 +106,9 @@ def big_database(db: Path, observations: int) -> int:
     with store.transaction(conn):
         for u in range(units):
             place = (f"Đơn vị {u}", f"Huyện {u // 20}", f"Tỉnh {u // 400}")
-            unit_id = conn.execute("INSERT INTO units (key, level, name, district, province) VALUES (?, "
-                                   "'xã', ?, ?, ?)",
-                                   (store.unit_key("xã", *place), *place)).lastrowid
+            unit_id = conn.execute("INSERT INTO units (key, level, name, district, province, merged_into, "
+                                   "merged_province) VALUES (?, 'xã', ?, ?, ?, ?, ?)",
+                                   (store.unit_key("xã", *place), *place, *successor(u))).lastrowid
             for year in years:
                 doc_id = conn.execute(
                     "INSERT INTO documents (sha256, format, size, imported_at, extracted_at, report_type, "

@@ -195,23 +195,32 @@ def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextra
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="write to this file")
 @click.option("--plot", "plot_file", type=click.Path(dir_okay=False), help="also draw a line chart (PNG)")
+@click.option("--as-of", "as_of", type=int, metavar="2025",
+              help="one row per unit after the 2025 merger, its predecessors' counts summed")
+@click.option("--by", type=click.Choice(["district", "province"]),
+              help="sum the communes of each district or province, beside its own figure")
+@click.option("--change", is_flag=True, help="add the change against the previous reported year")
+@click.option("--sort", "sort", metavar="COLUMN", help="sort on a column: unit, or YEAR:KIND:PART with PART "
+              "value, coverage, own, change or pct (e.g. 2023:actual:change)")
+@click.option("--desc", is_flag=True, help="sort in descending order")
 def compare(code: str, db: str | None, unit, district, province, year_from, year_to, fmt, output,
-            plot_file) -> None:
+            plot_file, as_of, by, change, sort, desc) -> None:
     """One indicator across units (rows) and years (columns); Đề án codes show targets and results."""
     from extractor import output as out
-    from extractor.checks.results import pivot_flags
     from extractor.query import QueryError
-    from extractor.query import compare as run_compare
+    from extractor.research import research
 
     conn = _readonly(db)
     try:
-        pivot = run_compare(conn, code, unit, district, province, year_from, year_to, with_sources=True)
+        view = research(conn, code, unit, district, province, year_from, year_to, as_of, by, change, sort,
+                        desc)
     except QueryError as exc:
         raise Failure(str(exc)) from None
-    if not pivot.rows:
+    pivot = view.pivot
+    if not pivot.rows and not view.apart:
         raise Failure(_("no values of {code} for the units and years asked").format(code=code))
-    title = f"{pivot.label} ({pivot.code}{', ' + pivot.unit if pivot.unit else ''})"
-    columns, rows, notes = out.flagged(pivot, pivot_flags(conn, pivot), fmt)
+    title = f"{pivot.label} ({pivot.code}{', ' + pivot.unit if pivot.unit else ''})" + _view_title(view)
+    columns, rows, notes = out.view_table(view, fmt)
     try:
         text = out.render(columns, rows, fmt, output, title, pivot.unit, localized=True)
         if plot_file:
@@ -222,6 +231,18 @@ def compare(code: str, db: str | None, unit, district, province, year_from, year
         click.echo(text, nl=False)
     for note in notes:
         click.echo(note)
+
+
+def _view_title(view) -> str:
+    """What a research view gathers, said after the indicator's name."""
+    if view.as_of and view.by:
+        return " — " + _("by province as of {year}").format(year=view.as_of)
+    if view.as_of:
+        return " — " + _("units as of {year}").format(year=view.as_of)
+    if view.by:
+        return " — " + (_("communes summed by district") if view.by == "district"
+                        else _("communes summed by province"))
+    return ""
 
 
 def _shown(columns: list[str], rows: list[list], fmt: str) -> tuple[list[str], list[list]]:
@@ -267,22 +288,46 @@ def units(db: str | None, fmt: str) -> None:
 
 @main.command()
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
-              help="jsonl: one spot-check object per document; csv: one row per value")
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
-def export(db: str | None, fmt: str, output) -> None:
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "panel"]), default="jsonl",
+              show_default=True, help="jsonl: one spot-check object per document; csv: one row per value; "
+              "panel: one tidy row per value with its unit, its 2025 unit and its document (Parquet when "
+              "the output file ends in .parquet)")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+def export(db: str | None, fmt: str, output: str) -> None:
     """Export the stored documents (current versions only)."""
+    conn = _readonly(db)
+    if fmt == "panel":
+        _export_panel(conn, output)
+        return
+    with click.open_file(output, "w", encoding="utf-8") as stream:
+        _export_documents(conn, fmt, stream)
+
+
+def _export_panel(conn, output: str) -> None:
+    from extractor import output as out
+    from extractor.research import panel_rows
+
+    if output.endswith(".parquet"):
+        try:
+            out.panel_parquet(panel_rows(conn), output)
+        except ImportError:
+            raise Failure(_("Parquet needs pyarrow: pip install 'xhht-extractor[panel]'")) from None
+        return
+    with click.open_file(output, "w", encoding="utf-8") as stream:
+        out.panel_csv(panel_rows(conn), stream, bom=output != "-")
+
+
+def _export_documents(conn, fmt: str, output) -> None:
     import csv
 
     from extractor.query import export_documents, observation_rows
 
-    conn = _readonly(db)
     if fmt == "jsonl":
         for doc in export_documents(conn):
             output.write(json.dumps(doc, ensure_ascii=False) + "\n")
         return
     writer = None
-    if output.name not in ("-", "<stdout>"):
+    if output.name not in ("-", "<stdout>", "<stdin>"):
         output.write("\ufeff")  # a CSV file starts with a BOM so that Excel reads it as UTF-8
     for row in observation_rows(conn):
         if writer is None:

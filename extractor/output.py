@@ -7,8 +7,9 @@ import io
 import json
 from pathlib import Path
 
-from extractor.i18n import _, kind_name, number
+from extractor.i18n import N_, _, kind_name, number
 from extractor.query import Pivot
+from extractor.research import View
 
 FORMATS = ("table", "csv", "xlsx", "json")
 
@@ -188,3 +189,90 @@ def plot(pivot: Pivot, path: str | Path, width_px: int = 1200, height_px: int = 
     fig.tight_layout()
     fig.savefig(path, dpi=dpi)
     plt.close(fig)
+
+
+# The stable (CSV, JSON) and the translated names of a research view's added columns, by part.
+PART_NAMES = {"coverage": ("{cell} đơn vị báo cáo", N_("{cell} units reporting")),
+              "own": ("{cell} tự báo cáo", N_("{cell} own report")),
+              "change": ("{cell} thay đổi", N_("{cell} change")),
+              "pct": ("{cell} thay đổi %", N_("{cell} change %"))}
+APART = ("{name} (chưa rõ đơn vị sau 2025)", N_("{name} (no known 2025 unit)"))
+
+
+def view_table(view: View, fmt: str) -> tuple[list[str], list[list], list[str]]:
+    """A research view as `fmt` shows it: the pivot's columns as `flagged` writes them (marks and
+    the flag column included), each value followed by the parts the view adds — units reporting
+    ("3/4"), the district's or province's own figure, the change and the change in % against the
+    previous reported year — and the units set apart as last rows, named so."""
+    translated = fmt in ("table", "xlsx")
+    parts = [p for p in ("coverage", "own") if getattr(view, p)] + (["change", "pct"] if view.changes else [])
+    pivot = view.pivot
+    apart_name = _(APART[1]) if translated else APART[0]
+    shown = Pivot(pivot.code, pivot.label, pivot.unit, pivot.kinds, pivot.years,
+                  [*pivot.rows, *[(apart_name.format(name=n), v) for n, v in view.apart]])
+    columns, rows, notes = flagged(shown, [*view.flags, *view.apart_flags], fmt)
+    cells = view.cells()
+    names = [_(PART_NAMES[p][1]) if translated else PART_NAMES[p][0] for p in parts]
+    out_columns = [columns[0]]
+    for k, cell in enumerate(cells, 1):
+        out_columns += [columns[k], *[name.format(cell=_when(pivot, cell)) for name in names]]
+    out_rows = []
+    for r, row in enumerate(rows):
+        out = [row[0]]
+        for k, cell in enumerate(cells, 1):
+            out += [row[k], *[part_value(view, r, cell, p) if r < len(pivot.rows) else None for p in parts]]
+        out_rows.append(out + row[len(cells) + 1:])
+    return out_columns + columns[len(cells) + 1:], out_rows, notes
+
+
+def part_value(view: View, row: int, cell: tuple[int, str], part: str):
+    """What a view adds to a row's cell: units reporting ("3/4"), the own figure, or the change."""
+    if part == "coverage":
+        found = view.coverage[row].get(cell)
+        return f"{found[0]}/{found[1]}" if found else None
+    if part == "own":
+        return view.own[row].get(cell)
+    change = view.changes[row].get(cell)
+    return None if change is None else change[0 if part == "change" else 1]
+
+
+PANEL_BATCH = 20_000  # rows per Parquet row group: a few MiB in memory however large the archive
+
+
+def panel_csv(rows, stream, bom: bool = True) -> None:
+    """The tidy panel as CSV, a row at a time (a file starts with a BOM for Excel)."""
+    from extractor.research import PANEL_COLUMNS
+
+    if bom:
+        stream.write("\ufeff")
+    writer = csv.writer(stream)
+    writer.writerow(PANEL_COLUMNS)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+
+
+def panel_parquet(rows, path: str | Path) -> None:
+    """The tidy panel as Parquet (pyarrow), PANEL_BATCH rows at a time: memory stays flat."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from extractor.research import PANEL_COLUMNS
+
+    types = {"year": pa.int32(), "value": pa.float64(), "corrected": pa.int8()}
+    schema = pa.schema([(name, types.get(name, pa.string())) for name in PANEL_COLUMNS])
+    with pq.ParquetWriter(str(path), schema) as writer:
+        batch: list[tuple] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == PANEL_BATCH:
+                writer.write_batch(_panel_batch(batch, schema))
+                batch = []
+        if batch:
+            writer.write_batch(_panel_batch(batch, schema))
+
+
+def _panel_batch(rows: list[tuple], schema):
+    import pyarrow as pa
+
+    columns = zip(*rows, strict=True)
+    return pa.RecordBatch.from_arrays([pa.array(values, type=f.type) for values, f in zip(
+        columns, schema, strict=True)], schema=schema)

@@ -29,6 +29,19 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Rate:
+    """A rate declared by its parts: scale × Σnumerator / (Σdenominator − Σminus)."""
+
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    minus: tuple[str, ...] = ()
+    scale: float = 100.0
+
+    def parts(self) -> tuple[str, ...]:
+        return (*self.numerator, *self.denominator, *self.minus)
+
+
+@dataclass(frozen=True)
 class Indicator:
     code: str
     report_type: str
@@ -41,6 +54,7 @@ class Indicator:
     after: str | None = None
     percent_of: str | None = None
     prose: tuple[re.Pattern, ...] = ()
+    rate: Rate | None = None  # the counts this rate is made of (recomputed when units are summed)
 
 
 @dataclass(frozen=True)
@@ -113,7 +127,7 @@ def _indicator(entry: dict, report_type: str, groups: set[str], where: str) -> I
     if entry["value_type"] not in VALUE_TYPES:
         raise PatternError(f"{where}: value_type must be one of {sorted(VALUE_TYPES)}")
     unknown = set(entry) - {"code", "group", "label", "unit", "value_type", "labels",
-                            "context_labels", "after", "percent_of", "prose"}
+                            "context_labels", "after", "percent_of", "prose", "rate"}
     if unknown:
         raise PatternError(f"{where}: unknown keys {sorted(unknown)}")
     labels = _strings(entry, "labels", where)
@@ -124,7 +138,36 @@ def _indicator(entry: dict, report_type: str, groups: set[str], where: str) -> I
     return Indicator(code=entry["code"], report_type=report_type, group=entry["group"],
                      label=entry["label"], unit=entry["unit"], value_type=entry["value_type"],
                      labels=labels, context_labels=context, after=entry.get("after"),
-                     percent_of=entry.get("percent_of"), prose=prose)
+                     percent_of=entry.get("percent_of"), prose=prose, rate=_rate(entry, where))
+
+
+def _rate(entry: dict, where: str) -> Rate | None:
+    """An indicator's `rate` (its numerator and denominator codes), checked for shape here and
+    for the codes and their value types once the file is read (`_check_rates`)."""
+    rate = entry.get("rate")
+    if rate is None:
+        return None
+    if not isinstance(rate, dict) or set(rate) - {"numerator", "denominator", "minus", "scale"}:
+        raise PatternError(f"{where}: 'rate' must map numerator, denominator, minus, scale")
+    if entry["value_type"] != "percent":
+        raise PatternError(f"{where}: only a value_type percent may have a 'rate'")
+    scale = rate.get("scale", 100)
+    if not isinstance(scale, (int, float)) or scale <= 0:
+        raise PatternError(f"{where}: rate.scale must be a positive number")
+    numerator, denominator = _strings(rate, "numerator", where), _strings(rate, "denominator", where)
+    if not numerator or not denominator:
+        raise PatternError(f"{where}: a rate needs a numerator and a denominator")
+    return Rate(numerator, denominator, _strings(rate, "minus", where), float(scale))
+
+
+def _check_rates(indicators: tuple[Indicator, ...], where: str) -> None:
+    """A rate's parts are counts (or sums of money) of the same report file."""
+    types = {ind.code: ind.value_type for ind in indicators}
+    for ind in indicators:
+        for part in ind.rate.parts() if ind.rate else ():
+            if types.get(part) not in ("count", "money"):
+                raise PatternError(f"{where}: the rate of {ind.code} names '{part}', which is not a count "
+                                   "or money code of this file")
 
 
 def _report(path: Path) -> ReportPatterns:
@@ -150,6 +193,7 @@ def _report(path: Path) -> ReportPatterns:
         for ref in (ind.after, ind.percent_of):
             if ref and ref not in codes:
                 raise PatternError(f"{path.name}: {ind.code} refers to unknown code '{ref}'")
+    _check_rates(indicators, path.name)
     stops = tuple(_regex(s, path.name) for s in _strings(data, "stop_headings", path.name))
     return ReportPatterns(report_type, bool(data.get("narrative")), tuple(groups), indicators, stops)
 

@@ -240,6 +240,35 @@ def _mergers() -> dict[tuple[str, str, str, str], tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=65536)  # asked once per 2025 unit of a pivot, for the same few thousand units
+def predecessor_count(merged_into: str, merged_province: str | None) -> int | None:
+    """How many communes, wards and towns became this unit in the 2025 merger (None when the
+    register does not know it): what the unit's figure as of 2025 gathers."""
+    return _predecessors().get((words(merged_into), words(merged_province or "")))
+
+
+@lru_cache(maxsize=1)
+def _predecessors() -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    for new_unit, new_province in _mergers().values():
+        key = (words(new_unit), words(new_province))
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def tier(level: str | None, name: str, district: str | None, province: str | None) -> str | None:
+    """'commune', 'district' or 'province' for a unit's level (a thành phố with no district of its
+    own, or one named as its province, is a province); None for a level the register lacks."""
+    if not level:
+        return None
+    if level in COMMUNE:
+        return "commune"
+    if level == "tỉnh" or (level == "thành phố" and not district and (not province or
+                                                                     words(province) == words(name))):
+        return "province"
+    return "district" if level in DISTRICT else None
+
+
 def merged_unit(name: str | None, level: str | None, district: str | None,
                 province: str | None) -> tuple[str, str] | None:
     """The commune-level unit a commune, ward or town became in the 2025 merger, with its province.
@@ -252,4 +281,5 @@ def merged_unit(name: str | None, level: str | None, district: str | None,
 
 
 __all__ = ["LEVELS", "COMMUNE", "DISTRICT", "PROVINCE", "candidates", "is_known", "spelling", "province_name",
-           "is_province_level", "lookup", "renamed_province", "places", "merged_unit", "split_level", "units"]
+           "is_province_level", "lookup", "renamed_province", "places", "merged_unit",
+           "predecessor_count", "tier", "split_level", "units"]

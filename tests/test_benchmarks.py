@@ -72,3 +72,8 @@ def test_bench_check_runs(toolless):
     out = run("bench_check_runs.py", str(toolless), "--repeats", "1", "--observations", "3000", "--samples",
               "3")
     assert "ms/doc" in out and "after one imported document" in out
+
+
+def test_bench_research():
+    out = run("bench_research.py", "--observations", "3000", "--repeats", "1")
+    assert "compare --as-of 2025" in out and "page, by province" in out and "panel export, csv" in out

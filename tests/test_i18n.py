@@ -405,3 +405,25 @@ def test_the_compiled_catalogue_is_not_ignored_by_git_so_the_wheel_carries_it():
     ignored = subprocess.run([git, "check-ignore", str(MO), str(PO)], cwd=ROOT, check=False)
     assert ignored.returncode == 1  # 1: none of them is ignored
     assert MO.is_file() and MO.stat().st_size > 1000
+
+
+def test_numbers_are_written_as_babel_writes_them():
+    import random
+
+    from babel.numbers import format_decimal
+
+    from extractor.i18n import number, set_language
+
+    rng = random.Random(3)
+    values = [0, 7, -160, 999, 1000, 4_000_000, -1234567, 0.5, 57.4, 99.22, -3.75, 1234.5, 0.01, 123456789.12]
+    values += [rng.randrange(-10 ** 9, 10 ** 9) for _ in range(300)]
+    values += [round(rng.uniform(-10 ** 6, 10 ** 6), rng.randrange(0, 3)) for _ in range(300)]
+    try:
+        for lang in ("vi", "en"):
+            set_language(lang)
+            for value in values:
+                plain = int(value) if float(value).is_integer() else round(value, 2)
+                expected = format_decimal(plain, locale=lang, group_separator=True)
+                assert number(value) == expected, (lang, value)
+    finally:
+        set_language(None)

@@ -39,7 +39,7 @@ from extractor.i18n import language
 from extractor.normalize import words
 from extractor.patterns import Catalogue, default_catalogue
 from extractor.query import pivot_cells
-from extractor.register import COMMUNE, DISTRICT, commune_count
+from extractor.register import commune_count, tier
 from extractor.review import plain_review_items
 
 IDENTITY = ("sum", "ratio", "ordering", "range")
@@ -383,15 +383,7 @@ class _Units:
     def level(self, unit_id: int) -> str | None:
         """'commune', 'district' or 'province' (a thành phố with no district of its own is a province)."""
         row = self.row(unit_id)
-        if row is None or not row[0]:
-            return None
-        level, name, district, province = row
-        if level in COMMUNE:
-            return "commune"
-        if level == "tỉnh" or (level == "thành phố" and not district and (not province or
-                                                                         words(province) == words(name))):
-            return "province"
-        return "district" if level in DISTRICT else None
+        return None if row is None else tier(*row)
 
     def cells(self, unit_id: int) -> dict[tuple[str, str, int], tuple]:
         """{(code, kind, year): (value, document)}: the unit's rows of pivot_rows (its unit index),
@@ -572,6 +564,8 @@ def pivot_flags(conn: sqlite3.Connection, pivot) -> list[dict[tuple[int, str], l
     flagged: dict[tuple[int, int, str], list[dict]] = defaultdict(list)
     for row in conn.execute(FLAGGED, (pivot.code,)):
         flagged[(row["unit_id"], row["year"], row["kind"])].append(dict(row))
+    if not flagged:
+        return [{} for _unit in pivot.unit_ids]
     out = []
     for unit_id, sources in zip(pivot.unit_ids, pivot.sources or [{}] * len(pivot.unit_ids), strict=True):
         cells = {}

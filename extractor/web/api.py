@@ -13,7 +13,6 @@ from pathlib import Path
 from datasette.utils.asgi import Response
 
 from extractor import output
-from extractor.checks.results import pivot_flags
 from extractor.i18n import _
 from extractor.query import QueryError, plain_value
 from extractor.web.pages import compare_args, database, disposition, row_id, run_compare
@@ -26,18 +25,19 @@ async def compare_data(datasette, request) -> Response:
         return Response.text(_("give ?code=INDICATOR_CODE"), status=400)
 
     def build(conn: sqlite3.Connection):
-        pivot = run_compare(conn, wanted, with_sources=True)
-        return pivot, pivot_flags(conn, pivot)
+        return run_compare(conn, wanted)
 
     try:
-        pivot, flags = await database(datasette).execute_fn(build)
+        view = await database(datasette).execute_fn(build)
     except QueryError as exc:
         return Response.text(str(exc), status=400)
+    pivot = view.pivot
     name = f"{pivot.code}.{fmt}"
-    header, rows, _notes = output.flagged(pivot, flags, "csv")  # the flag column: see output.flagged
+    header, rows, _notes = output.view_table(view, "csv")  # the flag column: see output.flagged
     if fmt == "json":
         return Response.json({"code": pivot.code, "label": pivot.label, "unit": pivot.unit,
-                              "kinds": pivot.kinds, "years": pivot.years, "columns": header,
+                              "kinds": pivot.kinds, "years": pivot.years, "as_of": view.as_of, "by": view.by,
+                              "columns": header,
                               "rows": [dict(zip(header, [plain_value(v, pivot.unit) for v in row],
                                                 strict=True))
                                        for row in rows]})
@@ -46,7 +46,7 @@ async def compare_data(datasette, request) -> Response:
                         headers={"content-disposition": disposition("attachment", name)})
     with tempfile.TemporaryDirectory(prefix="xhht-xlsx-") as tmp:
         path = Path(tmp) / name
-        output.render(*output.flagged(pivot, flags, "xlsx")[:2], "xlsx", path,
+        output.render(*output.view_table(view, "xlsx")[:2], "xlsx", path,
                       f"{pivot.label} ({pivot.code})", pivot.unit)
         data = path.read_bytes()
     return Response(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -17,13 +17,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 from datasette.utils.asgi import NotFound, Response
+from markupsafe import Markup
 
-from extractor import i18n
-from extractor.checks.results import document_checks, pivot_flags
+from extractor import i18n, output
+from extractor.checks.results import document_checks
 from extractor.i18n import _
 from extractor.normalize import canonical, fold
 from extractor.patterns import default_catalogue
-from extractor.query import Pivot, QueryError, compare
+from extractor.query import Pivot, QueryError
+from extractor.research import BY, View, research
 from extractor.web import chart
 
 PAGE_ROWS = 200  # pivot rows shown on the page; downloads carry all of them
@@ -138,18 +140,24 @@ async def units_page(datasette, request) -> Response:
 
 # ---- compare --------------------------------------------------------------------------------------
 def compare_args(request) -> dict:
-    """The compare filters from the query string (empty ones left out)."""
+    """The compare filters and view from the query string (empty ones left out): as_of (2025), by
+    (district, province), change, sort (a column id of research.column_ids) and desc."""
     args = request.args
-    out = {k: (args.get(k) or "").strip() or None for k in ("code", "unit", "district", "province")}
-    for key in ("from", "to"):
+    out = {k: (args.get(k) or "").strip() or None for k in ("code", "unit", "district", "province", "sort")}
+    for key in ("from", "to", "as_of"):
         value = (args.get(key) or "").strip()
         out[key] = int(value) if value.isdigit() else None
+    out["by"] = args.get("by") if args.get("by") in BY else None
+    out["change"] = args.get("change") == "1" or None
+    out["desc"] = args.get("desc") == "1" or None
     return out
 
 
-def run_compare(conn: sqlite3.Connection, wanted: dict, with_sources: bool = False) -> Pivot:
-    return compare(conn, wanted["code"], wanted["unit"], wanted["district"], wanted["province"],
-                   wanted["from"], wanted["to"], with_sources=with_sources)
+def run_compare(conn: sqlite3.Connection, wanted: dict) -> View:
+    """The research view the page (and its downloads) show, with the failed checks of its figures."""
+    return research(conn, wanted["code"], wanted["unit"], wanted["district"], wanted["province"],
+                    wanted["from"], wanted["to"], wanted["as_of"], wanted["by"], bool(wanted["change"]),
+                    wanted["sort"], bool(wanted["desc"]))
 
 
 async def compare_page(datasette, request) -> Response:
@@ -161,22 +169,21 @@ async def compare_page(datasette, request) -> Response:
             "SELECT code, report_type, label, unit FROM indicators ORDER BY report_type, code")]
         provinces = [r[0] for r in conn.execute("SELECT DISTINCT province FROM units WHERE province IS "
                                                 "NOT NULL ORDER BY province")]
-        out = {"catalogue": catalogue, "provinces": provinces, "pivot": None, "error": None}
+        out = {"catalogue": catalogue, "provinces": provinces, "view": None, "error": None}
         if wanted["code"]:
             try:
-                out["pivot"] = run_compare(conn, wanted, with_sources=True)
-                out["flags"] = pivot_flags(conn, out["pivot"])
+                out["view"] = run_compare(conn, wanted)
             except QueryError as exc:
                 out["error"] = str(exc)
         return out
 
     data = await database(datasette).execute_fn(read)
-    pivot: Pivot | None = data["pivot"]
+    view: View | None = data["view"]
     context = {"wanted": wanted, "catalogue": data["catalogue"], "provinces": data["provinces"],
                "catalogue_json": json.dumps(data["catalogue"], ensure_ascii=False), "error": data["error"],
-               "query": _query_string(wanted)}
-    if pivot is not None:
-        context.update(_pivot_context(pivot, data["flags"], review_enabled(datasette)))
+               "query": _query_string(wanted), "pivot": None}
+    if view is not None:
+        context.update(_pivot_context(view, wanted, review_enabled(datasette)))
     return await render(datasette, request, "xhht_compare.html", context)
 
 
@@ -188,30 +195,79 @@ def check_href(check: dict, review: bool) -> str:
     return f"/-/document/{check['document_id']}#check-{check['id']}"
 
 
-def _pivot_context(pivot: Pivot, flags: list[dict], review: bool) -> dict:
-    columns = [(year, kind, f"{year}" if pivot.kinds == ["actual"] else f"{year} {i18n.kind_name(kind)}")
-               for year in pivot.years for kind in pivot.kinds]
-    rows = []
-    for k, (name, values) in enumerate(pivot.rows[:PAGE_ROWS]):
-        cells = []
-        for year, kind, _label in columns:
-            value = values.get((year, kind))
-            doc = pivot.sources[k].get((year, kind))
-            cells.append(
-                {"text": shown(value, pivot.unit), "href": f"/-/document/{doc}#{anchor(pivot.code, kind)}"
-                          if doc and value is not None else None,
-                          "flags": [{"message": f["message"], "href": check_href(f, review)}
-                                    for f in flags[k].get((year, kind), [])]})
-        rows.append({"name": name, "unit_id": pivot.unit_ids[k], "cells": cells})
+def _pivot_context(view: View, wanted: dict, review: bool) -> dict:
+    pivot = view.pivot
+    parts = [p for p in ("coverage", "own") if getattr(view, p)] + (["change", "pct"] if view.changes else [])
+    columns = [{"title": _("Unit"), "sort": _sort_link(wanted, "unit")}]
+    for year, kind in view.cells():
+        when = f"{year}" if pivot.kinds == ["actual"] else f"{year} {i18n.kind_name(kind)}"
+        columns += [{"title": when, "sort": _sort_link(wanted, f"{year}:{kind}:value")},
+                    *[{"title": _(output.PART_NAMES[p][1]).format(cell=when), "part": p,
+                       "sort": _sort_link(wanted, f"{year}:{kind}:{p}")} for p in parts]]
+    texts: dict = {}  # a value's text, made once per page (babel's formatting is slow, values recur)
+    rows = [_page_row(view, k, name, values, parts, review, texts)
+            for k, (name, values) in enumerate(pivot.rows[:PAGE_ROWS])]
+    apart = View(Pivot(pivot.code, pivot.label, pivot.unit, pivot.kinds, pivot.years, view.apart),
+                 view.apart_flags)
+    apart_rows = [_page_row(apart, k, name, values, [], review, texts)
+                  for k, (name, values) in enumerate(view.apart[:PAGE_ROWS])]
+    apart_columns = [{"title": c["title"]} for c in columns if not c.get("part")]
     drawing, note = chart.figure(pivot)
-    return {"pivot": pivot, "columns": [c[2] for c in columns], "rows": rows, "total_rows": len(pivot.rows),
-            "shown_rows": len(rows), "chart": drawing, "chart_note": note}
+    return {"pivot": pivot, "view": view, "columns": columns, "rows": rows, "apart_rows": apart_rows,
+            "apart_columns": apart_columns, "total_rows": len(pivot.rows), "shown_rows": len(rows),
+            "chart": drawing, "chart_note": note}
+
+
+def _page_row(view: View, k: int, name: str, values: dict, parts: list[str], review: bool,
+              texts: dict) -> dict:
+    """One row of the page's table: each value linked to its document (a sum to none), its marks,
+    then the parts the view adds (units reporting, own figure, change). The cells are written here
+    as one piece of HTML (every text escaped): a country's table has tens of thousands of cells,
+    which the template engine would take ten times longer to write one by one."""
+    pivot, cells = view.pivot, []
+    sources = pivot.sources[k] if pivot.sources else {}
+    mark = escape(_("failed check"))
+    for cell in view.cells():
+        value, doc = values.get(cell), sources.get(cell)
+        text = escape(_text(texts, value, pivot.unit))
+        flags = view.flags[k].get(cell, [])
+        inner = f'<a class="figure" href="/-/document/{doc}#{anchor(pivot.code, cell[1])}">{text}</a>' \
+            if doc and value is not None else text
+        marks = "".join(f' <a class="check-mark" href="{escape(check_href(f, review))}" title="{m}" '
+                        f'aria-label="{mark}: {m}">⚠</a>' for f in flags for m in [escape(f["message"])])
+        cells.append(f'<td class="num{" flagged" if flags else ""}">{inner}{marks}</td>')
+        for part in parts:
+            found = output.part_value(view, k, cell, part)
+            if not isinstance(found, str):
+                found = _text(texts, found, "%" if part == "pct" else pivot.unit)
+            cells.append(f'<td class="num part">{escape(found)}</td>')
+    unit_id = pivot.unit_ids[k] if k < len(pivot.unit_ids) else None  # a sum: its district's own, or none
+    return {"name": name, "unit_id": unit_id or None, "cells": Markup("".join(cells))}
+
+
+def _text(texts: dict, value, unit: str | None) -> str:
+    """`shown(value, unit)`, remembered in `texts` for the page; an empty cell is empty."""
+    if value is None:
+        return ""
+    key = (value, unit)
+    if key not in texts:
+        texts[key] = shown(value, unit)
+    return texts[key]
+
+
+def _sort_link(wanted: dict, column: str) -> dict:
+    """The query string that sorts on `column` (descending when it is the sorted column already in
+    ascending order), and the arrow the header shows."""
+    on = wanted.get("sort") == column
+    desc = on and not wanted.get("desc")
+    return {"query": _query_string({**wanted, "sort": column, "desc": 1 if desc else None}),
+            "arrow": ("▼" if wanted.get("desc") else "▲") if on else ""}
 
 
 def _query_string(wanted: dict) -> str:
     from urllib.parse import urlencode
 
-    return urlencode({k: v for k, v in wanted.items() if v is not None})
+    return urlencode({k: (1 if v is True else v) for k, v in wanted.items() if v is not None})
 
 
 # ---- unit -------------------------------------------------------------------------------------------
