@@ -125,20 +125,7 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
                 emit("unchanged", key, None)
             else:
                 todo.append(key)
-        for path, result, error in _jobs(todo, workers, cluster):
-            if error is not None:
-                _fail(conn, summary, emit, path, _safe_sha(path), error)
-                continue
-            try:
-                outcome, _ = store.save(conn, result, path)
-            except Exception as exc:  # rolled back: this document only fails, the batch goes on
-                _fail(conn, summary, emit, path, result["source"]["sha256"], _store_failure(exc))
-                continue
-            if outcome == "imported":
-                summary.imported += 1
-            else:
-                summary.unchanged += 1
-            emit(outcome, path, result)
+        store_results(conn, _jobs(todo, workers, cluster), summary, emit)
         check_results.run(conn, "import")  # history and rollup of the cells this import touched
         _finish_run(conn, run_id, summary, "done")
     except BaseException:
@@ -147,6 +134,27 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
     finally:
         conn.close()
     return summary
+
+
+def store_results(conn: sqlite3.Connection, jobs: Iterable[tuple[str, dict | None, str | None]],
+                  summary: ImportSummary, emit: Listener) -> None:
+    """Store each (path, result, error) as it comes, one transaction per document: the writer's
+    whole part of an import, apart from where the results come from (local workers, a cluster,
+    or a benchmark's generated results, which is how its own rate is measured)."""
+    for path, result, error in jobs:
+        if error is not None:
+            _fail(conn, summary, emit, path, _safe_sha(path), error)
+            continue
+        try:
+            outcome, _ = store.save(conn, result, path)
+        except Exception as exc:  # rolled back: this document only fails, the batch goes on
+            _fail(conn, summary, emit, path, result["source"]["sha256"], _store_failure(exc))
+            continue
+        if outcome == "imported":
+            summary.imported += 1
+        else:
+            summary.unchanged += 1
+        emit(outcome, path, result)
 
 
 def reextract(db_path: str | Path, workers: int | None = None, on_event: Listener | None = None,
