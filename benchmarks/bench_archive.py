@@ -140,7 +140,7 @@ def build(db: Path, docs: int, chunk: int) -> list[float]:
         if summary.failed:
             raise SystemExit(f"not stored: {summary.failed[:3]}")
         done += size
-        if len(timings) % 10 == 0:
+        if len(timings) % max(1, docs // chunk // 10) == 0:
             print(f"  {done:,} documents, last run {size / timings[-1]:.0f} docs/s", flush=True)
     conn.close()
     return timings
@@ -185,8 +185,10 @@ async def _pages(db: Path, unit: int) -> dict[str, float]:
 def bench_export(db: Path, fmt: str, work: Path) -> tuple[float, float, int]:
     """(seconds, peak MiB of the exporting process, bytes written) of `xhht export`."""
     target = work / f"export.{fmt}"
-    code = ("import resource, sys\nfrom extractor.cli import main\ntry:\n    main()\nexcept SystemExit:\n"
-            "    pass\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+    # VmHWM, not ru_maxrss: Linux keeps a process's ru_maxrss across exec, so a child started from
+    # this (large) process would report this one's peak
+    code = ("import sys\nfrom extractor.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0], file=sys.stderr)\n")
     start = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code, "export", "--db", str(db), "--format", fmt, "-o",
                           str(target)], check=True, capture_output=True, text=True, cwd=ROOT)

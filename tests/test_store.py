@@ -551,3 +551,27 @@ def test_storing_a_document_reads_the_archive_only_by_index(tmp_path):
     assert any("pivot_values" in s for s in run) and any("FROM units" in s for s in run)
     scans = {s: _scans(conn, s, tables) for s in run}
     assert not {s: steps for s, steps in scans.items() if steps}
+
+
+def test_the_export_streams_documents_and_the_writer_checkpoints_seldom(tmp_path):
+    """`xhht export` holds one document at a time, whatever the archive's size (#21 item 5): its
+    first document comes before the others' text is read. A writer checkpoints its WAL every
+    CHECKPOINT_PAGES pages, not every 1,000 (a stored document changes about 180)."""
+    import tracemalloc
+
+    db = tmp_path / "big-text.db"
+    conn = store.connect(db)
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == store.connection.CHECKPOINT_PAGES > 1000
+    base = extract_file(sample("BC ket qua TLHTSD ChanSon 2023.docx"), with_text=True)
+    text = base["text"] * 100  # about 400 KB of text a document
+    for k in range(40):
+        result = copy.deepcopy(base)
+        result["source"] |= {"sha256": f"{k:064x}", "path": f"/a/{k}.docx"}
+        result["text"] = text
+        store.save(conn, result, f"/a/{k}.docx")
+    tracemalloc.start()
+    first = next(export_documents(store.connect(db, readonly=True)))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert first["source"]["path"] == "/a/0.docx"
+    assert peak < 5 * len(text.encode()), peak  # all 40 texts would be 40 times one
