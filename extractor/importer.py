@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from extractor import annex, i18n, store
@@ -128,12 +129,7 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
                 emit("unchanged", key, None)
             else:
                 todo.append(key)
-        for path, results, error in _jobs(todo, workers, cluster):
-            if error is not None:
-                _fail(conn, summary, emit, path, _safe_sha(path), error)
-                continue
-            for result in results:
-                _save(conn, summary, emit, path, result)
+        store_results(conn, _jobs(todo, workers, cluster), summary, emit)
         check_results.run(conn, "import")  # history and rollup of the cells this import touched
         _finish_run(conn, run_id, summary, "done")
     except BaseException:
@@ -142,6 +138,20 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
     finally:
         conn.close()
     return summary
+
+
+def store_results(conn: sqlite3.Connection, jobs: Iterable[tuple[str, list[dict] | None, str | None]],
+                  summary: ImportSummary, emit: Listener) -> None:
+    """Store each (path, results, error) as it comes (one result a report, several for a bound
+    volume's parts): the writer's whole part of an import, apart from where the results come from
+    (local workers, a cluster, or a benchmark's generated results, which is how its own rate is
+    measured)."""
+    for path, results, error in jobs:
+        if error is not None:
+            _fail(conn, summary, emit, path, _safe_sha(path), error)
+            continue
+        for result in results or []:
+            _save(conn, summary, emit, path, result)
 
 
 def _save(conn: sqlite3.Connection, summary: ImportSummary, emit: Listener, path: str, result: dict) -> None:
@@ -249,15 +259,42 @@ def _extract_bytes_job(path: str, data: bytes, beside: tuple[str, bytes] | None 
     return path, results, error
 
 
+def _extract_batch_job(tasks: list[tuple]) -> list[tuple[str, dict | None, str | None]]:
+    """Runs on a cluster worker: several files in one task, each (path,) for a shared archive or
+    (path, bytes, beside) with its bytes; each file's outcome, as `_extract_job` gives it."""
+    return [_extract_job(task[0]) if len(task) == 1 else _extract_bytes_job(*task) for task in tasks]
+
+
+CLUSTER_BATCH_FILES = 8  # files in one cluster task: the scheduler's and the client's work is per task
+CLUSTER_BATCH_BYTES = 16 * 2 ** 20  # at most this many bytes of files in one task (a scan is large)
+
+
+def _batches(paths: list[str], shared: bool) -> Iterator[list[tuple]]:
+    """The cluster's tasks: up to CLUSTER_BATCH_FILES files and CLUSTER_BATCH_BYTES bytes each,
+    read only as each task is submitted."""
+    batch: list[tuple] = []
+    size = 0
+    for path in paths:
+        task = (path,) if shared else (path, Path(path).read_bytes(), _report_bytes(path))
+        weight = 0 if shared else len(task[1]) + len((task[2] or ("", b""))[1])
+        if batch and (len(batch) == CLUSTER_BATCH_FILES or size + weight > CLUSTER_BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(task)
+        size += weight
+    if batch:
+        yield batch
+
+
 def _run_on_cluster(paths: list[str], cluster: Cluster):
-    """Yield (path, result, error) as tasks on a Dask cluster finish, like `_run` does locally.
+    """Yield (path, results, error) as tasks on a Dask cluster finish, like `_run` does locally.
 
-    At most twice as many files as the cluster has threads are in flight, so this process (the
-    only writer) holds few files at once; each result is stored as it arrives. A task that fails
-    on a worker (a worker lost, a library crash) is one failed file, not a failed batch.
+    Files go in batches (`_batches`): with one file a task, the scheduler and this process spent
+    as much as a worker per file on a small cluster (bench_floors.py, cluster row). At most two
+    tasks per cluster thread are in flight, so this process (the only writer) holds few files at
+    once; each result is stored as it arrives. A task that fails on a worker (a worker lost, a
+    library crash) fails its files, not the batch of the import.
     """
-    from itertools import islice
-
     try:
         from distributed import Client, as_completed
     except ImportError as exc:
@@ -266,30 +303,27 @@ def _run_on_cluster(paths: list[str], cluster: Cluster):
             from exc
     with Client(cluster.address, timeout=CONNECT_TIMEOUT) as client:
         slots = 2 * max(1, sum(client.nthreads().values()))
-        owners: dict[str, str] = {}
+        owners: dict[str, list[str]] = {}
 
-        def submit(path: str):
-            if cluster.files == "shared":
-                future = client.submit(_extract_job, path, pure=False)
-            else:
-                future = client.submit(_extract_bytes_job, path, Path(path).read_bytes(), _report_bytes(path),
-                                       pure=False)
-            owners[future.key] = path
+        def submit(batch: list[tuple]):
+            future = client.submit(_extract_batch_job, batch, pure=False)
+            owners[future.key] = [task[0] for task in batch]
             return future
 
-        queue = iter(paths)
-        running = as_completed([submit(p) for p in islice(queue, slots)])
+        queue = _batches(paths, cluster.files == "shared")
+        running = as_completed([submit(batch) for batch in islice(queue, slots)])
         for future in running:
-            following = next(queue, None)  # the next file is on its way while this result is stored
+            following = next(queue, None)  # the next files are on their way while these are stored
             if following is not None:
                 running.add(submit(following))
-            path = owners.pop(future.key)
+            batch = owners.pop(future.key)
             try:
-                outcome = future.result()
+                outcomes = future.result()
             except Exception as exc:  # the task itself failed on its worker
-                outcome = (path, None, f"cluster task failed: {type(exc).__name__}: {str(exc)[:160]}")
+                reason = f"cluster task failed: {type(exc).__name__}: {str(exc)[:160]}"
+                outcomes = [(path, None, reason) for path in batch]
             del future  # the cluster lets go of a result once nothing here holds it
-            yield outcome
+            yield from outcomes
 
 
 def _report_bytes(path: str) -> tuple[str, bytes] | None:

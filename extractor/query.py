@@ -167,7 +167,7 @@ def units(conn: sqlite3.Connection) -> list[dict]:
 
 def export_documents(conn: sqlite3.Connection) -> Iterator[dict]:
     """Every current document as the spot-check contract object, rebuilt from the tables."""
-    for doc in conn.execute("SELECT * FROM documents WHERE superseded_by IS NULL ORDER BY id").fetchall():
+    for doc in conn.execute("SELECT * FROM documents WHERE superseded_by IS NULL ORDER BY id"):  # streamed
         path = conn.execute("SELECT path FROM document_paths WHERE document_id = ? ORDER BY last_seen "
                             "DESC LIMIT 1",
                             (doc["id"],)).fetchone()

@@ -40,6 +40,11 @@ def test_bench_import():
     assert "docs/s" in out
 
 
+def test_bench_archive():
+    out = run("bench_archive.py", "--docs", "60", "--chunk", "20")
+    assert "last/first CPU a document" in out and "integrity_check" in out and "(ok)" in out
+
+
 def test_bench_web():
     out = run("bench_web.py", "--observations", "3000")
     assert "ms" in out

@@ -256,6 +256,10 @@ def test_the_runs_read_the_archive_by_index(series):
         inner = {s.split()[1] for s in plan if s.startswith("CO-ROUTINE")}  # a view's rows for one document
         assert not [s for s in plan if s.startswith("SCAN") and s.split()[1] not in inner], (name, plan)
         assert any("USING" in s for s in plan), (name, plan)
+    children = QUERIES["children's values"]  # the rollup reads its communes' values from the index alone
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + children[0], children[1])]
+    assert plan == ["SEARCH pivot_values USING COVERING INDEX pivot_values_unit_year_values (unit_id=? AND "
+                    "year=? AND value_num>?)"], plan
 
 
 # ---- a cell of several labels and values, settled in one step

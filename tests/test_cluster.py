@@ -50,3 +50,18 @@ def test_cli_names_an_unreachable_cluster(tmp_path):
                                        "1"])
     assert result.exit_code != 0
     assert "cluster tcp://127.0.0.1:9" in result.output
+
+
+def test_files_travel_to_the_cluster_in_batches(cluster, tmp_path, samples):
+    """The scheduler's and the importer's work is per task: files go several to a task (#21 item
+    3), and each file still has its own outcome."""
+    import math
+
+    from extractor.extract import walk
+    from extractor.importer import CLUSTER_BATCH_FILES
+
+    files = len(walk([samples]).files)
+    with distributed.Client(cluster) as client, distributed.get_task_stream(client) as stream:
+        summary = import_paths(tmp_path / "b.db", [samples], cluster=Cluster(cluster))
+    assert summary.imported + len(summary.failed) == files > CLUSTER_BATCH_FILES
+    assert len(stream.data) == math.ceil(files / CLUSTER_BATCH_FILES)

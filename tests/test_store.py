@@ -1,5 +1,6 @@
 """The archive: idempotent import, versions, bad input, kills at any moment."""
 
+import copy
 import os
 import shutil
 import signal
@@ -14,6 +15,7 @@ import pytest
 from conftest import SAMPLES, sample
 
 from extractor import store
+from extractor.extract import extract_file
 from extractor.importer import import_paths, reextract
 from extractor.query import export_documents
 
@@ -501,3 +503,76 @@ def test_corrections_of_a_schema_4_archive_are_all_kept_on_upgrade(tmp_path, mon
     assert conn.execute("SELECT COUNT(*) FROM units").fetchone()[0] == 1
     made = correct(conn, sha, code, "193", Who("c"))
     assert made["at"] > kept[-1]["at"] and compare(conn, code).rows[0][1][2021, "actual"] == 193
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _scans(conn: sqlite3.Connection, sql: str, tables: set[str]) -> list[str]:
+    """The steps of `sql`'s plan that read a whole table of the archive (by name or by the alias
+    the statement gives it); scans of a CTE, a subquery or json_each read what the statement made."""
+    import re
+
+    aliases = {alias for table, alias in re.findall(r"(?:FROM|JOIN)\s+(\w+)\s+(?:AS\s+)?(\w+)", sql)
+               if table in tables}
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    return [step for step in plan if step.startswith("SCAN ")
+            and step.split()[1] in tables | aliases]
+
+
+def test_storing_a_document_reads_the_archive_only_by_index(tmp_path):
+    """Import time must not grow with the archive: every statement `store.save` runs for one new
+    document — a new unit, a unit without its province, a report that supersedes another, its
+    pivot cells — searches an index, never scans a table (issue #21; bench_archive.py times it)."""
+    db = tmp_path / "plans.db"
+    import_paths(db, [sample("BC ket qua TLHTSD ChanSon 2023.docx")], workers=1)
+    conn = store.connect(db)
+    stored = conn.execute("SELECT id FROM documents").fetchone()[0]
+    base = extract_file(sample("BC ket qua TLHTSD ChanSon 2023.docx"), with_text=True)
+    same_path = conn.execute("SELECT path FROM document_paths").fetchone()[0]
+    results = []
+    for k, (path, document) in enumerate([
+            (same_path, {}),  # new content at a known path: supersedes the stored report
+            ("/a/new.docx", {"unit_name": "Đơn_vị mới", "province": "Tỉnh mới"}),  # a new unit
+            ("/a/short.docx", {"unit_name": "Đơn_vị mới", "province": None})]):  # its province left out
+        result = copy.deepcopy(base)
+        result["source"] |= {"sha256": f"{k:064x}", "path": path}
+        result["document"] |= document
+        results.append((path, result))
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    for path, result in results:
+        assert store.save(conn, result, path)[0] == "imported"
+    conn.set_trace_callback(None)
+    assert conn.execute("SELECT superseded_by FROM documents WHERE id = ?", (stored,)).fetchone()[0]
+    tables = _tables(conn)
+    run = [s for s in statements if not s.startswith("--") and s.split()[0].upper() not in
+           ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")]  # "--": a trigger's statements (full-text index)
+    assert any("pivot_values" in s for s in run) and any("FROM units" in s for s in run)
+    scans = {s: _scans(conn, s, tables) for s in run}
+    assert not {s: steps for s, steps in scans.items() if steps}
+
+
+def test_the_export_streams_documents_and_the_writer_checkpoints_seldom(tmp_path):
+    """`xhht export` holds one document at a time, whatever the archive's size (#21 item 5): its
+    first document comes before the others' text is read. A writer checkpoints its WAL every
+    CHECKPOINT_PAGES pages, not every 1,000 (a stored document changes about 180)."""
+    import tracemalloc
+
+    db = tmp_path / "big-text.db"
+    conn = store.connect(db)
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == store.connection.CHECKPOINT_PAGES > 1000
+    base = extract_file(sample("BC ket qua TLHTSD ChanSon 2023.docx"), with_text=True)
+    text = base["text"] * 100  # about 400 KB of text a document
+    for k in range(40):
+        result = copy.deepcopy(base)
+        result["source"] |= {"sha256": f"{k:064x}", "path": f"/a/{k}.docx"}
+        result["text"] = text
+        store.save(conn, result, f"/a/{k}.docx")
+    tracemalloc.start()
+    first = next(export_documents(store.connect(db, readonly=True)))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert first["source"]["path"] == "/a/0.docx"
+    assert peak < 5 * len(text.encode()), peak  # all 40 texts would be 40 times one

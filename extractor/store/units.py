@@ -10,6 +10,9 @@ from extractor.register import merged_unit
 from extractor.store.pivot import cells_of, refresh_pivot
 
 UNIT_FIELDS = ("unit_name", "unit_level", "district", "province")
+# The units whose key starts with a level and name ("xa|chan son|"): a range of the key's unique index
+# (a LIKE would scan every unit, as SQLite's LIKE ignores case, and reads `_` in a name as a wildcard).
+SAME_NAME = "SELECT id, district, province FROM units WHERE key >= ? AND key < ? || char(1114111)"
 
 
 def unit_key(level: str | None, name: str, district: str | None, province: str | None) -> str:
@@ -31,8 +34,7 @@ def unit_id(conn: sqlite3.Connection, meta: dict) -> int | None:
     if row:
         return row[0]
     prefix = unit_key(level, name, None, None).rsplit("||", 1)[0] + "|"
-    compatible = [r for r in conn.execute("SELECT id, district, province FROM units WHERE key LIKE ? || '%'",
-                                          (prefix,))
+    compatible = [r for r in conn.execute(SAME_NAME, (prefix, prefix))
                   if _fits(r[1], district) and _fits(r[2], province)]
     if len(compatible) == 1 and (district is None or province is None):
         return compatible[0][0]

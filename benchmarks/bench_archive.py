@@ -1,0 +1,261 @@
+"""Benchmark: a national archive (100,000 documents, about 4 M observations) built through the
+real store, then the reads a researcher makes of it.
+
+Usage: python benchmarks/bench_archive.py [--docs 100000] [--chunk 1000] [--keep DIR]
+
+Extraction is skipped: each document is an extraction result made from a real one (a Word report
+of corpus_samples/ read once, its text and review items kept) with a generated unit, year and
+all 40 `tuanle` figures: a commune's near its own level from year to year, a district's the sum
+of its communes', so the checks mostly hold, as in a real archive. Everything
+else is the importer's own: `importer.store_results` writes each result in its transaction
+(document, observations, review items, FTS, unit lookup, pivot), and every `--chunk` documents
+are one import run, closed by its history and rollup checks. About one unit in sixteen is a
+district, whose communes its rollup checks add up; a few cells get a second report.
+
+Rows: import rate of the first and the last chunk (and the writer's peak memory), database size
+per document, `compare` of one indicator (all units, one province), the web compare and unit
+pages, `export --format csv` and `--format jsonl` (time and peak memory, in their own process),
+and `PRAGMA integrity_check`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import random
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this worktree's extractor, not an installed one
+TEMPLATES = ["BC ket qua TLHTSD ChanSon 2023.docx", "BC_TuanLe_HTSD_2021_LiemPhu.docx",
+             "BC_TuanLe_HTSD_2022_LiemPhu.docx", "BC_TuanLe_HTSD_2023_LiemPhu.docx"]
+YEARS = 10  # 2016-2025
+FIRST_YEAR = 2016
+COMMUNES_PER_DISTRICT = 16
+DISTRICTS_PER_PROVINCE = 10
+CODE = "tuanle.lop.xoa_mu_chu.so_luot"
+
+
+def templates() -> list[dict]:
+    """Real extraction results (with their text, as the importer stores them) to dress generated
+    documents in."""
+    from extractor.extract import extract_file
+
+    return [extract_file(ROOT / "corpus_samples" / name, with_text=True) for name in TEMPLATES]
+
+
+def place(unit: int) -> dict:
+    """Level, name, district and province of generated unit number `unit`."""
+    district = unit // COMMUNES_PER_DISTRICT
+    province = f"Tỉnh {district // DISTRICTS_PER_PROVINCE}"
+    if unit % COMMUNES_PER_DISTRICT == 0:
+        return {"unit_level": "huyện", "unit_name": f"Huyện {district}", "district": None,
+                "province": province}
+    return {"unit_level": "xã", "unit_name": f"Xã {unit}", "district": f"Huyện {district}",
+            "province": province}
+
+
+def commune_value(unit: int, year: int, row: int) -> int:
+    """A commune's figure: its own level (20-400), within ±10 % from year to year."""
+    level = 20 + unit * 7919 % 380
+    return level * (90 + (unit * 31 + year * 17 + row * 7) % 21) // 100
+
+
+def district_value(unit: int, year: int, row: int) -> int:
+    """A district's figure: the sum of its communes', as a consistent archive has it."""
+    return sum(commune_value(commune, year, row) for commune in range(unit + 1, unit + COMMUNES_PER_DISTRICT))
+
+
+def layout(docs: int, seed: int) -> list[tuple[int, int, int]]:
+    """(document number, unit, year) in a shuffled order of arrival: every unit reports each
+    year; about one cell in fifty gets a second report."""
+    units = max(1, docs * 49 // (50 * YEARS))
+    slots = [(k, k % units, FIRST_YEAR + (k // units) % YEARS) for k in range(docs)]
+    random.Random(seed).shuffle(slots)
+    return slots
+
+
+def generated(docs: int, forms: list[dict], seed: int = 1) -> Iterator[tuple[str, dict, None]]:
+    """(path, extraction result, None) for each generated document, as the workers give them."""
+    from extractor.patterns import default_catalogue
+
+    indicators = default_catalogue().reports["tuanle"].indicators
+    for k, unit, year in layout(docs, seed):
+        form = forms[k % len(forms)]
+        meta = place(unit)
+        observations = []
+        for row, ind in enumerate(indicators, 1):
+            value = district_value(unit, year, row) if meta["unit_level"] == "huyện" else \
+                commune_value(unit, year, row)
+            observations.append({"code": ind.code, "kind": "actual", "value": value, "unit": ind.unit,
+                                 "label": ind.label, "raw_value": str(value), "score": 100.0,
+                                 "location": f"table 2, row {row}, cell 3", "method": "table"})
+        sha = hashlib.sha256(f"{seed}-{k}".encode()).hexdigest()
+        second = k >= docs * 49 // 50 // YEARS * YEARS
+        result = {
+            "source": {"path": f"/archive/{meta['province']}/{k:06d}.docx", "sha256": sha, "format": "docx",
+                       "size": 40_000 + k % 997},
+            "document": {"report_type": "tuanle", **meta, "year": year, "period": str(year),
+                         "issued_date": f"{year}-{11 if second else 10}-{1 + k % 28:02d}",
+                         "doc_number": f"{k}/BC-TTHTCĐ"},
+            "indicators": observations, "activities": [], "unmatched": [], "warnings": [], "checks": [],
+            "reader": form["reader"], "versions": form["versions"],
+            "review": form["review"],
+            "text": form["text"].replace(form["document"]["unit_name"] or "\0", meta["unit_name"]),
+        }
+        yield result["source"]["path"], [result], None
+
+
+def build(db: Path, docs: int, chunk: int) -> list[tuple[float, float]]:
+    """Store the generated archive, `chunk` documents per import run; (wall, CPU) seconds of each
+    run (the writer's CPU time is what a shared machine's load does not change)."""
+    from extractor import importer, store
+    from extractor.checks import results as check_results
+    from extractor.patterns import default_catalogue
+    from extractor.register import merged_unit
+
+    conn = store.connect(db)
+    store.sync_catalogue(conn, default_catalogue())
+    results = generated(docs, templates())
+    merged_unit("Chân Sơn", "xã", None, None)  # the register is loaded once a process: not in the first run
+    timings = []
+    done = 0
+    while done < docs:
+        size = min(chunk, docs - done)
+        start, cpu = time.perf_counter(), time.process_time()
+        run_id = store.start_run(conn, "import")
+        summary = importer.ImportSummary()
+        importer.store_results(conn, (next(results) for _ in range(size)), summary, lambda *a: None)
+        check_results.run(conn, "import")
+        store.finish_run(conn, run_id, "done", imported=summary.imported, unchanged=summary.unchanged,
+                         skipped=0, failed=len(summary.failed), reextracted=0)
+        timings.append((time.perf_counter() - start, time.process_time() - cpu))
+        if summary.failed:
+            raise SystemExit(f"not stored: {summary.failed[:3]}")
+        done += size
+        if len(timings) % max(1, docs // chunk // 10) == 0:
+            print(f"  {done:,} documents, last run {size / timings[-1][0]:.0f} docs/s "
+                  f"({timings[-1][1] / size * 1000:.1f} ms CPU a document)", flush=True)
+    conn.close()
+    return timings
+
+
+def report_build(timings: list[tuple[float, float]], chunk: int, docs: int) -> None:
+    (first, first_cpu), (last, last_cpu) = timings[0], timings[-1]
+    size = docs - chunk * (len(timings) - 1)
+    print(f"import: first {chunk:,} docs {chunk / first:.0f} docs/s ({first_cpu / chunk * 1000:.1f} ms CPU a "
+          f"document), last {size:,} {size / last:.0f} docs/s "
+          f"({last_cpu / size * 1000:.1f} ms CPU a document); "
+          f"last/first CPU a document {last_cpu / size / (first_cpu / chunk):.2f}x; all {docs:,} in "
+          f"{sum(t for t, _ in timings):.0f} s; writer peak memory "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+def best_of(run, repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def bench_compare(db: Path) -> tuple[float, float]:
+    from extractor import store
+    from extractor.query import compare
+
+    conn = store.connect(db, readonly=True)
+    return (best_of(lambda: compare(conn, CODE)), best_of(lambda: compare(conn, CODE, province="Tỉnh 0")))
+
+
+async def _pages(db: Path, unit: int) -> dict[str, float]:
+    from extractor.serve import make_app
+
+    app = make_app(db)
+    out = {}
+    for name, url in {"web compare, all units": f"/-/compare?code={CODE}",
+                      "web compare, one province": f"/-/compare?code={CODE}&province=Tỉnh 0",
+                      "web unit page": f"/-/unit/{unit}"}.items():
+        response = await app.client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            await app.client.get(url)
+            best = min(best, time.perf_counter() - start)
+        out[name] = best
+    return out
+
+
+def bench_export(db: Path, fmt: str, work: Path) -> tuple[float, float, int]:
+    """(seconds, peak MiB of the exporting process, bytes written) of `xhht export`."""
+    target = work / f"export.{fmt}"
+    # VmHWM, not ru_maxrss: Linux keeps a process's ru_maxrss across exec, so a child started from
+    # this (large) process would report this one's peak
+    code = ("import sys\nfrom extractor.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0], file=sys.stderr)\n")
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code, "export", "--db", str(db), "--format", fmt, "-o",
+                          str(target)], check=True, capture_output=True, text=True, cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    return elapsed, int(out.stderr.split()[-1]) / 1024, target.stat().st_size
+
+
+def integrity(db: Path) -> tuple[float, str]:
+    conn = sqlite3.connect(db)
+    start = time.perf_counter()
+    answer = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    return time.perf_counter() - start, answer
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--chunk", type=int, default=1000, help="documents per import run")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (an archive.db "
+                                                  "already there is read, not built again)")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="xhht-archive-"))
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "archive.db"
+    began = time.perf_counter()
+    try:
+        if not db.exists():
+            timings = build(db, args.docs, args.chunk)
+            report_build(timings, args.chunk, args.docs)
+        conn = sqlite3.connect(db)
+        count, observations = conn.execute("SELECT (SELECT count(*) FROM documents), "
+                                           "(SELECT count(*) FROM observations)").fetchone()
+        unit = conn.execute("SELECT unit_id FROM documents WHERE unit_level = 'huyện' LIMIT 1").fetchone()[0]
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        size = db.stat().st_size
+        print(f"database: {count:,} documents, {observations:,} observations, {size / 2 ** 20:.0f} MiB = "
+              f"{size / count / 1024:.1f} KiB per document")
+        every, province = bench_compare(db)
+        print(f"compare {CODE}: all units {every * 1000:.0f} ms, one province {province * 1000:.0f} ms")
+        for name, seconds in asyncio.run(_pages(db, unit)).items():
+            print(f"{name}: {seconds * 1000:.0f} ms")
+        for fmt in ("csv", "jsonl"):
+            seconds, peak, written = bench_export(db, fmt, work)
+            print(f"export --format {fmt}: {seconds:.1f} s, peak memory {peak:.0f} MiB, "
+                  f"{written / 2 ** 20:.0f} MiB written")
+        seconds, answer = integrity(db)
+        print(f"PRAGMA integrity_check: {seconds:.1f} s ({answer})")
+        print(f"benchmark wall time {time.perf_counter() - began:.0f} s")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
