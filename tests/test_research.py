@@ -360,8 +360,8 @@ def new_unit_of_two() -> tuple[str, str, list[dict]]:
                     found.setdefault(merged, []).append(u)
     for (new, province), members in sorted(found.items()):
         level, name = split_level(new)
-        if level == "xã" and name.replace(" ", "").isalpha() and len(members) == 2 == predecessor_count(new, province) and len(
-                {(m["district"], m["province"]) for m in members}) == 1 and candidates(
+        if level == "xã" and name.replace(" ", "").isalpha() and len(members) == 2 == predecessor_count(
+                new, province) and len({(m["district"], m["province"]) for m in members}) == 1 and candidates(
                 members[0]["district"], "huyện") and not any(
                 c["era"] == "old" and words(c["province"]) == words(province) for c in candidates(name)):
             return f"xã {name}", province, members
