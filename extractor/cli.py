@@ -202,7 +202,7 @@ def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextra
 @click.option("--change", is_flag=True, help="add the change against the previous reported year")
 @click.option("--sort", "sort", metavar="COLUMN", help="sort on a column: unit, or YEAR:KIND:PART with PART "
               "value, coverage, own, change or pct (e.g. 2023:actual:change)")
-@click.option("--desc", is_flag=True, help="sort in descending order")
+@click.option("--desc", is_flag=True, help="sort in descending order (with --sort)")
 def compare(code: str, db: str | None, unit, district, province, year_from, year_to, fmt, output,
             plot_file, as_of, by, change, sort, desc) -> None:
     """One indicator across units (rows) and years (columns); Đề án codes show targets and results."""
@@ -210,6 +210,8 @@ def compare(code: str, db: str | None, unit, district, province, year_from, year
     from extractor.query import QueryError
     from extractor.research import research
 
+    if desc and not sort:
+        raise Failure(_("--desc sorts the column given by --sort: give --sort COLUMN (e.g. unit)"))
     conn = _readonly(db)
     try:
         view = research(conn, code, unit, district, province, year_from, year_to, as_of, by, change, sort,
@@ -231,6 +233,23 @@ def compare(code: str, db: str | None, unit, district, province, year_from, year
         click.echo(text, nl=False)
     for note in notes:
         click.echo(note)
+    for note in view_notes(view, bool(plot_file)):
+        click.echo(note, err=True)
+
+
+def view_notes(view, plotted: bool = False) -> list[str]:
+    """What a reader of a sum must know beside it: change cells left empty because the units summed
+    differ between the two years, and (on a chart) sum lines over units that vary by year."""
+    from extractor.research import coverage_varies, withheld_changes
+
+    notes = []
+    if view.changes and withheld_changes(view):
+        notes.append(_("{count} change cells left empty: the units reporting differ between the two "
+                       "years (see the coverage columns)").format(count=withheld_changes(view)))
+    if plotted and coverage_varies(view):
+        notes.append(_("the chart's sums add up different units in different years (see the coverage "
+                       "columns)"))
+    return notes
 
 
 def _view_title(view) -> str:

@@ -197,6 +197,11 @@ PART_NAMES = {"coverage": ("{cell} đơn vị báo cáo", N_("{cell} units repor
               "change": ("{cell} thay đổi", N_("{cell} change")),
               "pct": ("{cell} thay đổi %", N_("{cell} change %"))}
 APART = ("{name} (chưa rõ đơn vị sau 2025)", N_("{name} (no known 2025 unit)"))
+# Coverage as CSV and JSON write it: words between the numbers, so that a spreadsheet opening the
+# CSV keeps it as text ("3/4" becomes the 3rd of April in Excel); the table, Excel and the page
+# show "3/4". A 2025 unit's own report, standing for the whole unit, is said so.
+COVERAGE = ("{reported} trên {total}", "{reported}/{total}")
+OWN_REPORT = ("tự báo cáo", N_("own report"))
 
 
 def view_table(view: View, fmt: str) -> tuple[list[str], list[list], list[str]]:
@@ -220,16 +225,22 @@ def view_table(view: View, fmt: str) -> tuple[list[str], list[list], list[str]]:
     for r, row in enumerate(rows):
         out = [row[0]]
         for k, cell in enumerate(cells, 1):
-            out += [row[k], *[part_value(view, r, cell, p) if r < len(pivot.rows) else None for p in parts]]
+            out += [row[k], *[part_value(view, r, cell, p, translated) if r < len(pivot.rows) else None
+                              for p in parts]]
         out_rows.append(out + row[len(cells) + 1:])
     return out_columns + columns[len(cells) + 1:], out_rows, notes
 
 
-def part_value(view: View, row: int, cell: tuple[int, str], part: str):
-    """What a view adds to a row's cell: units reporting ("3/4"), the own figure, or the change."""
+def part_value(view: View, row: int, cell: tuple[int, str], part: str, translated: bool = True):
+    """What a view adds to a row's cell: units reporting ("3/4", or "3 trên 4" in CSV and JSON: see
+    COVERAGE), the own figure, or the change (empty where a sum's units differ between the years)."""
     if part == "coverage":
-        found = view.coverage[row].get(cell)
-        return f"{found[0]}/{found[1]}" if found else None
+        if cell not in view.coverage[row]:
+            return None
+        found = view.coverage[row][cell]
+        if found is None:
+            return _(OWN_REPORT[1]) if translated else OWN_REPORT[0]
+        return COVERAGE[translated].format(reported=found[0], total=found[1])
     if part == "own":
         return view.own[row].get(cell)
     change = view.changes[row].get(cell)

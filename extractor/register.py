@@ -256,6 +256,43 @@ def _predecessors() -> dict[tuple[str, str], int]:
     return counts
 
 
+def unit_2025(name: str, level: str | None, province: str | None) -> tuple[str, str] | None:
+    """The 2025 unit a unit is itself, when the register has a commune-level unit of this level and
+    name in this province after the merger: (its name as the merger writes it, as `merged_unit`
+    gives, its province). A report that names such a unit without a district is that unit's own
+    report of a year after the merger. None otherwise."""
+    if not (level in COMMUNE and province):
+        return None
+    return _units_2025().get((level, words(name), words(province)))
+
+
+@lru_cache(maxsize=1)
+def _units_2025() -> dict[tuple[str, str, str], tuple[str, str]]:
+    out = {}
+    for new_unit, new_province in _mergers().values():
+        level, name = split_level(new_unit)
+        out[(level, words(name), words(new_province))] = (new_unit, new_province)
+    return out
+
+
+def province_commune_count(province: str, after_2025: bool = False) -> int | None:
+    """How many communes, wards and towns a province had before the 2025 merger, or (`after_2025`)
+    how many of them became units of this province after it (None when the register does not know
+    the province): what a province's figure gathers, counted like a district's (`commune_count`)."""
+    return _communes_per_province(after_2025).get(words(province))
+
+
+@lru_cache(maxsize=2)
+def _communes_per_province(after_2025: bool) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for (level, _name, _district, province), (_unit, new_province) in _mergers().items():
+        if level not in COMMUNE:  # the mapping's rows of a whole district (no commune named)
+            continue
+        key = words(new_province) if after_2025 else province
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def tier(level: str | None, name: str, district: str | None, province: str | None) -> str | None:
     """'commune', 'district' or 'province' for a unit's level (a thành phố with no district of its
     own, or one named as its province, is a province); None for a level the register lacks."""
@@ -282,4 +319,5 @@ def merged_unit(name: str | None, level: str | None, district: str | None,
 
 __all__ = ["LEVELS", "COMMUNE", "DISTRICT", "PROVINCE", "candidates", "is_known", "spelling", "province_name",
            "is_province_level", "lookup", "renamed_province", "places", "merged_unit",
-           "predecessor_count", "tier", "split_level", "units"]
+           "predecessor_count", "tier", "unit_2025",
+           "province_commune_count", "split_level", "units"]

@@ -19,8 +19,8 @@ from extractor.normalize import words
 from extractor.output import FLAG_COLUMN
 from extractor.patterns import PatternError, load
 from extractor.query import QueryError
-from extractor.register import merged_unit, predecessor_count, units
-from extractor.research import PANEL_COLUMNS, panel_rows, research
+from extractor.register import candidates, merged_unit, predecessor_count, split_level, units
+from extractor.research import PANEL_COLUMNS, panel_rows, research, written_2025
 
 REPORT = """UBND HUYỆN TRỰC NINH
 ỦY BAN NHÂN DÂN {level} {name}
@@ -72,7 +72,7 @@ def successor_with_three() -> tuple[str, list[tuple[str, str]]]:
                     found.setdefault(merged, []).append((u["level"], u["name"]))
     merged, members = sorted((k, sorted(v)) for k, v in found.items() if len(v) == 3
                              and predecessor_count(*k) == 3)[0]
-    return f"{merged[0]} ({merged[1]})", members
+    return f"{written_2025(merged[0])} ({merged[1]})", members
 
 
 # (people enrolled, population, exempt, literate) of each predecessor by year; None: no report.
@@ -206,11 +206,12 @@ def test_cli_compare_as_of_and_by_with_coverage_columns(merger):
     out = run_cli("compare", ENROLLED, "--db", db, "--as-of", "2025", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out.output)))
     assert rows[0][:5] == ["Đơn vị", "2022", "2022 đơn vị báo cáo", "2023", "2023 đơn vị báo cáo"]
-    assert rows[1][:5] == [successor, "600", "3/3", "440", "2/3"]
+    assert rows[1][:5] == [successor, "600", "3 trên 3", "440", "2 trên 3"]  # text to a spreadsheet
     assert rows[2][0].startswith("huyện Trực Ninh") and "2025" in rows[2][0]  # apart, marked
     table = run_cli("compare", ENROLLED, "--db", db, "--by", "district", "--change")
     assert table.exit_code == 0 and "650" in table.output and "3/" in table.output
-    assert "-160" in table.output or "−160" in table.output  # 440 − 600
+    assert "160" not in table.output  # 440 − 600 compares three communes with two: no change shown
+    assert "1 change cells left empty" in " ".join(table.output.split())
     bad = run_cli("compare", ENROLLED, "--db", db, "--as-of", "2025", "--by", "district")
     assert bad.exit_code == 1 and "abolished" in bad.output
     unknown = run_cli("compare", "xmc.huy_dong", "--db", db, "--as-of", "2025")
@@ -262,7 +263,9 @@ def test_panel_has_one_row_per_value_with_its_2025_unit(merger):
     enrolled = [r for r in rows if r["code"] == ENROLLED]
     assert len(enrolled) == 7 and all(isinstance(r["value"], int) for r in enrolled)
     commune = [r for r in enrolled if r["level"] != "huyện"][0]
-    assert f"{commune['unit_2025']} ({commune['province_2025']})" == successor
+    assert f"{commune['level_2025']} {commune['unit_2025']} ({commune['province_2025']})" == successor
+    name, province = successor.split(" (")
+    assert commune["unit_2025_key"] == f"{words(name).replace(' ', '|', 1)}||{words(province)}"
     assert {r["corrected"] for r in rows} == {0} and len({r["document_sha256"] for r in rows}) == 7
 
 
@@ -298,9 +301,10 @@ def test_panel_export_loads_back_with_pandas_and_pivots(merger, tmp_path, suffix
     assert result.exit_code == 0, result.output
     panel = pd.read_parquet(path) if suffix == ".parquet" else pd.read_csv(path, encoding="utf-8-sig")
     assert list(panel.columns) == list(PANEL_COLUMNS)
-    wide = panel[panel.code == ENROLLED].pivot_table(index="unit_2025", columns="year", values="value",
+    wide = panel[panel.code == ENROLLED].pivot_table(index="unit_2025_key", columns="year", values="value",
                                                     aggfunc="sum")
-    assert wide.loc[successor.split(" (")[0], 2022] == 605 and wide.loc[successor.split(" (")[0], 2023] == 440
+    [key] = wide.index
+    assert wide.loc[key, 2022] == 605 and wide.loc[key, 2023] == 440
     assert panel[panel.corrected == 1].value.tolist() == [105]
 
 
@@ -317,13 +321,177 @@ async def test_web_page_as_of_by_change_and_sort_on_the_server(merger):
     assert successor in page.text and "3/3" in page.text and "2/3" in page.text
     assert 'id="apart"' in page.text and "huyện Trực Ninh" in page.text
     page = await site.client.get(f"/-/compare?code={ENROLLED}&by=district&change=1")
-    assert "Trực Ninh, Nam Định" in page.text and ">650<" in page.text and "-160" in page.text
+    assert "Trực Ninh, Nam Định" in page.text and ">650<" in page.text and "-160" not in page.text
+    assert "the units reporting differ between the two years" in page.text  # why the change is empty
     asc = await site.client.get(f"/-/compare?code={ENROLLED}&sort=2022:actual:value")
     desc = await site.client.get(f"/-/compare?code={ENROLLED}&sort=2022:actual:value&desc=1")
     order = [re.findall(r'<tr><td><a href="/-/unit/(\d+)"', p.text) for p in (asc, desc)]
     assert order[0] and order[1] == order[0][::-1]  # every row has a 2022 figure: exactly reversed
     assert "sort=2022%3Aactual%3Avalue&amp;desc=1" in asc.text  # the header sorts the other way next
     data = (await site.client.get(f"/-/compare.json?code={ENROLLED}&as_of=2025")).json()
-    assert data["as_of"] == 2025 and data["rows"][0]["2023 đơn vị báo cáo"] == "2/3"
+    assert data["as_of"] == 2025 and data["rows"][0]["2023 đơn vị báo cáo"] == "2 trên 3"
     bad = await site.client.get(f"/-/compare?code={ENROLLED}&as_of=2025&by=district")
     assert bad.status_code == 200 and "abolished" in bad.text
+
+
+# ---- a 2025 unit's own reports, years only a unit set apart has, coverage, sort (trial findings) -----------
+OWN = """UBND TỈNH {province}
+ỦY BAN NHÂN DÂN {level} {name}
+Số: 07/BC-UBND
+{title}, ngày 15 tháng 12 năm {year}
+
+BÁO CÁO
+Tổng kết công tác Xây dựng xã hội học tập năm {year}
+
+- Số người được huy động học xóa mù chữ: {people} người
+"""
+
+
+def new_unit_of_two() -> tuple[str, str, list[dict]]:
+    """A 2025 xã that two xã of one huyện became, of a name no commune of its province had before
+    2025 (so a report naming it without a district is that 2025 unit's): (written name, province,
+    its predecessors as the register has them)."""
+    found: dict[tuple, list] = {}
+    for entries in units().values():
+        for u in entries:
+            if u["era"] == "old" and u["level"] == "xã" and u["district"]:
+                merged = merged_unit(u["name"], u["level"], u["district"], u["province"])
+                if merged:
+                    found.setdefault(merged, []).append(u)
+    for (new, province), members in sorted(found.items()):
+        level, name = split_level(new)
+        if level == "xã" and name.replace(" ", "").isalpha() and len(members) == 2 == predecessor_count(
+                new, province) and len({(m["district"], m["province"]) for m in members}) == 1 and candidates(
+                members[0]["district"], "huyện") and not any(
+                c["era"] == "old" and words(c["province"]) == words(province) for c in candidates(name)):
+            return f"xã {name}", province, members
+    raise AssertionError("the register has no such unit")
+
+
+def write_own(folder, level: str, name: str, province: str, year: int, people: int, stem: str) -> None:
+    (folder / f"{stem}_{year}.txt").write_text(OWN.format(
+        province=province.upper(), level=level.upper(), name=name.upper(), title=name, year=year,
+        people=dotted(people)), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def own_2025(tmp_path_factory):
+    """Two communes that became one in 2025 (the first reported 2023 and 2024, the second 2024),
+    the 2025 unit's own report of 2025, and their district's own report of 2021 only."""
+    folder = tmp_path_factory.mktemp("own2025")
+    new, province, members = new_unit_of_two()
+    first, second = members
+    for k, (member, year, people) in enumerate(((first, 2023, 45), (first, 2024, 40), (second, 2024, 60))):
+        text = OWN.replace("UBND TỈNH {province}", f"UBND HUYỆN {member['district'].upper()}")
+        (folder / f"p{k}_{year}.txt").write_text(text.format(
+            level="XÃ", name=member["name"].upper(), title=member["name"], year=year, people=dotted(people)),
+            encoding="utf-8")
+    write_own(folder, "xã", new.split(" ", 1)[1], province, 2025, 70, "new")
+    write_own(folder, "huyện", first["district"], first["province"], 2021, 500, "district")
+    db = folder / "o.db"
+    assert import_paths(db, [folder], workers=1).imported == 5
+    return db, new, province, members
+
+
+def test_a_2025_units_own_report_is_that_units_row(own_2025):
+    db, new, province, members = own_2025
+    conn = store.connect(db, readonly=True)
+    assert tuple(conn.execute("SELECT district, merged_into FROM units WHERE name = ?",
+                              (new.split(" ", 1)[1],)).fetchone()) == (None, None)  # as read: a unit of 2025
+    view = research(conn, ENROLLED, as_of=2025, change=True)
+    assert view.pivot.rows == [(f"{new} ({province})", {(2023, "actual"): 45, (2024, "actual"): 100,
+                                                        (2025, "actual"): 70})]
+    assert view.coverage == [{(2023, "actual"): (1, 2), (2024, "actual"): (2, 2), (2025, "actual"): None}]
+    # 2024: both communes, 2025: the unit they became — the same ground; 2023 → 2024: one commune, then two
+    assert view.changes == [{(2024, "actual"): None, (2025, "actual"): (-30, -30.0)}]
+    rows = list(csv.reader(io.StringIO(run_cli("compare", ENROLLED, "--db", db, "--as-of", "2025",
+                                               "--format", "csv").output)))
+    assert rows[1][:7] == [f"{new} ({province})", "", "", "45", "1 trên 2", "100", "2 trên 2"]
+    assert rows[1][7:9] == ["70", "tự báo cáo"]
+
+
+def test_a_unit_set_apart_keeps_the_years_no_sum_has(own_2025):
+    db, _new, _province, members = own_2025
+    view = research(store.connect(db, readonly=True), ENROLLED, as_of=2025)
+    assert view.pivot.years == [2021, 2023, 2024, 2025]
+    assert view.apart == [(f"huyện {members[0]['district']} ({members[0]['province']})",
+                           {(2021, "actual"): 500})]
+    rows = list(csv.reader(io.StringIO(run_cli("compare", ENROLLED, "--db", db, "--as-of", "2025",
+                                               "--format", "csv").output)))
+    assert rows[0][1] == "2021" and rows[2][1] == "500"
+
+
+def test_the_panel_gives_a_2025_units_own_reports_itself_under_a_unique_key(own_2025):
+    pd = pytest.importorskip("pandas")
+    db, new, province, _members = own_2025
+    rows = [dict(zip(PANEL_COLUMNS, r, strict=True)) for r in panel_rows(store.connect(db, readonly=True))]
+    enrolled = [r for r in rows if r["code"] == ENROLLED]
+    [own] = [r for r in enrolled if r["year"] == 2025]
+    assert (own["level_2025"], own["unit_2025"], own["province_2025"]) == (
+        "xã", new.split(" ", 1)[1], province)
+    key = f"xa|{words(new.split(' ', 1)[1])}||{words(province)}"
+    assert {r["unit_2025_key"] for r in enrolled if r["level"] == "xã"} == {key}
+    wide = pd.DataFrame(enrolled).pivot_table(index="unit_2025_key", columns="year", values="value",
+                                              aggfunc="sum")
+    assert wide.loc[key].to_dict() == {2023: 45, 2024: 100, 2025: 70}
+
+
+def test_a_change_of_a_sum_is_shown_when_the_same_units_reported_both_years(merger):
+    db, _, members = merger
+    conn = store.connect(db, readonly=True)
+    # the first and third commune reported both years: 100 → 110 for the first alone
+    view = research(conn, ENROLLED, unit=members[0][1], by="district", change=True)
+    assert view.changes == [{(2023, "actual"): (10, 10.0)}]
+    view = research(conn, ENROLLED, by="district", change=True)  # three communes in 2022, two in 2023
+    assert view.changes == [{(2023, "actual"): None}]
+
+
+def test_province_coverage_counts_the_registers_communes_like_a_districts(merger):
+    db, _, _ = merger
+    conn = store.connect(db, readonly=True)
+    communes = [u for entries in units().values() for u in entries
+                if u["era"] == "old" and u["level"] in ("xã", "phường", "thị trấn") and u["district"]]
+    before = len({(u["level"], u["name"], u["district"]) for u in communes if u["province"] == "Nam Định"})
+    after = len({(u["level"], u["name"], u["district"], u["province"]) for u in communes
+                 if (merged_unit(u["name"], u["level"], u["district"], u["province"]) or ("", ""))[1]
+                 == "Ninh Bình"})
+    assert research(conn, ENROLLED, by="province").coverage[0][(2022, "actual")] == (3, before)
+    assert research(conn, ENROLLED, by="province", as_of=2025).coverage[0][(2022, "actual")] == (3, after)
+
+
+def test_sort_by_unit_follows_the_vietnamese_alphabet_on_the_bare_name():
+    from extractor.query import Pivot
+    from extractor.research import View, sort_view
+
+    names = ["xã Đắk Sơn", "phường Bình An", "xã Bắc Sơn", "thị trấn Dĩ An", "xã Bình An"]
+    view = View(Pivot(ENROLLED, "", None, ["actual"], [2024], [(n, {}) for n in names], [1, 2, 3, 4, 5], []),
+                [{}] * 5)
+    sort_view(view, "unit")
+    assert [n for n, _ in view.pivot.rows] == ["xã Bắc Sơn", "phường Bình An", "xã Bình An", "thị trấn Dĩ An",
+                                               "xã Đắk Sơn"]
+
+
+def test_desc_without_sort_is_refused(merger):
+    db, _, _ = merger
+    result = run_cli("compare", ENROLLED, "--db", db, "--desc")
+    assert result.exit_code == 1 and "--sort" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.asyncio
+async def test_units_page_lists_provinces_in_the_vietnamese_alphabet(merger, tmp_path):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    db, _, _ = merger
+    copy = tmp_path / "order.db"
+    copy.write_bytes(db.read_bytes())
+    conn = sqlite3.connect(copy)
+    ids = [r[0] for r in conn.execute("SELECT id FROM units ORDER BY id")]
+    for unit_id, province in zip(ids, ["Đắk Lắk", "Bình Định", "Bắc Kạn", "Đà Nẵng"], strict=True):
+        conn.execute("UPDATE units SET province = ? WHERE id = ?", (province, unit_id))
+    conn.commit()
+    conn.close()
+    page = (await make_app(copy).client.get("/-/units")).text
+    shown = [p for p in re.findall(r"Bắc Kạn|Bình Định|Đà Nẵng|Đắk Lắk", page)]
+    assert list(dict.fromkeys(shown)) == ["Bắc Kạn", "Bình Định", "Đà Nẵng", "Đắk Lắk"]

@@ -22,10 +22,10 @@ from markupsafe import Markup
 from extractor import i18n, output
 from extractor.checks.results import document_checks
 from extractor.i18n import _
-from extractor.normalize import canonical, fold
+from extractor.normalize import canonical, collate, fold
 from extractor.patterns import default_catalogue
 from extractor.query import Pivot, QueryError
-from extractor.research import BY, View, research
+from extractor.research import BY, View, coverage_varies, research
 from extractor.web import chart
 
 PAGE_ROWS = 200  # pivot rows shown on the page; downloads carry all of them
@@ -122,11 +122,12 @@ async def units_page(datasette, request) -> Response:
     where = "WHERE u.province = :province" if province else ""
 
     def read(conn: sqlite3.Connection) -> dict:
+        conn.create_collation("vi", collate)  # names in the Vietnamese alphabet's order, not code points
         rows = conn.execute(
             f"SELECT u.id, u.level, u.name, u.district, u.province, COUNT(d.id) AS documents, MIN(d.year) AS "
             f"first, MAX(d.year) AS last FROM units u LEFT JOIN documents d ON d.unit_id = u.id AND "
-            f"d.superseded_by IS NULL {where} GROUP BY u.id ORDER BY u.province, u.district, u.name, u.id "
-            "LIMIT :limit OFFSET :offset",
+            f"d.superseded_by IS NULL {where} GROUP BY u.id ORDER BY u.province COLLATE vi, u.district "
+            "COLLATE vi, u.name COLLATE vi, u.id LIMIT :limit OFFSET :offset",
             {"province": province, "limit": UNIT_ROWS, "offset": (page - 1) * UNIT_ROWS}).fetchall()
         total = conn.execute(f"SELECT COUNT(*) FROM units u {where}", {"province": province}).fetchone()[0]
         return {"units": [dict(r) for r in rows], "total": total}
@@ -213,6 +214,8 @@ def _pivot_context(view: View, wanted: dict, review: bool) -> dict:
                   for k, (name, values) in enumerate(view.apart[:PAGE_ROWS])]
     apart_columns = [{"title": c["title"]} for c in columns if not c.get("part")]
     drawing, note = chart.figure(pivot)
+    if coverage_varies(view):
+        note += " " + _("The sums add up different units in different years (see the coverage columns).")
     return {"pivot": pivot, "view": view, "columns": columns, "rows": rows, "apart_rows": apart_rows,
             "apart_columns": apart_columns, "total_rows": len(pivot.rows), "shown_rows": len(rows),
             "chart": drawing, "chart_note": note}
@@ -226,6 +229,7 @@ def _page_row(view: View, k: int, name: str, values: dict, parts: list[str], rev
     which the template engine would take ten times longer to write one by one."""
     pivot, cells = view.pivot, []
     sources = pivot.sources[k] if pivot.sources else {}
+    withheld = _("no change: the units reporting differ between the two years")
     mark = escape(_("failed check"))
     for cell in view.cells():
         value, doc = values.get(cell), sources.get(cell)
@@ -240,7 +244,9 @@ def _page_row(view: View, k: int, name: str, values: dict, parts: list[str], rev
             found = output.part_value(view, k, cell, part)
             if not isinstance(found, str):
                 found = _text(texts, found, "%" if part == "pct" else pivot.unit)
-            cells.append(f'<td class="num part">{escape(found)}</td>')
+            why = f' title="{escape(withheld)}"' if part in ("change", "pct") and view.changes[k].get(
+                cell, ()) is None else ""
+            cells.append(f'<td class="num part"{why}>{escape(found)}</td>')
     unit_id = pivot.unit_ids[k] if k < len(pivot.unit_ids) else None  # a sum: its district's own, or none
     return {"name": name, "unit_id": unit_id or None, "cells": Markup("".join(cells))}
 
