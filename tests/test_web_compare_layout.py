@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from html import unescape
+from itertools import pairwise
 
 import pytest
 from conftest import CHROMEDRIVER, CHROMIUM, needs_chromium
@@ -15,6 +16,7 @@ from test_browser import free_port, wait_for
 from test_research import DISTRICT, ENROLLED, dotted, successor_with_three, write_report
 
 from extractor.importer import import_paths
+from extractor.query import Pivot
 
 YEARS = range(2016, 2024)
 
@@ -69,6 +71,100 @@ async def test_the_first_years_change_and_own_figures_nobody_reported_are_not_on
     page = (await site.client.get(f"/-/compare?code={ENROLLED}&by=district")).text
     owns = [h for h in _heads(page) if h.endswith("own report")]
     assert owns == ["2017 own report", "2018 own report", "2020 own report"]  # the years a district did
+
+
+# ---- the chart's note says why units are not drawn ---------------------------------------------------------
+@pytest.mark.asyncio
+async def test_the_note_says_a_district_is_not_drawn_for_having_no_sum(decade):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    page = (await make_app(decade[0]).client.get(f"/-/compare?code={ENROLLED}&by=district")).text
+    note = unescape(page.split('id="chart-note">', 1)[1].split("</p>", 1)[0])
+    assert note.startswith("The chart shows 1 of 2 units.")
+    assert "Not drawn: 1 with no sum (none of their communes reported a number)." in note
+    assert "largest" not in note and "ranked" not in note  # no unit was left out by the ranking
+
+
+def test_the_note_counts_each_reason_a_unit_is_left_out(monkeypatch):
+    from extractor.web import chart
+
+    monkeypatch.setattr(chart, "MAX_LINES", 2)
+    rows = [("a", {(2024, "actual"): 9}), ("b", {(2024, "actual"): 8}), ("c", {(2024, "actual"): 7}),
+            ("d", {(2023, "actual"): 50}), ("e", {(2024, "actual"): "Đạt"})]
+    pivot = Pivot("c", "l", None, ["actual"], [2023, 2024], rows)
+    note = chart.note(pivot)
+    assert note.startswith("The chart shows 2 of 5 units, ranked by their latest value")
+    assert ("Not drawn: 1 with a smaller value in 2024, 1 with no value in 2024, "
+            "1 with no number to draw (values in words).") in note
+    assert "no sum" in chart.note(pivot, summed=True)
+
+
+# ---- targets of several units at one point stay visible, and the key says what a mark is -------------------
+def _targets_at_one_point() -> Pivot:
+    """Three communes with the same 90 % target in 2024 (results in words), one unit elsewhere."""
+    rows = [(f"xã {name}", {(2024, "target"): 90.0, (2024, "actual"): "Đạt"}) for name in ("A", "B", "C")]
+    rows.append(("huyện D", {(2023, "target"): 100.0}))
+    return Pivot("c", "l", "%", ["target", "actual"], [2023, 2024], rows)
+
+
+def test_units_with_the_same_target_in_the_same_year_are_set_side_by_side():
+    from extractor.web import chart
+
+    drawn = chart.layout(_targets_at_one_point())
+    ticks = {year: x for x, year, _ in drawn.x_ticks}
+    shared = sorted(x for s in drawn.series for year, _, x, _ in s.points if year == 2024)
+    assert len(shared) == 3 and all(b - a >= 2 * chart.RADIUS["target"] for a, b in pairwise(shared))
+    assert sum(shared) / 3 == pytest.approx(ticks[2024])  # centred on their year
+    [alone] = [x for s in drawn.series if s.name == "huyện D" for _, _, x, _ in s.points]
+    assert alone == ticks[2023]  # a point that hides nothing stays on its year
+    assert all(drawn.plot[0] < x < drawn.plot[2] for x in shared)
+
+
+def test_results_are_drawn_over_larger_hollow_targets():
+    from extractor.web import chart
+
+    rows = [("xã A", {(2023, "target"): 90.0, (2023, "actual"): 90.0, (2024, "actual"): 95.0})]
+    markup = chart.svg(Pivot("c", "l", "%", ["target", "actual"], [2023, 2024], rows))
+    assert markup.index('class="series target"') < markup.index('class="series actual"')
+    target = re.search(r'class="series target">.*?<circle [^>]*r="([\d.]+)" fill="none"', markup)
+    result = re.search(r'class="series actual">.*?<circle [^>]*r="([\d.]+)" fill="#', markup)
+    assert float(target.group(1)) > float(result.group(1))
+
+
+def test_a_chart_of_targets_says_in_words_which_mark_is_a_target(monkeypatch):
+    from extractor import i18n
+    from extractor.web import chart
+
+    monkeypatch.setenv("XHHT_LANG", "vi")
+    legend = chart.svg(_targets_at_one_point()).split('<g class="legend">', 1)[1]
+    words = re.findall(r'font-size="11">([^<]+)</text>', legend)
+    assert words[:2] == ["đường liền, chấm đặc: kết quả", "đường nét đứt, chấm rỗng: chỉ tiêu"]
+    assert words[2:] == ["xã A", "xã B", "xã C", "huyện D"]
+    i18n.set_language("en")
+    try:
+        words = re.findall(r'font-size="11">([^<]+)</text>', chart.svg(_targets_at_one_point()))
+        assert "dashed line, hollow dot: target" in words and "solid line, filled dot: actual" in words
+    finally:
+        i18n.set_language(None)
+
+
+# ---- the units list ----------------------------------------------------------------------------------------
+@pytest.mark.asyncio
+async def test_the_units_list_has_its_own_heading_with_the_province_after(decade, monkeypatch):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    site = make_app(decade[0])
+    monkeypatch.setenv("XHHT_LANG", "vi")
+    heading = re.compile(r"<h1>(.*?)</h1>")
+    assert heading.search((await site.client.get("/-/units")).text).group(1) == "Đơn vị báo cáo"
+    page = (await site.client.get("/-/units", params={"province": "Nam Định"})).text
+    assert heading.search(page).group(1) == "Đơn vị báo cáo: Nam Định"
+    assert "<th>Số đơn vị</th>" in (await site.client.get("/")).text  # the home page's count keeps its word
+    monkeypatch.setenv("XHHT_LANG", "en")
+    page = (await site.client.get("/-/units", params={"province": "Nam Định"})).text
+    assert heading.search(page).group(1) == "Reporting units: Nam Định"
 
 
 # ---- in a browser at 1,366 × 768 ---------------------------------------------------------------------------

@@ -212,7 +212,7 @@ def _pivot_context(view: View, wanted: dict, review: bool) -> dict:
     apart_rows = [_page_row(apart, k, name, values, {}, review, texts)
                   for k, (name, values) in enumerate(view.apart[:PAGE_ROWS])]
     apart_columns = [{"title": c["title"]} for c in columns if not c.get("part")]
-    drawing, note = chart.figure(pivot)
+    drawing, note = chart.figure(pivot, view.summed)
     return {"pivot": pivot, "view": view, "columns": columns, "rows": rows, "apart_rows": apart_rows,
             "apart_columns": apart_columns, "total_rows": len(pivot.rows), "shown_rows": len(rows),
             "chart": drawing, "chart_note": note}
