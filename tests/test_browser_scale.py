@@ -128,7 +128,7 @@ return {svg: rect(svg), page: [document.documentElement.scrollWidth, document.do
         texts: Array.from(svg.querySelectorAll('text')).map(t => ({text: t.textContent, box: rect(t),
                  size: parseFloat(getComputedStyle(t).fontSize)})),
         legend: rect(svg.querySelector('g.legend')),
-        points: Array.from(svg.querySelectorAll('circle')).map(rect),
+        points: Array.from(svg.querySelectorAll('g.series circle')).map(rect),  // the key has its own
         units: new Set(Array.from(svg.querySelectorAll('circle title'))
                        .map(t => t.textContent.split(' 20')[0])).size};"""
 

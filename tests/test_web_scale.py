@@ -151,8 +151,8 @@ def test_targets_are_dashed_and_results_solid_with_a_key(crowded):
     drawn = chart.layout(pivot)
     assert {s.kind for s in drawn.series} == {"target", "actual"}
     assert all(s.dashed == (s.kind == "target") for s in drawn.series)
-    key = {text: dashed for _, text, _, dashed in drawn.legend[:2]}
-    assert key == {kind_name("actual"): False, kind_name("target"): True}
+    key = {text.rsplit(": ", 1)[1]: (dashed, sample) for _, text, _, dashed, sample in drawn.legend[:2]}
+    assert key == {kind_name("actual"): (False, True), kind_name("target"): (True, True)}
     markup = chart.svg(pivot)
     targets = re.findall(r'<g class="series target"><polyline([^>]*)>', markup)
     results = re.findall(r'<g class="series actual"><polyline([^>]*)>', markup)

@@ -25,7 +25,7 @@ from extractor.i18n import _
 from extractor.normalize import canonical, collate, fold
 from extractor.patterns import default_catalogue
 from extractor.query import Pivot, QueryError
-from extractor.research import BY, View, coverage_varies, research
+from extractor.research import BY, Cell, View, coverage_varies, research
 from extractor.web import chart
 
 PAGE_ROWS = 200  # pivot rows shown on the page; downloads carry all of them
@@ -198,22 +198,22 @@ def check_href(check: dict, review: bool) -> str:
 
 def _pivot_context(view: View, wanted: dict, review: bool) -> dict:
     pivot = view.pivot
-    parts = [p for p in ("coverage", "own") if getattr(view, p)] + (["change", "pct"] if view.changes else [])
+    parts = shown_parts(view, min(len(pivot.rows), PAGE_ROWS))
     columns = [{"title": _("Unit"), "sort": _sort_link(wanted, "unit")}]
     for year, kind in view.cells():
         when = f"{year}" if pivot.kinds == ["actual"] else f"{year} {i18n.kind_name(kind)}"
         columns += [{"title": when, "sort": _sort_link(wanted, f"{year}:{kind}:value")},
                     *[{"title": _(output.PART_NAMES[p][1]).format(cell=when), "part": p,
-                       "sort": _sort_link(wanted, f"{year}:{kind}:{p}")} for p in parts]]
+                       "sort": _sort_link(wanted, f"{year}:{kind}:{p}")} for p in parts[(year, kind)]]]
     texts: dict = {}  # a value's text, made once per page (babel's formatting is slow, values recur)
     rows = [_page_row(view, k, name, values, parts, review, texts)
             for k, (name, values) in enumerate(pivot.rows[:PAGE_ROWS])]
     apart = View(Pivot(pivot.code, pivot.label, pivot.unit, pivot.kinds, pivot.years, view.apart),
                  view.apart_flags)
-    apart_rows = [_page_row(apart, k, name, values, [], review, texts)
+    apart_rows = [_page_row(apart, k, name, values, {}, review, texts)
                   for k, (name, values) in enumerate(view.apart[:PAGE_ROWS])]
     apart_columns = [{"title": c["title"]} for c in columns if not c.get("part")]
-    drawing, note = chart.figure(pivot)
+    drawing, note = chart.figure(pivot, view.summed)
     if coverage_varies(view):
         note += " " + _("The sums add up different units in different years (see the coverage columns).")
     return {"pivot": pivot, "view": view, "columns": columns, "rows": rows, "apart_rows": apart_rows,
@@ -221,7 +221,24 @@ def _pivot_context(view: View, wanted: dict, review: bool) -> dict:
             "chart": drawing, "chart_note": note}
 
 
-def _page_row(view: View, k: int, name: str, values: dict, parts: list[str], review: bool,
+def shown_parts(view: View, rows: int) -> dict[Cell, list[str]]:
+    """The parts the view adds after each cell (units reporting, own figure, change) that hold a
+    value in one of the first `rows` rows. A part empty in every row shown — the first year's
+    change, the own figure of provinces that never reported themselves — only widens the table
+    past the window, so the page leaves it out (the downloads keep every column)."""
+    parts = [p for p in ("coverage", "own") if getattr(view, p)] + (["change", "pct"] if view.changes else [])
+    return {cell: [p for p in parts if any(output.part_value(view, k, cell, p) is not None
+                                           or p in ("change", "pct") and _withheld(view, k, cell)
+                                           for k in range(rows))] for cell in view.cells()}
+
+
+def _withheld(view: View, row: int, cell: Cell) -> bool:
+    """Whether the change of `cell` was left empty on purpose (the units reporting differ): its
+    column stays on the page, where the empty cell says why."""
+    return view.changes[row].get(cell, ()) is None
+
+
+def _page_row(view: View, k: int, name: str, values: dict, parts: dict[Cell, list[str]], review: bool,
               texts: dict) -> dict:
     """One row of the page's table: each value linked to its document (a sum to none), its marks,
     then the parts the view adds (units reporting, own figure, change). The cells are written here
@@ -240,12 +257,12 @@ def _page_row(view: View, k: int, name: str, values: dict, parts: list[str], rev
         marks = "".join(f' <a class="check-mark" href="{escape(check_href(f, review))}" title="{m}" '
                         f'aria-label="{mark}: {m}">⚠</a>' for f in flags for m in [escape(f["message"])])
         cells.append(f'<td class="num{" flagged" if flags else ""}">{inner}{marks}</td>')
-        for part in parts:
+        for part in parts.get(cell, ()):
             found = output.part_value(view, k, cell, part)
             if not isinstance(found, str):
                 found = _text(texts, found, "%" if part == "pct" else pivot.unit)
-            why = f' title="{escape(withheld)}"' if part in ("change", "pct") and view.changes[k].get(
-                cell, ()) is None else ""
+            empty_on_purpose = part in ("change", "pct") and _withheld(view, k, cell)
+            why = f' title="{escape(withheld)}"' if empty_on_purpose else ""
             cells.append(f'<td class="num part"{why}>{escape(found)}</td>')
     unit_id = pivot.unit_ids[k] if k < len(pivot.unit_ids) else None  # a sum: its district's own, or none
     return {"name": name, "unit_id": unit_id or None, "cells": Markup("".join(cells))}
