@@ -118,6 +118,17 @@ def test_a_workbook_is_told_by_its_content_not_its_name(tmp_path):
     assert sniff(sample("BC_DeAn1373_BachThong_2023.docx")) == "docx"
 
 
+@pytest.mark.parametrize(("kind", "renamed"), [("xlsx", "xls"), ("xlsx", "ods"), ("ods", "xlsx"),
+                                               ("ods", "xls"), ("xls", "xlsx"), ("xls", "ods")])
+def test_a_workbook_under_another_workbook_extension_is_read_by_its_content(kind, renamed, tmp_path):
+    original = WRITERS[kind](tmp_path / f"book.{kind}", [Sheet("Biểu 1", ROWS, merges=MERGES)])
+    copy = shutil.copy(original, tmp_path / f"copy.{renamed}")
+    assert sniff(copy) == kind
+    document = read_document(copy)
+    assert document.format == kind
+    assert [_cells(t) for t in document.tables()] == [_cells(t) for t in read_document(original).tables()]
+
+
 def test_bad_workbooks_are_refused_with_their_reason(tmp_path, monkeypatch):
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 200)

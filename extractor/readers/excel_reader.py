@@ -78,7 +78,7 @@ def read(path: Path, kind: str) -> Document:
 
     _check_size(path, kind)
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
+        book = _open(path, calamine)
     except calamine.PasswordError as exc:
         raise ReadError("encrypted workbook (password protected)") from exc
     document = Document(path=str(path), format=kind)
@@ -100,6 +100,14 @@ def read(path: Path, kind: str) -> Document:
                          formats.percent.get(name, set()))
             document.blocks += grid.blocks()
     return document
+
+
+def _open(path: Path, calamine):
+    """The workbook opened by its content: calamine's `from_path` picks the format by the file's
+    extension, so a .xlsx saved as .xls (or any other renaming) would fail; read from the bytes,
+    calamine tells the format by what they hold, as `readers.sniff` did."""
+    with path.open("rb") as fh:
+        return calamine.CalamineWorkbook.from_filelike(fh)
 
 
 def _is_visible(meta, calamine) -> bool:
