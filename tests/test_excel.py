@@ -130,6 +130,24 @@ def test_a_workbook_under_another_workbook_extension_is_read_by_its_content(kind
     assert [_cells(t) for t in document.tables()] == [_cells(t) for t in read_document(original).tables()]
 
 
+def test_formulas_without_a_saved_value_are_named_in_a_reader_note(tmp_path):
+    """A workbook written by a program that does not compute (openpyxl) has formulas and no values:
+    the cells read as empty, and the spot-check says which, instead of nothing."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Biểu 1"
+    for row in ROWS[2:5]:
+        sheet.append([v.value if isinstance(v, Pct) else v.cached if isinstance(v, Formula) else v
+                      for v in row])
+    sheet["D4"], sheet["C5"] = "=C4*2", "=SUM(C3:C4)"
+    book.save(tmp_path / "tinh.xlsx")
+    result = CliRunner().invoke(main, ["extract", str(tmp_path / "tinh.xlsx")])
+    note = "formulas without a saved value, read as empty: sheet 'Biểu 1' D4, C5"
+    assert note in result.output, result.output
+    assert read_document(sample(DEAN_ANNEX)).notes == ["hidden sheet 'Số liệu gốc' skipped"]  # values saved
+
+
 def test_bad_workbooks_are_refused_with_their_reason(tmp_path, monkeypatch):
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 200)

@@ -103,7 +103,9 @@ def test_a_volume_is_stored_one_document_per_part_and_reimported_as_it_is(volume
     db = str(tmp_path / "x.db")
     first = CliRunner().invoke(main, ["import", str(volume), "--db", db])
     assert first.exit_code == 0 and "imported 4" in first.output, first.output
-    assert "(part 2 of 4, pages 6-10)" in first.output
+    assert "[1/1] imported " in first.output and "(part 2 of 4, pages 6-10)" in first.output
+    assert "[0/1]" not in first.output  # the counter counts the file from its first part on
+    assert "1 file read, 4 documents — imported 4, unchanged 0" in first.output
     stored = _documents(db)
     sha = parts[0]["source"]["sha256"]
     assert [row[0] for row in stored] == [f"{sha}:p{a}-{b}" for _, (a, b), *_ in PARTS]
@@ -139,6 +141,10 @@ def test_a_corrected_value_of_a_part_survives_reimport_and_reextraction(volume, 
     ambiguous = CliRunner().invoke(main, ["correct", str(volume), code, "1", "--db", db])
     assert ambiguous.exit_code != 0 and "bound volume of 4 documents" in ambiguous.output
     assert f"{volume}:p1-5" in ambiguous.output
+    not_a_part = CliRunner().invoke(main, ["correct", f"{volume}:p6-9", code, "1", "--db", db])
+    assert not_a_part.exit_code != 0 and "file's content is not in the database" not in not_a_part.output
+    assert (f"{volume}:p6-9: pages 6-9 are not one of this volume's documents; its parts are p1-5, p6-10, "
+            "p11-13, p14-14") in not_a_part.output, not_a_part.output
     by_identity = CliRunner().invoke(main, ["correct", f"{target['source']['sha256']}:p6-10", code, "4321",
                                             "--kind", kind, "--db", db])
     assert by_identity.exit_code == 0, by_identity.output
