@@ -6,6 +6,8 @@ unit, the year and the report type it lacks from the report of the same folder w
 its own without an annex ending (`annex_suffixes` in patterns/report_types.yaml), or, for a
 workbook, its own name; it records which report in `metadata_from` and in a reader note. With no
 such report its metadata is left for review, and its figures are not stored (no report type).
+Which report it looked at (`report_beside`: name and sha256, or none) is stored with it, so an
+import reads the annex again when its report appears or changes beside it.
 
 The report is found on disk, beside the annex, and its metadata read again there, not taken from
 the database: `extract` and `import` then agree, whatever the order files are imported in, and
@@ -20,6 +22,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+from extractor.cache import file_digest
 from extractor.metadata import Metadata, detect
 from extractor.normalize import fold, normalize_document
 from extractor.patterns import Catalogue
@@ -31,7 +34,7 @@ _SEPARATORS = r"[\s_.\-]"
 UNIT_FIELDS = ("unit_name", "unit_level", "district", "province")
 YEAR_FIELDS = ("year", "period")
 
-ReportOf = Callable[[], "tuple[str, Metadata] | None"]
+ReportOf = Callable[[], "tuple[str, str, Metadata] | None"]  # the report's file name, sha256, metadata
 
 
 def _key(text: str) -> str:
@@ -95,16 +98,17 @@ def report_reader(path: Path, kind: str, catalogue: Catalogue) -> ReportOf | Non
     if not is_annex(path, kind, catalogue):
         return None
 
-    def read() -> tuple[str, Metadata] | None:
+    def read() -> tuple[str, str, Metadata] | None:
         report = report_beside(path, catalogue, kind)
         if report is None:
             return None
         try:
             document = read_document(report)
-        except ReadError:
+            digest = file_digest(report)
+        except (ReadError, OSError):
             return None
         normalize_document(document)
-        return report.name, detect(document, catalogue)
+        return report.name, digest, detect(document, catalogue)
 
     return read
 
@@ -114,18 +118,20 @@ def lacks(meta: Metadata) -> bool:
     return meta.unit_name is None or meta.year is None or meta.report_type == "unknown"
 
 
-def complete(meta: Metadata, report_of: ReportOf) -> dict | None:
+def complete(meta: Metadata, report_of: ReportOf) -> tuple[dict | None, dict | None]:
     """Fill what `meta` lacks from the annex's report, and say from which file and what; with no
-    report, leave a review warning. Returns the provenance (`metadata_from`) or None."""
+    report, leave a review warning. Returns the provenance (`metadata_from`, or None) and, when the
+    report was looked for, which one was found (`report_beside`: its file name and sha256, both None
+    when there was none): an import reads the annex again when the report beside it is another."""
     if not lacks(meta):
-        return None
+        return None, None
     found = report_of()
     if found is None:
         meta.warnings.append(flag(
             "metadata: an annex without its own letterhead and no report of the same name beside it; "
             "its unit, year and report type are left for review", "unknown_unit"))
-        return None
-    name, report = found
+        return None, {"file": None, "sha256": None}
+    name, digest, report = found
     fields: list[str] = []
     if meta.unit_name is None and report.unit_name is not None:
         fields += _take(meta, report, UNIT_FIELDS)
@@ -140,7 +146,17 @@ def complete(meta: Metadata, report_of: ReportOf) -> dict | None:
                                   f"{name} does "
                                   f"not give its {', '.join(missing)} either; left for review",
                                   "unknown_unit"))
-    return {"file": name, "fields": fields} if fields else None
+    return ({"file": name, "fields": fields} if fields else None), {"file": name, "sha256": digest}
+
+
+def report_digest(path: Path, catalogue: Catalogue) -> str | None:
+    """The sha256 of the report beside the annex at `path` now (None: there is none), to compare
+    with the `report_beside` it was read with."""
+    report = report_beside(path, catalogue)
+    try:
+        return file_digest(report) if report is not None else None
+    except OSError:
+        return None
 
 
 def _take(meta: Metadata, report: Metadata, names: tuple[str, ...]) -> list[str]:

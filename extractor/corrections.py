@@ -360,6 +360,11 @@ def _file_document(conn: sqlite3.Connection, path: Path, named: str, pages: str)
     stored = store.file_documents(conn, sha) or []
     identities = [conn.execute("SELECT sha256 FROM documents WHERE id = ?", (doc,)).fetchone()[0]
                   for doc in stored]
+    parts = sorted((i for i in identities if i[64:66] == ":p"), key=_first_page)
+    if pages and parts and sha + pages not in parts:
+        raise CorrectionError(_("{file}: pages {pages} are not one of this volume's documents; its parts "
+                                "are {parts}").format(file=named, pages=pages[2:],
+                                                      parts=", ".join(i[65:] for i in parts)))
     if pages:
         identities = [i for i in identities if i == sha + pages]
     if not identities:
@@ -369,6 +374,11 @@ def _file_document(conn: sqlite3.Connection, path: Path, named: str, pages: str)
                                 "e.g. {example}").format(file=named, n=len(identities),
                                                          example=f"{named}{identities[0][64:]}"))
     return identities[0]
+
+
+def _first_page(identity: str) -> int:
+    """The first page of a part's identity ("<sha256>:p6-10" → 6)."""
+    return int(identity[66:].split("-")[0])
 
 
 def _indicator(conn: sqlite3.Connection, code: str) -> sqlite3.Row:

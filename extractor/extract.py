@@ -46,7 +46,7 @@ def extract_document(document: Document, catalogue: Catalogue,
     """
     normalize_document(document)
     meta = detect(document, catalogue)
-    inherited = annex.complete(meta, report_of) if report_of is not None else None
+    inherited, beside = annex.complete(meta, report_of) if report_of is not None else (None, None)
     if inherited:
         document.notes.append(f"metadata ({', '.join(inherited['fields'])}) taken from the report beside "
                               f"it: {inherited['file']}")
@@ -69,6 +69,8 @@ def extract_document(document: Document, catalogue: Catalogue,
     }
     if report_of is not None:
         result["metadata_from"] = inherited
+    if beside is not None:
+        result["report_beside"] = beside
     result["review"] = review_items(document, result, catalogue)
     return result
 

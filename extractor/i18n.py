@@ -227,7 +227,9 @@ NOTES = (  # a reader's notes on how it read a file (documents.reader_notes)
     N_("converted from .doc with LibreOffice"),
     N_("{tables} LibreOffice ran together rebuilt from the .doc text stream"),
     N_("OCR (tesseract {language}, {dpi} dpi)"),
+    N_("OCR (tesseract {language}, {dpi} dpi) of the pages without a text layer: {pages}"),
     N_("hidden sheet '{sheet}' skipped"),
+    N_("formulas without a saved value, read as empty: sheet '{sheet}' {cells}"),
     N_("metadata ({fields}) taken from the report beside it: {file}"),
     N_("pages {first}-{last} of a bound volume of {pages} pages"),
 )

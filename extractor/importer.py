@@ -113,6 +113,8 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
         for path, reason in summary.skipped:
             emit("skipped", path, reason)
         todo = []
+        annexes = store.annex_reports(conn)
+        again: dict[str, dict[str, int]] = {}  # annexes whose report beside changed: identity → id
         for path in found.files:
             key = str(path.resolve())
             try:
@@ -121,7 +123,10 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
                 _fail(conn, summary, emit, key, None, f"cannot read file: {exc.strerror or exc}")
                 continue
             stored = store.file_documents(conn, sha)
-            if stored is not None:
+            if stored is not None and _report_changed(annexes, stored, path):
+                again[key] = store.identities(conn, stored)
+                todo.append(key)
+            elif stored is not None:
                 with store.transaction(conn):
                     for doc_id in stored:
                         store.record_path(conn, doc_id, key)
@@ -129,7 +134,7 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
                 emit("unchanged", key, None)
             else:
                 todo.append(key)
-        store_results(conn, _jobs(todo, workers, cluster), summary, emit)
+        store_results(conn, _jobs(todo, workers, cluster), summary, emit, again)
         check_results.run(conn, "import")  # history and rollup of the cells this import touched
         _finish_run(conn, run_id, summary, "done")
     except BaseException:
@@ -141,17 +146,21 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
 
 
 def store_results(conn: sqlite3.Connection, jobs: Iterable[tuple[str, list[dict] | None, str | None]],
-                  summary: ImportSummary, emit: Listener) -> None:
+                  summary: ImportSummary, emit: Listener,
+                  again: dict[str, dict[str, int]] | None = None) -> None:
     """Store each (path, results, error) as it comes (one result a report, several for a bound
     volume's parts): the writer's whole part of an import, apart from where the results come from
     (local workers, a cluster, or a benchmark's generated results, which is how its own rate is
-    measured)."""
+    measured). A path in `again` is an annex read again for its new report (its stored ids)."""
     for path, results, error in jobs:
         if error is not None:
             _fail(conn, summary, emit, path, _safe_sha(path), error)
             continue
         for result in results or []:
-            _save(conn, summary, emit, path, result)
+            if again and path in again:
+                _reread(conn, summary, emit, path, result, again[path])
+            else:
+                _save(conn, summary, emit, path, result)
 
 
 def _save(conn: sqlite3.Connection, summary: ImportSummary, emit: Listener, path: str, result: dict) -> None:
@@ -167,6 +176,27 @@ def _save(conn: sqlite3.Connection, summary: ImportSummary, emit: Listener, path
     else:
         summary.unchanged += 1
     emit(outcome, path, result)
+
+
+def _report_changed(annexes: dict[int, str | None], stored: list[int], path: Path) -> bool:
+    """Was a stored annex read with another report beside it than the one in `path`'s folder now
+    (a report added since, or changed)? A folder with no report never undoes one found elsewhere:
+    the same annex bytes at two paths take the report where there is one."""
+    looked = [annexes[doc_id] for doc_id in stored if doc_id in annexes]
+    if not looked:
+        return False
+    now = annex.report_digest(path, default_catalogue())
+    return now is not None and any(sha != now for sha in looked)
+
+
+def _reread(conn: sqlite3.Connection, summary: ImportSummary, emit: Listener, path: str, result: dict,
+            stored: dict[str, int]) -> None:
+    """An annex read again for its new report: its extraction replaced, and the path recorded."""
+    if _replace(conn, summary, emit, path, result, stored):
+        with store.transaction(conn):
+            store.record_path(conn, stored[store.identity(result["source"])], path)
+    else:  # the file changed since it was found unchanged: stored as any new content
+        _save(conn, summary, emit, path, result)
 
 
 def _shown(path: str, result: dict) -> str:

@@ -70,7 +70,8 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     pages: int | None = None
     notes: list[str] = field(default_factory=list)  # e.g. "converted from TCVN3", "OCR"
-    method: str = "text"  # how text was obtained: text, ocr, converted
+    method: str = "text"  # how text was obtained: text, ocr (of some pages or all), converted
+    ocr_pages: tuple[int, ...] = ()  # the pages read by OCR (a PDF's pages without a text layer)
 
     def paragraphs(self) -> list[Paragraph]:
         return [b for b in self.blocks if isinstance(b, Paragraph)]

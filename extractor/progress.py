@@ -1,5 +1,8 @@
 """Import progress for people: a progress bar on a terminal, plain log lines otherwise, and the
-closing summary that names every failed file with its reason."""
+closing summary that names every failed file with its reason.
+
+The counter counts files (a bound volume is one file, its parts logged under the same count); the
+closing line says how many files were read and how many documents they held, apart."""
 
 from __future__ import annotations
 
@@ -67,7 +70,7 @@ class ProgressReporter:
             path = _("{path} (part {part} of {parts}, pages {first}-{last})").format(
                 path=path, part=source["part"], parts=source["parts"], first=source["pages"][0],
                 last=source["pages"][1])
-        self.done += source.get("part", 1) == source.get("parts", 1)
+        self.done += source.get("part", 1) == 1  # a file is counted when its first document is in
         self.failed += kind == "failed"
         rate = self.done / max(time.perf_counter() - self.started, 1e-6)
         if self.progress:
@@ -86,9 +89,12 @@ class ProgressReporter:
 
     def closing(self, summary, db: str) -> str:
         elapsed = time.perf_counter() - self.started
-        lines = [_("{db}: imported {imported}, unchanged {unchanged}, re-extracted {reextracted}, skipped "
-                   "{skipped}, failed {failed} ({seconds}s)").format(
-            db=printable(db), imported=summary.imported, unchanged=summary.unchanged,
+        documents = summary.imported + summary.unchanged + summary.reextracted
+        lines = [_("{db}: {files} read, {documents} — imported {imported}, unchanged {unchanged}, "
+                   "re-extracted {reextracted}, skipped {skipped}, failed {failed} ({seconds}s)").format(
+            db=printable(db), files=ngettext("{n} file", "{n} files", self.done).format(n=self.done),
+            documents=ngettext("{n} document", "{n} documents", documents).format(n=documents),
+            imported=summary.imported, unchanged=summary.unchanged,
             reextracted=summary.reextracted, skipped=len(summary.skipped), failed=len(summary.failed),
             seconds=i18n.number(round(elapsed, 1)))]
         lines += skipped_lines(summary.skipped)

@@ -70,5 +70,11 @@ def _opens(document: Document, blocks: list[Block]) -> bool:
 def _part(document: Document, pages: dict[int, list[Block]], first: int, last: int) -> Document:
     blocks = [block for number in range(first, last + 1) for block in pages.get(number, [])]
     notes = [*document.notes, f"pages {first}-{last} of a bound volume of {document.pages} pages"]
+    ocr = tuple(n for n in document.ocr_pages if first <= n <= last)
     return Document(path=document.path, format=document.format, blocks=blocks, pages=last - first + 1,
-                    notes=notes, method=document.method)
+                    notes=notes, method=_method(document, ocr), ocr_pages=ocr)
+
+
+def _method(document: Document, ocr: tuple[int, ...]) -> str:
+    """A part read wholly from the text layer of a volume whose other pages were OCR'd is text."""
+    return "text" if document.method == "ocr" and document.ocr_pages and not ocr else document.method

@@ -53,7 +53,7 @@ needs_chromium = needs("chromium")
 
 def tool_for(path: Path) -> str | None:
     """The system tool the reader of this file calls, if any: .doc files are converted by
-    LibreOffice, PDFs without a text layer are read by OCR (the same test pdf_reader makes)."""
+    LibreOffice, PDFs (or pages) without a text layer are read by OCR (pdf_reader's own test)."""
     from extractor.readers import sniff
 
     kind = sniff(path)
@@ -62,10 +62,10 @@ def tool_for(path: Path) -> str | None:
     if kind == "pdf":
         import pdfplumber
 
-        from extractor.readers.pdf_reader import MIN_CHARS_PER_PAGE
+        from extractor.readers.pdf_reader import is_scan
 
         with pdfplumber.open(str(path)) as pdf:
-            if sum(len(page.chars) for page in pdf.pages) < MIN_CHARS_PER_PAGE * len(pdf.pages):
+            if is_scan(pdf):
                 return "tesseract"
     return None
 

@@ -4,6 +4,7 @@ the report beside it, up to an import and a comparison."""
 import datetime as dt
 import json
 import shutil
+import sqlite3
 import zipfile
 
 import pytest
@@ -116,6 +117,35 @@ def test_a_workbook_is_told_by_its_content_not_its_name(tmp_path):
     renamed = shutil.copy(sample(DEAN_ANNEX), tmp_path / "bieu.docx")
     assert sniff(renamed) == "xlsx" and read_document(renamed).format == "xlsx"
     assert sniff(sample("BC_DeAn1373_BachThong_2023.docx")) == "docx"
+
+
+@pytest.mark.parametrize(("kind", "renamed"), [("xlsx", "xls"), ("xlsx", "ods"), ("ods", "xlsx"),
+                                               ("ods", "xls"), ("xls", "xlsx"), ("xls", "ods")])
+def test_a_workbook_under_another_workbook_extension_is_read_by_its_content(kind, renamed, tmp_path):
+    original = WRITERS[kind](tmp_path / f"book.{kind}", [Sheet("Biểu 1", ROWS, merges=MERGES)])
+    copy = shutil.copy(original, tmp_path / f"copy.{renamed}")
+    assert sniff(copy) == kind
+    document = read_document(copy)
+    assert document.format == kind
+    assert [_cells(t) for t in document.tables()] == [_cells(t) for t in read_document(original).tables()]
+
+
+def test_formulas_without_a_saved_value_are_named_in_a_reader_note(tmp_path):
+    """A workbook written by a program that does not compute (openpyxl) has formulas and no values:
+    the cells read as empty, and the spot-check says which, instead of nothing."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Biểu 1"
+    for row in ROWS[2:5]:
+        sheet.append([v.value if isinstance(v, Pct) else v.cached if isinstance(v, Formula) else v
+                      for v in row])
+    sheet["D4"], sheet["C5"] = "=C4*2", "=SUM(C3:C4)"
+    book.save(tmp_path / "tinh.xlsx")
+    result = CliRunner().invoke(main, ["extract", str(tmp_path / "tinh.xlsx")])
+    note = "formulas without a saved value, read as empty: sheet 'Biểu 1' D4, C5"
+    assert note in result.output, result.output
+    assert read_document(sample(DEAN_ANNEX)).notes == ["hidden sheet 'Số liệu gốc' skipped"]  # values saved
 
 
 def test_bad_workbooks_are_refused_with_their_reason(tmp_path, monkeypatch):
@@ -245,6 +275,50 @@ def test_import_with_workers_and_compare_read_annexes_like_word_tables(tmp_path)
     notes = CliRunner().invoke(main, ["sql", "SELECT reader_notes FROM documents WHERE format = 'xlsx' "
                                              "ORDER BY reader_notes", "--db", db])
     assert TUANLE_REPORT in notes.output and "Số liệu gốc" in notes.output
+
+
+def _annex_row(db: str) -> tuple:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT d.unit_name, d.year, d.report_type, count(o.id) FROM documents d "
+                            "LEFT JOIN observations o ON o.document_id = d.id WHERE d.format = 'xlsx' "
+                            "AND d.superseded_by IS NULL GROUP BY d.id").fetchone()
+
+
+def _import(*args: str):
+    result = CliRunner().invoke(main, ["import", *args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_an_annex_imported_before_its_report_is_read_again_when_the_report_appears(tmp_path):
+    """The annex's bytes are unchanged, but the report beside it is new: the import reads the annex
+    again (before, it stayed "unchanged", its unit and year empty, until --reextract --force)."""
+    folder, db = tmp_path / "archive", str(tmp_path / "x.db")
+    folder.mkdir()
+    shutil.copy(sample(TUANLE_ANNEX), folder / TUANLE_ANNEX)
+    _import(str(folder), "--db", db)
+    assert _annex_row(db) == (None, None, "unknown", 0)
+    shutil.copy(sample(TUANLE_REPORT), folder / TUANLE_REPORT)
+    again = _import(str(folder), "--db", db)
+    assert "re-extracted 1" in again.output, again.output
+    assert _annex_row(db) == ("Tà Xùa", 2024, "tuanle", 40)
+    assert "re-extracted 0" in _import(str(folder), "--db", db).output  # now it is unchanged
+
+
+def test_the_same_annex_bytes_at_two_paths_take_the_report_where_there_is_one(tmp_path):
+    bare, beside, db = tmp_path / "bare", tmp_path / "beside", str(tmp_path / "x.db")
+    for folder in (bare, beside):
+        folder.mkdir()
+        shutil.copy(sample(TUANLE_ANNEX), folder / TUANLE_ANNEX)
+    shutil.copy(sample(TUANLE_REPORT), beside / TUANLE_REPORT)
+    _import(str(bare), "--db", db)
+    _import(str(beside), "--db", db)
+    assert _annex_row(db) == ("Tà Xùa", 2024, "tuanle", 40)
+    _import(str(bare), "--db", db)  # a folder without the report does not undo it
+    assert _annex_row(db) == ("Tà Xùa", 2024, "tuanle", 40)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM document_paths p JOIN documents d ON d.id = p.document_id "
+                            "WHERE d.format = 'xlsx'").fetchone() == (2,)
 
 
 def test_the_samples_generator_writes_what_is_committed(tmp_path):

@@ -378,7 +378,8 @@ def test_stored_notes_and_import_errors_are_shown_translated(monkeypatch):
              "pages": "900", "problem": "the Word stream is empty", "magic": "0x0000", "share": "73%",
              "seconds": "120", "page": "2", "code": "tuanle.x.y", "kind": "target", "value": "3",
              "where": "line 4", "other": "5", "elsewhere": "page 1, line 22, at 33", "sheet": "Biểu 1",
-             "fields": "unit_name, year", "file": "BC_TuanLe_2024_XaA.docx", "first": "6", "last": "10"}
+             "fields": "unit_name, year", "file": "BC_TuanLe_2024_XaA.docx", "first": "6", "last": "10",
+             "cells": "D4, C5"}
     shown_facts = {**facts, "runs": "12 đoạn chữ", "tables": "1 bảng", "problem": "luồng Word rỗng",
                    "kind": "chỉ tiêu", "where": "dòng 4", "elsewhere": "trang 1, dòng 22, ký tự 33"}
     for templates, show in ((i18n.NOTES, i18n.note), (i18n.ERRORS, i18n.error)):

@@ -478,6 +478,8 @@ def test_corrections_of_a_schema_4_archive_are_all_kept_on_upgrade(tmp_path, mon
     monkeypatch.setattr(store.documents, "store_report_checks", lambda *args: None)
     monkeypatch.setattr(results, "run", lambda *args: None)
     monkeypatch.setattr(store, "file_documents", lambda conn, sha: None)  # nor parts (migration 8)
+    monkeypatch.setattr(store, "annex_reports", lambda conn: {})  # nor annexes' reports (migration 11)
+    monkeypatch.setattr(store.documents, "record_report_beside", lambda *args: None)
     import_paths(db, [sample("BC_TuanLe_HTSD_2021_LiemPhu.docx")], workers=1)
     conn = store.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 4

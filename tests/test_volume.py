@@ -8,6 +8,7 @@ import json
 import re
 import sqlite3
 import subprocess
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,6 +16,7 @@ from conftest import needs_tesseract, sample
 
 from extractor.cli import main
 from extractor.extract import extract_file, extract_parts
+from extractor.readers import read_document
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -101,7 +103,9 @@ def test_a_volume_is_stored_one_document_per_part_and_reimported_as_it_is(volume
     db = str(tmp_path / "x.db")
     first = CliRunner().invoke(main, ["import", str(volume), "--db", db])
     assert first.exit_code == 0 and "imported 4" in first.output, first.output
-    assert "(part 2 of 4, pages 6-10)" in first.output
+    assert "[1/1] imported " in first.output and "(part 2 of 4, pages 6-10)" in first.output
+    assert "[0/1]" not in first.output  # the counter counts the file from its first part on
+    assert "1 file read, 4 documents — imported 4, unchanged 0" in first.output
     stored = _documents(db)
     sha = parts[0]["source"]["sha256"]
     assert [row[0] for row in stored] == [f"{sha}:p{a}-{b}" for _, (a, b), *_ in PARTS]
@@ -137,6 +141,10 @@ def test_a_corrected_value_of_a_part_survives_reimport_and_reextraction(volume, 
     ambiguous = CliRunner().invoke(main, ["correct", str(volume), code, "1", "--db", db])
     assert ambiguous.exit_code != 0 and "bound volume of 4 documents" in ambiguous.output
     assert f"{volume}:p1-5" in ambiguous.output
+    not_a_part = CliRunner().invoke(main, ["correct", f"{volume}:p6-9", code, "1", "--db", db])
+    assert not_a_part.exit_code != 0 and "file's content is not in the database" not in not_a_part.output
+    assert (f"{volume}:p6-9: pages 6-9 are not one of this volume's documents; its parts are p1-5, p6-10, "
+            "p11-13, p14-14") in not_a_part.output, not_a_part.output
     by_identity = CliRunner().invoke(main, ["correct", f"{target['source']['sha256']}:p6-10", code, "4321",
                                             "--kind", kind, "--db", db])
     assert by_identity.exit_code == 0, by_identity.output
@@ -231,3 +239,50 @@ def test_a_scan_cached_whole_by_an_earlier_version_is_read_from_that_entry(tmp_p
     document = read_document(path)
     assert document.method == "ocr" and [b.text for b in document.blocks] == ["Entry cached whole"]
     assert sorted(p.name for p in entry.parent.iterdir()) == [entry.name]
+
+
+
+@needs_tesseract
+def test_a_volume_of_typed_and_scanned_reports_ocrs_the_scanned_pages_in_their_place(tmp_path, monkeypatch):
+    """A typed report bound before a scanned one: the scan's pages have no text layer and are OCR'd
+    each in its place, so the volume splits into both reports (the whole file's characters a page
+    once made it read as typed, and the scanned report was lost)."""
+    typed, scanned = "BC_SoKet_HK1_AnBinh_2023_cot_hep.pdf", "Bao cao so ket TTHTCD ThuongNinh 2024.pdf"
+    alone = [extract_file(sample(name)) for name in (typed, scanned)]  # the usual cache
+    path = tmp_path / "Tap_tron.pdf"
+    bind(path, sample(typed), sample(scanned))
+    monkeypatch.setenv("XHHT_CACHE_DIR", str(tmp_path / "cache"))
+    parts = extract_parts(path)
+    assert [(p["source"]["pages"], p["source"]["format"]) for p in parts] == [([1, 1], "pdf"),
+                                                                               ([2, 4], "scan")]
+    for part, report in zip(parts, alone, strict=True):
+        assert part["document"] == report["document"]
+        assert [(a["name"], a["participants"]) for a in part["activities"]] == [
+            (a["name"], a["participants"]) for a in report["activities"]]
+    assert len(parts[1]["activities"]) == 8
+    note = "OCR (tesseract vie, 300 dpi) of the pages without a text layer: 2, 3, 4"
+    assert note in parts[1]["reader"]["notes"]
+    entries = sorted(p.name.rsplit("-", 1)[1] for p in (tmp_path / "cache" / "ocr").iterdir())
+    assert entries == ["p2.json", "p3.json", "p4.json"]  # the typed page is never OCR'd
+
+
+def test_a_typed_page_that_says_little_is_read_from_its_text_not_ocrd(tmp_path):
+    """Only a page with no text layer that is an image goes to OCR: a typed signature page with a
+    few words stays text (no OCR tools are needed to read it)."""
+    fpdf = pytest.importorskip("fpdf")
+    fonts = sorted(Path("/usr/share/fonts").rglob("DejaVuSans.ttf"))
+    if not fonts:
+        pytest.skip("needs a Unicode TrueType font (fonts-dejavu-core)")
+    pdf = fpdf.FPDF(format="A4")
+    pdf.add_font("body", "", str(fonts[0]))
+    pdf.set_font("body", size=11)
+    pdf.add_page()
+    for k in range(30):
+        pdf.cell(0, 8, f"Dòng {k + 1} của báo cáo tổng kết năm học", new_x="LMARGIN", new_y="NEXT")
+    pdf.add_page()
+    pdf.cell(0, 8, "Ký tên")
+    path = tmp_path / "ngan.pdf"
+    pdf.output(str(path))
+    document = read_document(path)
+    assert (document.method, document.ocr_pages, document.notes) == ("text", (), [])
+    assert (document.blocks[-1].text, document.blocks[-1].location) == ("Ký tên", "page 2, line 1")

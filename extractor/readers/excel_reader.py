@@ -70,6 +70,7 @@ class Formats:
 
     merges: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = field(default_factory=dict)
     percent: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    unvalued: dict[str, list[str]] = field(default_factory=dict)  # formula cells with no saved value
 
 
 def read(path: Path, kind: str) -> Document:
@@ -78,7 +79,7 @@ def read(path: Path, kind: str) -> Document:
 
     _check_size(path, kind)
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
+        book = _open(path, calamine)
     except calamine.PasswordError as exc:
         raise ReadError("encrypted workbook (password protected)") from exc
     document = Document(path=str(path), format=kind)
@@ -87,6 +88,8 @@ def read(path: Path, kind: str) -> Document:
         document.notes += [f"hidden sheet '{m.name}' skipped" for m in book.sheets_metadata
                            if m.name not in visible and m.typ == calamine.SheetTypeEnum.WorkSheet]
         formats = _formats(path, kind, visible)
+        document.notes += [f"formulas without a saved value, read as empty: sheet '{name}' {', '.join(cells)}"
+                           for name, cells in formats.unvalued.items() if cells and name in visible]
         cells = 0
         for name in visible:
             sheet = book.get_sheet_by_name(name)
@@ -100,6 +103,14 @@ def read(path: Path, kind: str) -> Document:
                          formats.percent.get(name, set()))
             document.blocks += grid.blocks()
     return document
+
+
+def _open(path: Path, calamine):
+    """The workbook opened by its content: calamine's `from_path` picks the format by the file's
+    extension, so a .xlsx saved as .xls (or any other renaming) would fail; read from the bytes,
+    calamine tells the format by what they hold, as `readers.sniff` did."""
+    with path.open("rb") as fh:
+        return calamine.CalamineWorkbook.from_filelike(fh)
 
 
 def _is_visible(meta, calamine) -> bool:
@@ -148,15 +159,33 @@ def _xlsx_formats(path: Path, sheets: list[str]) -> Formats:
     50 times calamine's whole read of a 20,000-cell summary (benchmarks/bench_excel.py)."""
     with zipfile.ZipFile(path) as archive:
         styles = _xlsx_percent_styles(archive)
-        if not styles:
-            return Formats()
         parts = _xlsx_sheet_parts(archive)
-        percent = {}
+        formats = Formats()
         for name in sheets:
-            if parts.get(name) in archive.namelist():
+            if parts.get(name) not in archive.namelist():
+                continue
+            formats.unvalued[name] = _xlsx_unvalued(archive.read(parts[name]))
+            if styles:
                 with archive.open(parts[name]) as fh:
-                    percent[name] = _cells_styled(fh, styles)
-    return Formats(percent=percent)
+                    formats.percent[name] = _cells_styled(fh, styles)
+    return formats
+
+
+_XLSX_UNVALUED = re.compile(rb'<(?:\w+:)?c\b([^>]*)>\s*(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*'
+                            rb'</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*'
+                            rb'</(?:\w+:)?c>')
+_REF = re.compile(rb'\br="([A-Z]+\d+)"')
+
+
+def _xlsx_unvalued(sheet: bytes) -> list[str]:
+    """The cells of a sheet part holding a formula but no saved value (a workbook written by a
+    program that does not compute, such as openpyxl): calamine gives them as empty, and a reader
+    must be told, or a missing figure looks like a figure the author left blank. A bytes search,
+    only for a sheet with a formula at all."""
+    if b"<f" not in sheet and b":f" not in sheet:
+        return []
+    return [ref.group(1).decode() for cell in _XLSX_UNVALUED.finditer(sheet)
+            if (ref := _REF.search(cell.group(1)))]
 
 
 def _xlsx_percent_styles(archive: zipfile.ZipFile) -> set[str]:
@@ -226,6 +255,8 @@ def _ods_formats(path: Path) -> Formats:
                 repeat = int(cell.get(f"{{{_TABLE}}}number-columns-repeated", "1"))
                 if cell.get(f"{{{_OFFICE}}}value-type") == "percentage":
                     percent.update((r, c + i) for i in range(min(repeat, 1024)))
+                if cell.get(f"{{{_TABLE}}}formula") and not cell.get(f"{{{_OFFICE}}}value-type"):
+                    formats.unvalued.setdefault(name, []).append(f"{column_letters(c)}{r + 1}")
                 across = int(cell.get(f"{{{_TABLE}}}number-columns-spanned", "1"))
                 down = int(cell.get(f"{{{_TABLE}}}number-rows-spanned", "1"))
                 if across > 1 or down > 1:

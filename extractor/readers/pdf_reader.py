@@ -6,8 +6,9 @@ next line, so wrapped labels and sentences are joined while short value lines st
 Wide gaps split a line into columns (the two-column letterhead). Tables come from ruling
 lines; a table continued on the next page with its header repeated is joined into one, and a
 row broken across the page break is joined when its continuation has no number of its own.
-Pages with no text layer are handed to OCR (the `scan` package); OCR never calls back here: the
-page-break join both use is in `tables`.
+A PDF with no text layer is handed to OCR (the `scan` package); in one that mixes typed and scanned
+pages, each scanned page (an image, no text layer) is OCR'd and put in its place among the typed
+ones. OCR never calls back here: the page-break join both use is in `tables`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
 COLUMN_GAP = 24.0  # points: a wider gap between words splits a line into columns
 ALIGN_TOLERANCE = 2.0  # points: a value line this close to a label line's top sits beside that label
 MIN_CHARS_PER_PAGE = 20  # fewer characters than this: the page is a scan
+SCANNED_PAGE_IMAGE = 0.5  # a page without text whose images cover this share of it is a scanned page
 
 
 def read(path: Path) -> Document:
@@ -44,22 +46,59 @@ def read(path: Path) -> Document:
         pages = len(pdf.pages)
         if pages == 0:
             raise ReadError("PDF has no pages")
-        blocks: list = []
+        by_page: list[list] = []
+        scanned: list[int] = []
         chars = 0
         for number, page in enumerate(pdf.pages, 1):
             chars += len(page.chars)
-            _read_page(page, number, blocks)
+            if _scanned_page(page):
+                scanned.append(number)
+            by_page.append([])
+            _read_page(page, number, by_page[-1])
             page.close()  # a page's parsed glyphs are large: keep only what was read from them
     if _no_text_layer(chars, pages):
         from extractor.readers import scan
 
         return scan.read(path, pages)
-    return Document(path=str(path), format="pdf", blocks=join_tables(blocks), pages=pages)
+    if scanned:
+        return _with_scanned_pages(path, by_page, scanned)
+    return Document(path=str(path), format="pdf", blocks=join_tables(_flat(by_page)), pages=pages)
+
+
+def _flat(by_page: list[list]) -> list:
+    return [block for blocks in by_page for block in blocks]
+
+
+def _scanned_page(page) -> bool:
+    """A page with no usable text layer (fewer than MIN_CHARS_PER_PAGE characters) that is mostly
+    an image: a scanned page bound among typed ones. A typed page that merely says little (a
+    signature page, a blank back) is no image and is read as the text it has."""
+    if len(page.chars) >= MIN_CHARS_PER_PAGE:
+        return False
+    area = float(page.width * page.height) or 1.0
+    covered = sum(max(0.0, min(i["x1"], page.width) - max(i["x0"], 0))
+                  * max(0.0, min(i["bottom"], page.height) - max(i["top"], 0)) for i in page.images)
+    return covered / area >= SCANNED_PAGE_IMAGE
+
+
+def _with_scanned_pages(path: Path, by_page: list[list], scanned: list[int]) -> Document:
+    """A PDF of typed and scanned pages (a volume bound from both): the scanned pages read by OCR,
+    each in its place among the typed ones, so no report in it is lost to the other kind."""
+    from extractor.readers import scan
+    from extractor.readers.scan.ocr import OCR_SETTINGS
+
+    for number, blocks in scan.read_pages(path, len(by_page), scanned):
+        by_page[number - 1] = blocks
+    note = (f"OCR (tesseract {OCR_SETTINGS['lang']}, {OCR_SETTINGS['dpi']} dpi) of the pages without a "
+            f"text layer: {', '.join(map(str, scanned))}")
+    return Document(path=str(path), format="pdf", blocks=join_tables(_flat(by_page)), pages=len(by_page),
+                    notes=[note], method="ocr", ocr_pages=tuple(scanned))
 
 
 def is_scan(pdf) -> bool:
-    """Is this PDF (open in pdfplumber) a scan, so that `read` hands it to OCR?"""
-    return _no_text_layer(sum(len(page.chars) for page in pdf.pages), len(pdf.pages))
+    """Does `read` hand this PDF (open in pdfplumber), or some of its pages, to OCR?"""
+    return (_no_text_layer(sum(len(page.chars) for page in pdf.pages), len(pdf.pages))
+            or any(_scanned_page(page) for page in pdf.pages))
 
 
 def _no_text_layer(chars: int, pages: int) -> bool:

@@ -34,8 +34,10 @@ from extractor.store.corrections import (
 )
 from extractor.store.documents import (
     StoreError,
+    annex_reports,
     document_id,
     file_documents,
+    identities,
     identity,
     insert_children,
     record_path,
@@ -47,8 +49,9 @@ from extractor.store.runs import finish_run, record_error, start_run
 from extractor.store.units import set_document_unit, unit_key
 
 __all__ = [
-    "StoreError", "cell_fill", "cells_of", "connect", "correction", "correction_history", "correction_row",
-    "default_db_path", "document_id", "file_documents", "finish_run", "identity", "insert_children",
+    "StoreError", "annex_reports", "cell_fill", "cells_of", "connect", "correction", "correction_history",
+    "correction_row", "default_db_path", "document_id", "file_documents", "finish_run", "identities",
+    "identity", "insert_children",
     "insert_correction",
     "later_correction", "latest_correction_time", "migrate", "migrations", "now", "rebuild_pivot",
     "record_error", "record_path", "refresh_document", "replace_extraction", "same_correction_stored", "save",

@@ -74,6 +74,7 @@ def save(conn: sqlite3.Connection, result: dict, path: str) -> tuple[str, int]:
             return "unchanged", existing
         doc_id = _insert_document(conn, result)
         insert_children(conn, doc_id, result)
+        record_report_beside(conn, doc_id, result)
         store_report_checks(conn, doc_id, result)  # its failed identity checks, with the document
         reconcile_corrections(conn, doc_id, result["versions"]["extractor"])
         previous = [r[0] for r in conn.execute(
@@ -114,6 +115,7 @@ def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> l
              meta["province"], meta["year"], meta["period"], meta["issued_date"], meta["doc_number"],
              result["versions"]["extractor"], result["versions"]["patterns"], doc_id))
         insert_children(conn, doc_id, result, item_ids)
+        record_report_beside(conn, doc_id, result)
         store_report_checks(conn, doc_id, result)  # its failed identity checks, with the document
         events = reconcile_corrections(conn, doc_id, result["versions"]["extractor"])
         refresh_pivot(conn, cells | cells_of(conn, [doc_id]))
@@ -130,6 +132,28 @@ def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> l
             (doc_id, now(), old_row[0], old_row[1], result["versions"]["extractor"],
              result["versions"]["patterns"], json.dumps(changes, ensure_ascii=False)))
     return changes
+
+
+def record_report_beside(conn: sqlite3.Connection, doc_id: int, result: dict) -> None:
+    """Keep which report an annex took its metadata from (or that it found none), replacing what
+    an earlier reading kept; a document that looked for no report keeps no row."""
+    conn.execute("DELETE FROM annex_reports WHERE document_id = ?", (doc_id,))
+    beside = result.get("report_beside")
+    if beside is not None:
+        conn.execute("INSERT INTO annex_reports (document_id, report_file, report_sha256) VALUES (?, ?, ?)",
+                     (doc_id, beside["file"], beside["sha256"]))
+
+
+def annex_reports(conn: sqlite3.Connection) -> dict[int, str | None]:
+    """Each stored annex that looked for its report → the sha256 of the report it found (or None)."""
+    return dict(conn.execute("SELECT a.document_id, a.report_sha256 FROM annex_reports a "
+                             "JOIN documents d ON d.id = a.document_id WHERE d.superseded_by IS NULL"))
+
+
+def identities(conn: sqlite3.Connection, doc_ids: list[int]) -> dict[str, int]:
+    """The identity (`identity`) each of these documents is stored under → its id."""
+    marks = ",".join("?" * len(doc_ids))
+    return dict(conn.execute(f"SELECT sha256, id FROM documents WHERE id IN ({marks})", doc_ids))
 
 
 def _values(conn: sqlite3.Connection, doc_id: int) -> dict:
