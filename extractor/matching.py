@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
 from extractor.normalize import clean, fold, strip_bullet, strip_numbering, words
@@ -76,7 +75,7 @@ class Matcher:
                 key = self.key(text)
                 self.variants.append(Variant(ind, text, key, _numbers(key), contextual))
         self._keys = [v.key for v in self.variants]
-        self._both = self._keys + [_sorted_words(k) for k in self._keys]  # as written, then words sorted
+        self._sorted_keys = [_sorted_words(k) for k in self._keys]
         self._placings: dict[tuple, _Placing] = {}
         self._lengths = [len(k) for k in self._keys]
 
@@ -161,15 +160,13 @@ class Matcher:
 
         The best of three rapidfuzz scores: whole-string similarity, word-order-free similarity,
         and containment (partial similarity, less a penalty for the words one side adds) when the
-        shorter is at least 60 % of the longer. The first two are one C call: the key and its
-        sorted words against every wording and its sorted words. Containment is costly, so it is
+        shorter is at least 60 % of the longer. The first two are one C call each: the key against
+        the eligible wordings, its sorted words against theirs. Containment is costly, so it is
         computed from the most promising wording down, and only while it could still make a code
         the best, or put it within the margin of the best: a wording left out keeps the first
         two scores, which then lie below anything that decides the match or its ambiguity."""
-        n = len(self._keys)
-        both = process.cdist([key, _sorted_words(key)], self._both, scorer=fuzz.ratio, dtype=np.float64)
-        full, order = both[0].tolist(), both[1].tolist()
-        scores = [max(full[i], order[n + i]) for i in placing.eligible]
+        full, order = _ratios(key, placing.keys), _ratios(_sorted_words(key), placing.sorted_keys)
+        scores = [max(f, o) for f, o in zip(full, order, strict=True)]
         top = max(scores, default=0.0)
         margin = self.settings["margin"]
         for penalty, j, i in placing.containment(len(key), self._lengths):
@@ -193,9 +190,10 @@ class Matcher:
         if where not in self._placings:
             if len(self._placings) >= 4096:  # a long import meets few distinct placings; stay bounded
                 self._placings.clear()
-            self._placings[where] = _Placing([i for i, variant in enumerate(self.variants)
-                                              if _eligible(variant, numbers, only_notes, group, last_code,
-                                                           value_shape)])
+            eligible = [i for i, variant in enumerate(self.variants)
+                        if _eligible(variant, numbers, only_notes, group, last_code, value_shape)]
+            self._placings[where] = _Placing(eligible, [self._keys[i] for i in eligible],
+                                             [self._sorted_keys[i] for i in eligible])
         return self._placings[where]
 
 
@@ -205,6 +203,8 @@ class _Placing:
     containment could raise: (penalty, position among the eligible, wording), least penalty first."""
 
     eligible: list[int]
+    keys: list[str]  # their keys, and their keys' words sorted, in the same order
+    sorted_keys: list[str]
     by_size: dict[int, list[tuple[float, int, int]]] = field(default_factory=dict)
 
     def containment(self, size: int, lengths: list[int]) -> list[tuple[float, int, int]]:
@@ -216,6 +216,16 @@ class _Placing:
                     todo.append((25 * (1 - shorter / longer), j, i))
             self.by_size[size] = sorted(todo)
         return self.by_size[size]
+
+
+def _ratios(query: str, choices: list[str]) -> list[float]:
+    """rapidfuzz's ratio of the query to each choice, in the choices' order, in one C call.
+    (`process.cdist` would give the same numbers through numpy, whose import is a third of the
+    start-up of `xhht extract` on one file.)"""
+    out = [0.0] * len(choices)
+    for _, score, j in process.extract(query, choices, scorer=fuzz.ratio, limit=None):
+        out[j] = score
+    return out
 
 
 def _eligible(variant: Variant, numbers: frozenset[str], only_notes: bool, group: str | None,

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import sys
 import time
-
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from typing import TYPE_CHECKING
 
 from extractor import i18n
 from extractor.i18n import N_, _, ngettext
 from extractor.wording import printable
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 # The importer's events as a log line names them (see importer.Listener).
 EVENTS = {"imported": N_("imported"), "unchanged": N_("unchanged"), "reextracted": N_("re-extracted"),
@@ -26,6 +26,10 @@ class ProgressReporter:
     """Receives the importer's events (see importer.Listener) and shows them."""
 
     def __init__(self, stream=None) -> None:
+        # rich is imported here, by an import only: `xhht extract` needs `skipped_lines` alone,
+        # and rich's import is a tenth of its start-up
+        from rich.console import Console
+
         self.stream = stream or sys.stderr
         self.console = Console(file=self.stream)
         self.live = self.console.is_terminal
@@ -38,6 +42,8 @@ class ProgressReporter:
 
     def __enter__(self) -> ProgressReporter:
         if self.live:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
             self.progress = Progress(
                 TextColumn("[bold]" + _("import")), BarColumn(), MofNCompleteColumn(),
                 TextColumn("{task.fields[rate]} " + _("files/s")),
@@ -77,6 +83,8 @@ class ProgressReporter:
             self.progress.update(self.task, completed=self.done, rate=i18n.number(round(rate, 1)),
                                  failed=self.failed)
             if kind == "failed":
+                from rich.markup import escape
+
                 shown = f"{escape(printable(path))}: {escape(printable(i18n.error(detail)))}"
                 self.progress.console.print("[red]" + _("error") + f"[/red]: {shown}", markup=True,
                                             highlight=False)

@@ -224,3 +224,50 @@ def test_no_false_alarm_on_the_samples(samples, catalogue):
         judged |= {i.check.kind for i in instances(catalogue.checks, result["document"]["report_type"],
                                                    figures)}
     assert judged == {"sum", "ratio", "ordering", "range"}  # every kind of identity had figures to judge
+
+
+def _theil_sen_outliers(series, check):
+    """The history check's definition, written plainly (statistics.median, every pair of years,
+    every year judged): what `outliers` must find, however it gets there."""
+    import math
+    from itertools import combinations
+    from statistics import median
+
+    points = [(y, math.log10(v)) for y, v in series if v > 0]
+    found = []
+    for year, level in points:
+        others = [(y, x) for y, x in points if y != year]
+        if len(others) < check.params["min_years"] or len({y for y, _ in others}) < 2:
+            continue
+        slope = median((x2 - x1) / (y2 - y1) for (y1, x1), (y2, x2) in combinations(others, 2)
+                       if y2 != y1) if len(others) >= 5 else 0.0
+        intercept = median(x - slope * y for y, x in others)
+        spread = 1.4826 * median(abs(x - intercept - slope * y) for y, x in others)
+        expected = intercept + slope * year
+        if max(level, expected) >= math.log10(check.params["min_level"]) and abs(level - expected) > max(
+                math.log10(check.tolerance), check.params["mad_multiplier"] * spread):
+            found.append((year, 10 ** level, 10 ** expected))
+    return found
+
+
+def test_history_finds_what_its_definition_finds_on_many_series(catalogue):
+    """The shortcuts of `outliers` (a bound that spares the trend of a year in line, a faster
+    median) change nothing: random series with growth, noise, gaps, misread years and repeated
+    years give exactly the findings of the plain definition."""
+    import random
+
+    check = _check(catalogue, "history")
+    rng = random.Random(21)
+    flagged = 0
+    for _ in range(3000):
+        years = sorted(rng.sample(range(2010, 2026), rng.randint(2, 12)))
+        if rng.random() < 0.1:
+            years.append(rng.choice(years))  # one year reported twice
+        level, growth = rng.uniform(10, 2000), rng.uniform(0.8, 1.3)
+        series = [(y, round(level * growth ** (y - 2010) * rng.uniform(0.85, 1.15)
+                            * (rng.choice([0.1, 10, 0.25, 4.5]) if rng.random() < 0.1 else 1)))
+                  for y in years]
+        got = [(o.year, o.value, o.expected) for o in outliers(series, check)]
+        assert got == _theil_sen_outliers(series, check), series
+        flagged += bool(got)
+    assert flagged > 100  # the series do contain misread years

@@ -1,3 +1,4 @@
+import re
 import zipfile
 
 import pytest
@@ -104,3 +105,42 @@ def test_a_word_file_whose_text_is_beyond_the_size_limit_is_refused(tmp_path, mo
     monkeypatch.setattr(docx_reader, "MAX_BODY_XML", 4096)
     with pytest.raises(ReadError, match="of XML, over the 0 MiB limit"):
         read_document(sample("BC_TuanLe_HTSD_2022_LiemPhu.docx"))
+
+
+def _repacked(tmp_path, name: str, change) -> str:
+    """A copy of a sample .docx whose zip entries `change` rewrites ({name: bytes} → same)."""
+    with zipfile.ZipFile(sample("BC ket qua TLHTSD ChanSon 2023.docx")) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    target = tmp_path / name
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for entry, data in change(entries).items():
+            out.writestr(entry, data)
+    return str(target)
+
+
+def test_docx_macro_document_is_refused_by_its_content_type(tmp_path):
+    macro = "application/vnd.ms-word.document.macroEnabled.main+xml"
+    word = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    path = _repacked(tmp_path, "macro.docx", lambda e: {
+        **e, "[Content_Types].xml": e["[Content_Types].xml"].replace(word.encode(), macro.encode())})
+    with pytest.raises(ReadError, match="not a Word file, content type is 'application/vnd.ms-word"):
+        read_document(path)
+
+
+def test_docx_without_styles_part_and_with_a_moved_main_part_reads_the_same(tmp_path):
+    """The main part is found through the package's relationships, wherever it is; a document
+    without a styles part takes the default styles, as Word does."""
+    def moved(entries: dict) -> dict:
+        out = {k.replace("word/", "wd/"): v.replace(b"/word/document.xml", b"/wd/document.xml")
+               .replace(b'Target="word/document.xml"', b'Target="wd/document.xml"')
+               for k, v in entries.items()}
+        out["wd/_rels/document.xml.rels"] = re.sub(rb"<Relationship [^>]*Target=\"styles.xml\"/>", b"",
+                                                   out["wd/_rels/document.xml.rels"])
+        del out["wd/styles.xml"]
+        out["word/document.xml"] = b"<not-read/>"  # the zip's plain name is not what Word reads
+        return out
+
+    original = read_document(sample("BC ket qua TLHTSD ChanSon 2023.docx"))
+    repacked = read_document(_repacked(tmp_path, "moved.docx", moved))
+    assert [b.text if hasattr(b, "text") else b.rows[0].cells[1].text for b in repacked.blocks] == \
+        [b.text if hasattr(b, "text") else b.rows[0].cells[1].text for b in original.blocks]

@@ -14,8 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from itertools import combinations
-from statistics import median
+from itertools import combinations, pairwise
 
 from extractor.checks.rules import Check
 
@@ -52,6 +51,8 @@ def outliers(series: Iterable[tuple[int, float]], check: Check, years: Collectio
         others = [(y, x) for y, x in points if y != year]
         if len(others) < min_years or len({y for y, _ in others}) < 2:
             continue
+        if _surely_within(others, year, level, limit):
+            continue
         expected, spread = _trend(others, year)
         if max(level, expected) < math.log10(min_level):
             continue
@@ -64,8 +65,37 @@ def _trend(points: list[tuple[int, float]], year: int) -> tuple[float, float]:
     """The Theil–Sen line through the points at `year`, and the robust spread around it. Under
     TREND_YEARS points a slope is no better than noise (one wrong year among three bends it), and
     the level is their median."""
-    slope = median((x2 - x1) / (y2 - y1) for (y1, x1), (y2, x2) in combinations(points, 2) if y2 != y1) \
+    slope = _median([(x2 - x1) / (y2 - y1) for (y1, x1), (y2, x2) in combinations(points, 2) if y2 != y1]) \
         if len(points) >= TREND_YEARS else 0.0
-    intercept = median(x - slope * y for y, x in points)
-    spread = MAD_SCALE * median(abs(x - intercept - slope * y) for y, x in points)
+    intercept = _median([x - slope * y for y, x in points])
+    spread = MAD_SCALE * _median([abs(x - intercept - slope * y) for y, x in points])
     return intercept + slope * year, spread
+
+
+def _surely_within(points: list[tuple[int, float]], year: int, level: float, limit: float) -> bool:
+    """Whether what `_trend` expects at `year` lies within `limit` of `level` for certain, found
+    without the trend: most years of most units are in line, and the trend takes every pair of
+    years. Theil–Sen's slope lies between the least and the greatest slope of consecutive years
+    (any pair's slope is an average of those between them), so each point's extrapolation to
+    `year`, and their median (the trend's value there), lie between those the two slopes give."""
+    ordered = sorted(points)
+    if len(ordered) < TREND_YEARS:
+        low = high = [x for _, x in ordered]  # no slope: the median of the levels
+    else:
+        if any(y1 == y2 for (y1, _), (y2, _) in pairwise(ordered)):
+            return False  # two points of one year: no bound from consecutive slopes
+        slopes = [(x2 - x1) / (y2 - y1) for (y1, x1), (y2, x2) in pairwise(ordered)]
+        least, greatest = min(slopes), max(slopes)
+        ends = [(x + least * (year - y), x + greatest * (year - y)) for y, x in ordered]
+        low, high = [min(e) for e in ends], [max(e) for e in ends]
+    margin = 1e-9  # the trend's arithmetic rounds otherwise than the bounds'
+    return _median(low) >= level - limit + margin and _median(high) <= level + limit - margin
+
+
+def _median(values: list[float]) -> float:
+    """statistics.median, to the bit, without its generality: the history check takes three
+    medians per year judged, each unit's every year imported, and the library's own is most of
+    the check's time."""
+    values.sort()
+    half = len(values) // 2
+    return values[half] if len(values) % 2 else (values[half - 1] + values[half]) / 2

@@ -8,10 +8,10 @@ in legacy fonts (.VnTime, VNI-Times) are converted run by run, so mixed document
 
 from __future__ import annotations
 
+import posixpath
 import zipfile
 from pathlib import Path
 
-import docx
 from docx.oxml.ns import qn
 from lxml import etree
 
@@ -38,13 +38,23 @@ _STYLE, _STYLE_ID, _BASED_ON = qn("w:style"), qn("w:styleId"), qn("w:basedOn")
 _NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 _STYLE_BY_ID = etree.XPath("w:style[@w:styleId=$id][1]", namespaces=_NS)
 _DEFAULT_STYLE = etree.XPath('w:style[@w:type="paragraph" and @w:default="1"][1]', namespaces=_NS)
+# The package's parts are parsed as python-docx parses them (same text, same blanks), but into
+# plain lxml elements: python-docx's own classes for every element, and its reading of every part
+# of the package (images included), cost a quarter of a Word report's extraction.
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+_WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 
 
 def read(path: Path) -> Document:
     _check_zip(path)
-    word = docx.Document(str(path))
-    reader = _Reader(word)
-    reader.walk(word.element.body)
+    with zipfile.ZipFile(path) as archive:
+        body, styles = _open_parts(archive, path)
+    reader = _Reader(styles)
+    reader.walk(body)
     document = Document(path=str(path), format="docx", blocks=reader.blocks)
     if reader.legacy_runs:
         document.notes.append(f"converted {count(reader.legacy_runs, 'run')} from legacy fonts")
@@ -80,13 +90,62 @@ def _check_zip(path: Path) -> None:
         raise ReadError(f"corrupt Word file: {exc}") from exc
 
 
+def _open_parts(archive: zipfile.ZipFile, path: Path):
+    """(w:body, w:styles) of the package, found by its relationships as Word finds them. A main
+    part that is not a Word document (a template, a macro file) is refused as python-docx
+    refuses it; a document without styles takes python-docx's default ones."""
+    main = _related(archive, "", _OFFICE_DOCUMENT)
+    kind = _content_type(archive, main)
+    if kind != _WORD_MAIN:
+        raise ValueError(f"file '{path}' is not a Word file, content type is '{kind}'")
+    document = etree.fromstring(archive.read(main), _PARSER)
+    styles_part = _related(archive, main, _STYLES)
+    if styles_part is None:
+        import docx
+
+        default = Path(docx.__file__).parent / "templates" / "default-styles.xml"
+        styles = etree.fromstring(default.read_bytes(), _PARSER)
+    else:
+        styles = etree.fromstring(archive.read(styles_part), _PARSER)
+    return document.find(qn("w:body")), styles
+
+
+def _related(archive: zipfile.ZipFile, source: str, rel_type: str) -> str | None:
+    """The name in the zip of the part `source` ("" for the package) relates to by `rel_type`."""
+    folder, name = posixpath.split(source)
+    rels = posixpath.join(folder, "_rels", f"{name}.rels")
+    if rels not in archive.NameToInfo:
+        return None
+    for rel in etree.fromstring(archive.read(rels), _PARSER).iter(_RELS):
+        if rel.get("Type") == rel_type and rel.get("TargetMode") != "External":
+            target = rel.get("Target", "")
+            joined = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+            return posixpath.normpath(joined)
+    return None
+
+
+def _content_type(archive: zipfile.ZipFile, part: str | None) -> str | None:
+    """The content type [Content_Types].xml gives the part: its override, else its extension's."""
+    if part is None:
+        return None
+    types = etree.fromstring(archive.read("[Content_Types].xml"), _PARSER)
+    for override in types.iter(f"{_TYPES}Override"):
+        if override.get("PartName", "").lower() == f"/{part}".lower():
+            return override.get("ContentType")
+    extension = posixpath.splitext(part)[1][1:].lower()
+    for default in types.iter(f"{_TYPES}Default"):
+        if default.get("Extension", "").lower() == extension:
+            return default.get("ContentType")
+    return None
+
+
 class _Reader:
-    def __init__(self, word):
+    def __init__(self, styles):
         self.blocks: list = []
         self.paragraphs = 0
         self.tables = 0
         self.legacy_runs = 0
-        self.style_fonts = _StyleFonts(word)
+        self.style_fonts = _StyleFonts(styles)
 
     def walk(self, container) -> None:
         for child in container.iterchildren():
@@ -224,8 +283,8 @@ class _StyleFonts:
     Resolved on first use from the styles XML: a document uses a handful of its ~160 styles, and
     building python-docx style objects for all of them costs more than walking the body."""
 
-    def __init__(self, word):
-        self.styles = word.styles.element
+    def __init__(self, styles):
+        self.styles = styles
         self.fonts: dict[str, str | None] = {}
 
     def get(self, style_id: str) -> str | None:
