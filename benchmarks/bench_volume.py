@@ -56,12 +56,11 @@ def bind(sources: list[Path], pages: int, target: Path) -> Path:
     more (with pypdf, a test dependency: no system tool is needed to make the volume)."""
     from pypdf import PdfReader, PdfWriter
 
-    readers = [PdfReader(s) for s in sources]
-    per = sum(len(r.pages) for r in readers)
+    per = sum(pages_of(s) for s in sources)
     writer = PdfWriter()
     for _ in range(math.ceil(pages / per)):
-        for reader in readers:
-            writer.append(reader)
+        for source in sources:  # read anew each time: a copy of its own, not a page shared again
+            writer.append(PdfReader(source))
     with target.open("wb") as out:
         writer.write(out)
     return target
