@@ -307,7 +307,7 @@ def _sum_cells(view: View, groups: dict, counted: _Counted) -> tuple[dict, dict,
                 if found and found.get(cell):
                     marks.setdefault(cell, []).extend(found[cell])
         values[key] = {cell: total[0] for cell, total in sums.items()}
-        coverage[key], reporters[key] = summed.coverage(view, group), summed.units
+        coverage[key], reporters[key] = summed.coverage(view, group), summed.frozen_units()
         flags[key] = marks
     return values, coverage, flags, reporters
 
@@ -318,14 +318,21 @@ class _Summed:
     for its predecessors) and their rows' unit ids; the cells a 2025 unit reported itself."""
 
     counts: dict[Cell, int] = field(default_factory=dict)
-    units: dict[Cell, frozenset] = field(default_factory=dict)
+    units: dict[Cell, set] = field(default_factory=dict)  # grown in place: a province sums hundreds
     own: set[Cell] = field(default_factory=set)
 
     def add(self, view: View, counted: _Counted, row: int, cell: Cell) -> None:
         self.counts[cell] = self.counts.get(cell, 0) + counted.weight.get(row, 1)
-        self.units[cell] = self.units.get(cell, frozenset()) | {view.pivot.unit_ids[row]}
+        found = self.units.get(cell)
+        if found is None:
+            self.units[cell] = {view.pivot.unit_ids[row]}
+        else:
+            found.add(view.pivot.unit_ids[row])
         if row in counted.since:
             self.own.add(cell)
+
+    def frozen_units(self) -> dict[Cell, frozenset]:
+        return {cell: frozenset(units) for cell, units in self.units.items()}
 
     def coverage(self, view: View, group: _Group) -> dict[Cell, tuple[int, int] | None]:
         """(reported, of) per cell; None where the 2025 unit's own report is the figure (as of
@@ -361,7 +368,7 @@ def _rate_cells(conn: sqlite3.Connection, view: View, groups: dict, counted: _Co
                        if d - m > 0}
         found = summed.coverage(view, group)
         coverage[key] = {cell: found[cell] for cell in values[key]}
-        reporters[key] = {cell: summed.units[cell] for cell in values[key]}
+        reporters[key] = {cell: frozenset(summed.units[cell]) for cell in values[key]}
         flags[key] = {cell: found for cell, found in marks.items() if found and cell in values[key]}
     return values, coverage, flags, reporters
 
