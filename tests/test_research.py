@@ -495,3 +495,22 @@ async def test_units_page_lists_provinces_in_the_vietnamese_alphabet(merger, tmp
     page = (await make_app(copy).client.get("/-/units")).text
     shown = [p for p in re.findall(r"Bắc Kạn|Bình Định|Đà Nẵng|Đắk Lắk", page)]
     assert list(dict.fromkeys(shown)) == ["Bắc Kạn", "Bình Định", "Đà Nẵng", "Đắk Lắk"]
+
+
+@pytest.mark.asyncio
+async def test_home_page_lists_provinces_of_equal_counts_in_the_vietnamese_alphabet(merger, tmp_path):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    db, _, _ = merger
+    copy = tmp_path / "home.db"
+    copy.write_bytes(db.read_bytes())
+    conn = sqlite3.connect(copy)
+    ids = [r[0] for r in conn.execute("SELECT id FROM units ORDER BY id")]
+    for unit_id, province in zip(ids, ["Đắk Lắk", "Bình Định", "Đắk Lắk", "Bắc Kạn"], strict=True):
+        conn.execute("UPDATE units SET province = ? WHERE id = ?", (province, unit_id))
+    conn.commit()
+    conn.close()
+    page = (await make_app(copy).client.get("/")).text
+    shown = re.findall(r"Bắc Kạn|Bình Định|Đắk Lắk", page.split("/-/units?", 1)[1])
+    assert list(dict.fromkeys(shown)) == ["Đắk Lắk", "Bắc Kạn", "Bình Định"]  # two units, then one each
