@@ -65,6 +65,11 @@ class View:
         return [(year, kind) for year in self.pivot.years for kind in self.pivot.kinds]
 
 
+class DistrictsAbolished(QueryError):
+    """Districts asked as of 2025, when there are none: the way out is worded by each interface in
+    its own terms (the CLI's options, the web form's fields), so it is told apart from other refusals."""
+
+
 def research(conn: sqlite3.Connection, code: str, unit: str | None = None, district: str | None = None,
              province: str | None = None, year_from: int | None = None, year_to: int | None = None,
              as_of: int | None = None, by: str | None = None, change: bool = False,
@@ -75,7 +80,8 @@ def research(conn: sqlite3.Connection, code: str, unit: str | None = None, distr
         raise QueryError(_("no merger known as of {year} (known: {years})").format(
             year=as_of, years=", ".join(map(str, AS_OF))))
     if as_of is not None and by == "district":
-        raise QueryError(_("districts were abolished in the 2025 merger: use --by province with --as-of"))
+        raise DistrictsAbolished(_("districts were abolished in the 2025 merger: use --by province with "
+                                   "--as-of"))
     gathered = as_of is not None or by is not None
     # a sum links to no document: the sources are read only for the marks of the figures summed
     sources = not gathered or _aggregation(conn, code) == "none" or _flagged(conn, code)

@@ -514,3 +514,22 @@ async def test_home_page_lists_provinces_of_equal_counts_in_the_vietnamese_alpha
     page = (await make_app(copy).client.get("/")).text
     shown = re.findall(r"Bắc Kạn|Bình Định|Đắk Lắk", page.split("/-/units?", 1)[1])
     assert list(dict.fromkeys(shown)) == ["Đắk Lắk", "Bắc Kạn", "Bình Định"]  # two units, then one each
+
+
+@pytest.mark.asyncio
+async def test_the_web_refuses_districts_as_of_2025_in_its_own_words_and_keeps_the_indicator(merger):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    db, _, _ = merger
+    site = make_app(db)
+    query = f"code={ENROLLED}&as_of=2025&by=district&change=1"
+    page = (await site.client.get(f"/-/compare?{query}")).text
+    error = re.search(r'<p class="xhht-error">(.*?)</p>', page).group(1)
+    assert "--" not in error and "2025" in error  # no CLI option names on the web
+    label = re.search(r'id="indicator-search"[^>]*value="([^"]*)"', page).group(1)
+    assert label and f'id="indicator-code" value="{ENROLLED}"' in page  # the form still names the indicator
+    text = (await site.client.get(f"/-/compare.csv?{query}")).text
+    assert "--" not in text and "2025" in text
+    cli = run_cli("compare", ENROLLED, "--db", db, "--as-of", "2025", "--by", "district")
+    assert "--by province" in cli.output  # the CLI names its own options

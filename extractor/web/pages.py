@@ -25,7 +25,7 @@ from extractor.i18n import _
 from extractor.normalize import canonical, collate, fold
 from extractor.patterns import default_catalogue
 from extractor.query import Pivot, QueryError
-from extractor.research import BY, Cell, View, coverage_varies, research
+from extractor.research import BY, Cell, DistrictsAbolished, View, coverage_varies, research
 from extractor.web import chart
 
 PAGE_ROWS = 200  # pivot rows shown on the page; downloads carry all of them
@@ -162,6 +162,19 @@ def run_compare(conn: sqlite3.Connection, wanted: dict) -> View:
                     wanted["sort"], bool(wanted["desc"]))
 
 
+def refusal(exc: QueryError) -> str:
+    """Why a comparison cannot be shown, in the web form's terms (the CLI's names its options)."""
+    if isinstance(exc, DistrictsAbolished):
+        return _("districts were abolished in the 2025 merger: sum communes by province, or untick "
+                 "“As of the 2025 merger”")
+    return str(exc)
+
+
+def indicator_label(catalogue: list[dict], code: str | None) -> str:
+    """The label of the indicator asked, so the form still names it when no table is shown."""
+    return next((item["label"] for item in catalogue if item["code"] == code), code or "")
+
+
 async def compare_page(datasette, request) -> Response:
     wanted = compare_args(request)
 
@@ -176,13 +189,14 @@ async def compare_page(datasette, request) -> Response:
             try:
                 out["view"] = run_compare(conn, wanted)
             except QueryError as exc:
-                out["error"] = str(exc)
+                out["error"] = refusal(exc)
         return out
 
     data = await database(datasette).execute_fn(read)
     view: View | None = data["view"]
     context = {"wanted": wanted, "catalogue": data["catalogue"], "provinces": data["provinces"],
                "catalogue_json": json.dumps(data["catalogue"], ensure_ascii=False), "error": data["error"],
+               "indicator_label": indicator_label(data["catalogue"], wanted["code"]),
                "query": _query_string(wanted), "pivot": None}
     if view is not None:
         context.update(_pivot_context(view, wanted, review_enabled(datasette)))
