@@ -161,6 +161,13 @@ def _years(rows: list[tuple[str, dict]], own: list[dict]) -> list[int]:
                   | {y for cells in own for y, _kind in cells})
 
 
+def table_years(view: View) -> tuple[list[int], list[int]]:
+    """The years of the main table (its rows and their own figures) and those of the units set
+    apart: a page shows each table, and the chart, over its own years, where a download keeps one
+    set of columns for both."""
+    return _years(view.pivot.rows, view.own), _years(view.apart, [])
+
+
 def _set_apart(out: View, view: View, apart: Apart) -> None:
     """The rows set apart, each with its cells before `before` when given (a 2025 unit's reports of
     the years before the merger: it did not exist then, and its predecessors are not known)."""

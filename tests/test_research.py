@@ -533,3 +533,26 @@ async def test_the_web_refuses_districts_as_of_2025_in_its_own_words_and_keeps_t
     assert "--" not in text and "2025" in text
     cli = run_cli("compare", ENROLLED, "--db", db, "--as-of", "2025", "--by", "district")
     assert "--by province" in cli.output  # the CLI names its own options
+
+
+@pytest.mark.asyncio
+async def test_years_only_units_set_apart_reported_stay_in_the_apart_table(merger, tmp_path):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    db, _, _ = merger
+    copy = tmp_path / "apart.db"
+    copy.write_bytes(db.read_bytes())
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "district_2019.txt").write_text(DISTRICT.format(year=2019, people=dotted(520)),
+                                                       encoding="utf-8")
+    assert import_paths(copy, [tmp_path / "in"], workers=1).imported == 1
+    page = (await make_app(copy).client.get(f"/-/compare?code={ENROLLED}&as_of=2025")).text
+    main, apart = page.split('id="pivot"', 1)[1].split('id="apart"', 1)
+    def heads(table: str) -> list[str]:
+        return re.findall(r"<th[^>]*>(?:<a[^>]*>)?(\d{4})<", table.split("</thead>", 1)[0])
+
+    assert heads(main) == ["2022", "2023"]  # the district's 2019 is not an empty column here
+    assert heads(apart) == ["2019", "2022", "2023"]
+    axis = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert ">2019<" not in axis and ">2022<" in axis  # nor a stretch of the chart's time axis

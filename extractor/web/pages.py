@@ -12,6 +12,7 @@ import json
 import re
 import sqlite3
 import unicodedata
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -25,7 +26,7 @@ from extractor.i18n import _
 from extractor.normalize import canonical, collate, fold
 from extractor.patterns import default_catalogue
 from extractor.query import Pivot, QueryError
-from extractor.research import BY, Cell, DistrictsAbolished, View, coverage_varies, research
+from extractor.research import BY, Cell, DistrictsAbolished, View, coverage_varies, research, table_years
 from extractor.web import chart
 
 PAGE_ROWS = 200  # pivot rows shown on the page; downloads carry all of them
@@ -212,28 +213,37 @@ def check_href(check: dict, review: bool) -> str:
 
 
 def _pivot_context(view: View, wanted: dict, review: bool) -> dict:
+    apart_years = view.pivot.years
+    if view.apart:  # a year only units set apart reported is no empty column of the main table
+        main_years, apart_years = table_years(view)
+        view = replace(view, pivot=replace(view.pivot, years=main_years))
     pivot = view.pivot
     parts = shown_parts(view, min(len(pivot.rows), PAGE_ROWS))
     columns = [{"title": _("Unit"), "sort": _sort_link(wanted, "unit")}]
     for year, kind in view.cells():
-        when = f"{year}" if pivot.kinds == ["actual"] else f"{year} {i18n.kind_name(kind)}"
+        when = _cell_title(pivot, (year, kind))
         columns += [{"title": when, "sort": _sort_link(wanted, f"{year}:{kind}:value")},
                     *[{"title": _(output.PART_NAMES[p][1]).format(cell=when), "part": p,
                        "sort": _sort_link(wanted, f"{year}:{kind}:{p}")} for p in parts[(year, kind)]]]
     texts: dict = {}  # a value's text, made once per page (babel's formatting is slow, values recur)
     rows = [_page_row(view, k, name, values, parts, review, texts)
             for k, (name, values) in enumerate(pivot.rows[:PAGE_ROWS])]
-    apart = View(Pivot(pivot.code, pivot.label, pivot.unit, pivot.kinds, pivot.years, view.apart),
+    apart = View(Pivot(pivot.code, pivot.label, pivot.unit, pivot.kinds, apart_years, view.apart),
                  view.apart_flags)
     apart_rows = [_page_row(apart, k, name, values, {}, review, texts)
                   for k, (name, values) in enumerate(view.apart[:PAGE_ROWS])]
-    apart_columns = [{"title": c["title"]} for c in columns if not c.get("part")]
+    apart_columns = [{"title": _("Unit")}, *({"title": _cell_title(pivot, cell)} for cell in apart.cells())]
     drawing, note = chart.figure(pivot, view.summed)
     if coverage_varies(view):
         note += " " + _("The sums add up different units in different years (see the coverage columns).")
     return {"pivot": pivot, "view": view, "columns": columns, "rows": rows, "apart_rows": apart_rows,
             "apart_columns": apart_columns, "total_rows": len(pivot.rows), "shown_rows": len(rows),
             "chart": drawing, "chart_note": note}
+
+
+def _cell_title(pivot: Pivot, cell: Cell) -> str:
+    year, kind = cell
+    return f"{year}" if pivot.kinds == ["actual"] else f"{year} {i18n.kind_name(kind)}"
 
 
 def shown_parts(view: View, rows: int) -> dict[Cell, list[str]]:
