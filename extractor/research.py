@@ -537,24 +537,30 @@ def unit_order(name: str) -> tuple:
 # ---- the tidy panel ---------------------------------------------------------------------------------------
 PANEL_COLUMNS = ("unit_key", "level", "name", "district", "province", "level_2025", "unit_2025",
                  "province_2025", "unit_2025_key", "year", "period", "code", "kind", "value", "value_text",
-                 "unit_of_measure", "value_type", "document_sha256", "corrected")
+                 "unit_of_measure", "value_type", "document_sha256", "corrected", "in_compare")
 
 # The values of effective_observations (db/migrations/0003), written out for the current documents
 # in their order: read through the view, SQLite materialises every observation of the archive
 # first (as store/pivot.py notes), where this reads each document's observations by its index.
+# `in_compare`: the value is the one the pivot chose for its indicator, unit, year and kind (what
+# compare shows; a report stored twice, as a file and inside a volume, counts once that way).
 _PANEL_UNIT = ("u.key, coalesce(u.level, d.unit_level), coalesce(u.name, d.unit_name), coalesce(u.district, "
                "d.district), coalesce(u.province, d.province), u.merged_into, u.merged_province, d.year, "
                "d.period")
+_IN_COMPARE = ("EXISTS (SELECT 1 FROM pivot_values p WHERE p.code = {code} AND p.unit_id = d.unit_id AND "
+               "p.year = d.year AND p.kind = {kind} AND p.document_id = d.id)")
 _PANEL = (
     f"SELECT {_PANEL_UNIT}, o.code, o.kind, CASE WHEN c.id IS NULL THEN o.value_num ELSE c.value_num END,"
     " CASE WHEN c.id IS NULL THEN o.value_text ELSE c.value_text END, i.unit, i.value_type, d.sha256,"
-    " c.id IS NOT NULL FROM documents d JOIN observations o ON o.document_id = d.id"
+    f" c.id IS NOT NULL, {_IN_COMPARE.format(code='o.code', kind='o.kind')}"
+    " FROM documents d JOIN observations o ON o.document_id = d.id"
     " LEFT JOIN corrections c ON c.active = 1 AND c.target = 'value' AND c.sha256 = d.sha256"
     "  AND c.code = o.code AND c.kind = o.kind"
     " LEFT JOIN units u ON u.id = d.unit_id LEFT JOIN indicators i ON i.code = o.code"
     " WHERE d.superseded_by IS NULL AND (c.action IS NULL OR c.action != 'delete')"
     " UNION ALL"
-    f" SELECT {_PANEL_UNIT}, c.code, c.kind, c.value_num, c.value_text, i.unit, i.value_type, d.sha256, 1"
+    f" SELECT {_PANEL_UNIT}, c.code, c.kind, c.value_num, c.value_text, i.unit, i.value_type, d.sha256, 1,"
+    f" {_IN_COMPARE.format(code='c.code', kind='c.kind')}"
     " FROM corrections c JOIN documents d ON d.sha256 = c.sha256 AND d.superseded_by IS NULL"
     " LEFT JOIN units u ON u.id = d.unit_id LEFT JOIN indicators i ON i.code = c.code"
     " WHERE c.active = 1 AND c.target = 'value' AND c.action = 'set' AND NOT EXISTS (SELECT 1 FROM"

@@ -556,3 +556,33 @@ async def test_years_only_units_set_apart_reported_stay_in_the_apart_table(merge
     assert heads(apart) == ["2019", "2022", "2023"]
     axis = page.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert ">2019<" not in axis and ">2022<" in axis  # nor a stretch of the chart's time axis
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_panel_marks_the_value_compare_shows_so_a_report_stored_twice_counts_once(merger, tmp_path,
+                                                                                    suffix):
+    pd = pytest.importorskip("pandas")
+    if suffix == ".parquet":
+        pytest.importorskip("pyarrow")
+    db, _, members = merger
+    copy = tmp_path / "twice.db"
+    copy.write_bytes(db.read_bytes())
+    name = words(members[0][1]).replace(" ", "_")
+    again = tmp_path / "again"
+    again.mkdir()
+    text = (db.parent / f"{name}_2022.txt").read_text(encoding="utf-8")
+    (again / f"copy_of_{name}_2022.txt").write_text(text + "\nNơi nhận: như trên.\n", encoding="utf-8")
+    assert import_paths(copy, [again], workers=1).imported == 1  # other bytes, the same unit and year
+    path = tmp_path / f"panel{suffix}"
+    assert run_cli("export", "--format", "panel", "--db", copy, "-o", path).exit_code == 0
+    panel = pd.read_parquet(path) if suffix == ".parquet" else pd.read_csv(path, encoding="utf-8-sig")
+    enrolled = panel[panel.code == ENROLLED]
+    assert len(enrolled[enrolled.year == 2022]) == 5  # the panel keeps one row per stored value
+    shown = enrolled[enrolled.in_compare == 1].pivot_table(index="unit_2025_key", columns="year",
+                                                             values="value", aggfunc="sum")
+    view = research(store.connect(copy, readonly=True), ENROLLED, as_of=2025)
+    [(_, figures)] = view.pivot.rows
+    assert {year: shown.iloc[0][year] for year in (2022, 2023)} == {
+        year: figures[(year, "actual")] for year in (2022, 2023)} == {2022: 600, 2023: 440}
+    [left_out] = panel[panel.in_compare == 0].document_sha256.unique()  # one of the two copies, whole
+    assert (panel.in_compare == 0).sum() == (panel.document_sha256 == left_out).sum()
