@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extractor.checks.results import pivot_flags
+from extractor.checks.results import disagreements, pivot_flags
 from extractor.i18n import _
 from extractor.normalize import collation_key, words
 from extractor.patterns import Rate, default_catalogue
@@ -86,7 +86,9 @@ def research(conn: sqlite3.Connection, code: str, unit: str | None = None, distr
     # a sum links to no document: the sources are read only for the marks of the figures summed
     sources = not gathered or _aggregation(conn, code) == "none" or _flagged(conn, code)
     base = compare(conn, code, unit, district, province, year_from, year_to, with_sources=sources)
-    view = View(base, pivot_flags(conn, base), as_of, by)
+    marks = [flags | {cell: [*flags.get(cell, []), *other] for cell, other in apart.items()}
+             for flags, apart in zip(pivot_flags(conn, base), disagreements(conn, base), strict=True)]
+    view = View(base, marks, as_of, by)
     if gathered:
         view = _gathered(conn, view, year_from, year_to)
     if change:

@@ -586,3 +586,33 @@ def test_panel_marks_the_value_compare_shows_so_a_report_stored_twice_counts_onc
         year: figures[(year, "actual")] for year in (2022, 2023)} == {2022: 600, 2023: 440}
     [left_out] = panel[panel.in_compare == 0].document_sha256.unique()  # one of the two copies, whole
     assert (panel.in_compare == 0).sum() == (panel.document_sha256 == left_out).sum()
+
+
+@pytest.mark.asyncio
+async def test_a_cell_whose_current_documents_disagree_is_marked(merger, tmp_path):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    db, successor, members = merger
+    copy = tmp_path / "disagree.db"
+    copy.write_bytes(db.read_bytes())
+    name = words(members[0][1]).replace(" ", "_")
+    other = tmp_path / "other"
+    other.mkdir()
+    text = (db.parent / f"{name}_2022.txt").read_text(encoding="utf-8")
+    assert ": 100 người" in text
+    (other / f"annex_{name}_2022.txt").write_text(text.replace(": 100 người", ": 130 người"),
+                                                  encoding="utf-8")
+    assert import_paths(copy, [other], workers=1).imported == 1
+    conn = store.connect(copy, readonly=True)
+    plain = research(conn, ENROLLED)
+    marked = [(name, cells) for (name, _), flags in zip(plain.pivot.rows, plain.flags, strict=True)
+              for cells in [{c: [f["message"] for f in fs] for c, fs in flags.items()}] if cells]
+    assert len(marked) == 1 and list(marked[0][1]) == [(2022, "actual")]  # that cell only
+    assert "100, 130" in marked[0][1][(2022, "actual")][0]
+    gathered = research(conn, ENROLLED, as_of=2025)
+    assert list(gathered.flags[0]) == [(2022, "actual")]  # the sum carries the mark
+    csv_text = run_cli("compare", ENROLLED, "--db", copy, "--as-of", "2025", "--format", "csv").output
+    assert "100, 130" in csv_text
+    page = (await make_app(copy).client.get(f"/-/compare?code={ENROLLED}&as_of=2025")).text
+    assert page.count('class="check-mark"') == 1 and "100, 130" in page

@@ -209,6 +209,8 @@ def check_href(check: dict, review: bool) -> str:
     its row among the document's failed checks."""
     if review and check.get("item_id"):
         return f"/-/review/{check['item_id']}"
+    if check.get("id") is None:  # no stored check (figures that disagree): the document shown
+        return f"/-/document/{check['document_id']}" if check["document_id"] else "#"
     return f"/-/document/{check['document_id']}#check-{check['id']}"
 
 
