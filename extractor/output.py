@@ -268,7 +268,7 @@ def panel_parquet(rows, path: str | Path) -> None:
 
     from extractor.research import PANEL_COLUMNS
 
-    types = {"year": pa.int32(), "value": pa.float64(), "corrected": pa.int8()}
+    types = {"year": pa.int32(), "value": pa.float64(), "corrected": pa.int8(), "in_compare": pa.int8()}
     schema = pa.schema([(name, types.get(name, pa.string())) for name in PANEL_COLUMNS])
     with pq.ParquetWriter(str(path), schema) as writer:
         batch: list[tuple] = []

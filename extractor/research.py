@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extractor.checks.results import pivot_flags
+from extractor.checks.results import disagreements, pivot_flags
 from extractor.i18n import _
 from extractor.normalize import collation_key, words
 from extractor.patterns import Rate, default_catalogue
@@ -65,6 +65,11 @@ class View:
         return [(year, kind) for year in self.pivot.years for kind in self.pivot.kinds]
 
 
+class DistrictsAbolished(QueryError):
+    """Districts asked as of 2025, when there are none: the way out is worded by each interface in
+    its own terms (the CLI's options, the web form's fields), so it is told apart from other refusals."""
+
+
 def research(conn: sqlite3.Connection, code: str, unit: str | None = None, district: str | None = None,
              province: str | None = None, year_from: int | None = None, year_to: int | None = None,
              as_of: int | None = None, by: str | None = None, change: bool = False,
@@ -75,12 +80,15 @@ def research(conn: sqlite3.Connection, code: str, unit: str | None = None, distr
         raise QueryError(_("no merger known as of {year} (known: {years})").format(
             year=as_of, years=", ".join(map(str, AS_OF))))
     if as_of is not None and by == "district":
-        raise QueryError(_("districts were abolished in the 2025 merger: use --by province with --as-of"))
+        raise DistrictsAbolished(_("districts were abolished in the 2025 merger: use --by province with "
+                                   "--as-of"))
     gathered = as_of is not None or by is not None
     # a sum links to no document: the sources are read only for the marks of the figures summed
     sources = not gathered or _aggregation(conn, code) == "none" or _flagged(conn, code)
     base = compare(conn, code, unit, district, province, year_from, year_to, with_sources=sources)
-    view = View(base, pivot_flags(conn, base), as_of, by)
+    marks = [flags | {cell: [*flags.get(cell, []), *other] for cell, other in apart.items()}
+             for flags, apart in zip(pivot_flags(conn, base), disagreements(conn, base), strict=True)]
+    view = View(base, marks, as_of, by)
     if gathered:
         view = _gathered(conn, view, year_from, year_to)
     if change:
@@ -153,6 +161,13 @@ def _years(rows: list[tuple[str, dict]], own: list[dict]) -> list[int]:
     apart (a year only a unit set apart reported keeps its column)."""
     return sorted({y for _name, values in rows for y, _kind in values}
                   | {y for cells in own for y, _kind in cells})
+
+
+def table_years(view: View) -> tuple[list[int], list[int]]:
+    """The years of the main table (its rows and their own figures) and those of the units set
+    apart: a page shows each table, and the chart, over its own years, where a download keeps one
+    set of columns for both."""
+    return _years(view.pivot.rows, view.own), _years(view.apart, [])
 
 
 def _set_apart(out: View, view: View, apart: Apart) -> None:
@@ -531,24 +546,30 @@ def unit_order(name: str) -> tuple:
 # ---- the tidy panel ---------------------------------------------------------------------------------------
 PANEL_COLUMNS = ("unit_key", "level", "name", "district", "province", "level_2025", "unit_2025",
                  "province_2025", "unit_2025_key", "year", "period", "code", "kind", "value", "value_text",
-                 "unit_of_measure", "value_type", "document_sha256", "corrected")
+                 "unit_of_measure", "value_type", "document_sha256", "corrected", "in_compare")
 
 # The values of effective_observations (db/migrations/0003), written out for the current documents
 # in their order: read through the view, SQLite materialises every observation of the archive
 # first (as store/pivot.py notes), where this reads each document's observations by its index.
+# `in_compare`: the value is the one the pivot chose for its indicator, unit, year and kind (what
+# compare shows; a report stored twice, as a file and inside a volume, counts once that way).
 _PANEL_UNIT = ("u.key, coalesce(u.level, d.unit_level), coalesce(u.name, d.unit_name), coalesce(u.district, "
                "d.district), coalesce(u.province, d.province), u.merged_into, u.merged_province, d.year, "
                "d.period")
+_IN_COMPARE = ("EXISTS (SELECT 1 FROM pivot_values p WHERE p.code = {code} AND p.unit_id = d.unit_id AND "
+               "p.year = d.year AND p.kind = {kind} AND p.document_id = d.id)")
 _PANEL = (
     f"SELECT {_PANEL_UNIT}, o.code, o.kind, CASE WHEN c.id IS NULL THEN o.value_num ELSE c.value_num END,"
     " CASE WHEN c.id IS NULL THEN o.value_text ELSE c.value_text END, i.unit, i.value_type, d.sha256,"
-    " c.id IS NOT NULL FROM documents d JOIN observations o ON o.document_id = d.id"
+    f" c.id IS NOT NULL, {_IN_COMPARE.format(code='o.code', kind='o.kind')}"
+    " FROM documents d JOIN observations o ON o.document_id = d.id"
     " LEFT JOIN corrections c ON c.active = 1 AND c.target = 'value' AND c.sha256 = d.sha256"
     "  AND c.code = o.code AND c.kind = o.kind"
     " LEFT JOIN units u ON u.id = d.unit_id LEFT JOIN indicators i ON i.code = o.code"
     " WHERE d.superseded_by IS NULL AND (c.action IS NULL OR c.action != 'delete')"
     " UNION ALL"
-    f" SELECT {_PANEL_UNIT}, c.code, c.kind, c.value_num, c.value_text, i.unit, i.value_type, d.sha256, 1"
+    f" SELECT {_PANEL_UNIT}, c.code, c.kind, c.value_num, c.value_text, i.unit, i.value_type, d.sha256, 1,"
+    f" {_IN_COMPARE.format(code='c.code', kind='c.kind')}"
     " FROM corrections c JOIN documents d ON d.sha256 = c.sha256 AND d.superseded_by IS NULL"
     " LEFT JOIN units u ON u.id = d.unit_id LEFT JOIN indicators i ON i.code = c.code"
     " WHERE c.active = 1 AND c.target = 'value' AND c.action = 'set' AND NOT EXISTS (SELECT 1 FROM"

@@ -495,3 +495,124 @@ async def test_units_page_lists_provinces_in_the_vietnamese_alphabet(merger, tmp
     page = (await make_app(copy).client.get("/-/units")).text
     shown = [p for p in re.findall(r"Bắc Kạn|Bình Định|Đà Nẵng|Đắk Lắk", page)]
     assert list(dict.fromkeys(shown)) == ["Bắc Kạn", "Bình Định", "Đà Nẵng", "Đắk Lắk"]
+
+
+@pytest.mark.asyncio
+async def test_home_page_lists_provinces_of_equal_counts_in_the_vietnamese_alphabet(merger, tmp_path):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    db, _, _ = merger
+    copy = tmp_path / "home.db"
+    copy.write_bytes(db.read_bytes())
+    conn = sqlite3.connect(copy)
+    ids = [r[0] for r in conn.execute("SELECT id FROM units ORDER BY id")]
+    for unit_id, province in zip(ids, ["Đắk Lắk", "Bình Định", "Đắk Lắk", "Bắc Kạn"], strict=True):
+        conn.execute("UPDATE units SET province = ? WHERE id = ?", (province, unit_id))
+    conn.commit()
+    conn.close()
+    page = (await make_app(copy).client.get("/")).text
+    shown = re.findall(r"Bắc Kạn|Bình Định|Đắk Lắk", page.split("/-/units?", 1)[1])
+    assert list(dict.fromkeys(shown)) == ["Đắk Lắk", "Bắc Kạn", "Bình Định"]  # two units, then one each
+
+
+@pytest.mark.asyncio
+async def test_the_web_refuses_districts_as_of_2025_in_its_own_words_and_keeps_the_indicator(merger):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    db, _, _ = merger
+    site = make_app(db)
+    query = f"code={ENROLLED}&as_of=2025&by=district&change=1"
+    page = (await site.client.get(f"/-/compare?{query}")).text
+    error = re.search(r'<p class="xhht-error">(.*?)</p>', page).group(1)
+    assert "--" not in error and "2025" in error  # no CLI option names on the web
+    label = re.search(r'id="indicator-search"[^>]*value="([^"]*)"', page).group(1)
+    assert label and f'id="indicator-code" value="{ENROLLED}"' in page  # the form still names the indicator
+    text = (await site.client.get(f"/-/compare.csv?{query}")).text
+    assert "--" not in text and "2025" in text
+    cli = run_cli("compare", ENROLLED, "--db", db, "--as-of", "2025", "--by", "district")
+    assert "--by province" in cli.output  # the CLI names its own options
+
+
+@pytest.mark.asyncio
+async def test_years_only_units_set_apart_reported_stay_in_the_apart_table(merger, tmp_path):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    db, _, _ = merger
+    copy = tmp_path / "apart.db"
+    copy.write_bytes(db.read_bytes())
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "district_2019.txt").write_text(DISTRICT.format(year=2019, people=dotted(520)),
+                                                       encoding="utf-8")
+    assert import_paths(copy, [tmp_path / "in"], workers=1).imported == 1
+    page = (await make_app(copy).client.get(f"/-/compare?code={ENROLLED}&as_of=2025")).text
+    main, apart = page.split('id="pivot"', 1)[1].split('id="apart"', 1)
+    def heads(table: str) -> list[str]:
+        return re.findall(r"<th[^>]*>(?:<a[^>]*>)?(\d{4})<", table.split("</thead>", 1)[0])
+
+    assert heads(main) == ["2022", "2023"]  # the district's 2019 is not an empty column here
+    assert heads(apart) == ["2019", "2022", "2023"]
+    axis = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert ">2019<" not in axis and ">2022<" in axis  # nor a stretch of the chart's time axis
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_panel_marks_the_value_compare_shows_so_a_report_stored_twice_counts_once(merger, tmp_path,
+                                                                                    suffix):
+    pd = pytest.importorskip("pandas")
+    if suffix == ".parquet":
+        pytest.importorskip("pyarrow")
+    db, _, members = merger
+    copy = tmp_path / "twice.db"
+    copy.write_bytes(db.read_bytes())
+    name = words(members[0][1]).replace(" ", "_")
+    again = tmp_path / "again"
+    again.mkdir()
+    text = (db.parent / f"{name}_2022.txt").read_text(encoding="utf-8")
+    (again / f"copy_of_{name}_2022.txt").write_text(text + "\nNơi nhận: như trên.\n", encoding="utf-8")
+    assert import_paths(copy, [again], workers=1).imported == 1  # other bytes, the same unit and year
+    path = tmp_path / f"panel{suffix}"
+    assert run_cli("export", "--format", "panel", "--db", copy, "-o", path).exit_code == 0
+    panel = pd.read_parquet(path) if suffix == ".parquet" else pd.read_csv(path, encoding="utf-8-sig")
+    enrolled = panel[panel.code == ENROLLED]
+    assert len(enrolled[enrolled.year == 2022]) == 5  # the panel keeps one row per stored value
+    shown = enrolled[enrolled.in_compare == 1].pivot_table(index="unit_2025_key", columns="year",
+                                                             values="value", aggfunc="sum")
+    view = research(store.connect(copy, readonly=True), ENROLLED, as_of=2025)
+    [(_, figures)] = view.pivot.rows
+    assert {year: shown.iloc[0][year] for year in (2022, 2023)} == {
+        year: figures[(year, "actual")] for year in (2022, 2023)} == {2022: 600, 2023: 440}
+    [left_out] = panel[panel.in_compare == 0].document_sha256.unique()  # one of the two copies, whole
+    assert (panel.in_compare == 0).sum() == (panel.document_sha256 == left_out).sum()
+
+
+@pytest.mark.asyncio
+async def test_a_cell_whose_current_documents_disagree_is_marked(merger, tmp_path):
+    pytest.importorskip("datasette")
+    from extractor.serve import make_app
+
+    db, successor, members = merger
+    copy = tmp_path / "disagree.db"
+    copy.write_bytes(db.read_bytes())
+    name = words(members[0][1]).replace(" ", "_")
+    other = tmp_path / "other"
+    other.mkdir()
+    text = (db.parent / f"{name}_2022.txt").read_text(encoding="utf-8")
+    assert ": 100 người" in text
+    (other / f"annex_{name}_2022.txt").write_text(text.replace(": 100 người", ": 130 người"),
+                                                  encoding="utf-8")
+    assert import_paths(copy, [other], workers=1).imported == 1
+    conn = store.connect(copy, readonly=True)
+    plain = research(conn, ENROLLED)
+    marked = [(name, cells) for (name, _), flags in zip(plain.pivot.rows, plain.flags, strict=True)
+              for cells in [{c: [f["message"] for f in fs] for c, fs in flags.items()}] if cells]
+    assert len(marked) == 1 and list(marked[0][1]) == [(2022, "actual")]  # that cell only
+    assert "100, 130" in marked[0][1][(2022, "actual")][0]
+    gathered = research(conn, ENROLLED, as_of=2025)
+    assert list(gathered.flags[0]) == [(2022, "actual")]  # the sum carries the mark
+    csv_text = run_cli("compare", ENROLLED, "--db", copy, "--as-of", "2025", "--format", "csv").output
+    assert "100, 130" in csv_text
+    page = (await make_app(copy).client.get(f"/-/compare?code={ENROLLED}&as_of=2025")).text
+    assert page.count('class="check-mark"') == 1 and "100, 130" in page

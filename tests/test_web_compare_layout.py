@@ -223,3 +223,27 @@ def test_a_wide_comparison_scrolls_in_its_box_with_the_unit_column_legible(brows
     assert found["page"] <= found["window"]  # the page itself never scrolls sideways
     assert found["names"] and max(found["lines"]) <= 2, found
     assert all(abs(moved) <= 1 for moved in found["moved"])  # the unit column stays while figures scroll
+
+
+
+# The scroll box's left strip, as drawn, once the table is scrolled to its right end: the sticky unit
+# cells cover it, so no text of the figures scrolled underneath shows through (a dark pixel left of
+# the unit names' own padding).
+EDGE = """const box = document.getElementById('pivot').parentElement; box.scrollIntoView();
+box.scrollLeft = box.scrollWidth; const cell = document.querySelector('#pivot th:first-child');
+const b = box.getBoundingClientRect(), c = cell.getBoundingClientRect();
+return {left: c.left - b.left, pad: parseFloat(getComputedStyle(cell).paddingLeft), height: c.height};"""
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_figures_scrolled_under_the_sticky_unit_column_do_not_show_through(browser):
+    from io import BytesIO
+
+    image_module = pytest.importorskip("PIL.Image")
+    driver, url = browser
+    driver.get(f"{url}/-/compare?code={ENROLLED}&by=district&change=1")
+    edge = driver.execute_script(EDGE)
+    shot = image_module.open(BytesIO(driver.find_element("css selector", ".xhht-scroll").screenshot_as_png))
+    strip = shot.convert("L").crop((0, 0, int(edge["left"] + edge["pad"]) - 1, int(edge["height"])))
+    assert min(strip.getdata()) > 150, edge  # background and borders only, no glyph

@@ -35,7 +35,7 @@ from extractor.checks.document import check_indicators, flags, message
 from extractor.checks.history import outliers
 from extractor.checks.rollup import rollup
 from extractor.checks.rules import Check, Term
-from extractor.i18n import language
+from extractor.i18n import gettext, language
 from extractor.normalize import words
 from extractor.patterns import Catalogue, default_catalogue
 from extractor.query import pivot_cells
@@ -576,6 +576,44 @@ def pivot_flags(conn: sqlite3.Connection, pivot) -> list[dict[tuple[int, str], l
                 cells[(year, kind)] = found
         out.append(cells)
     return out
+
+
+# The figures every current document gives for one indicator, corrections in force applied (as
+# effective_observations does, db/migrations/0003, without materialising the whole archive).
+_CURRENT_FIGURES = (
+    "SELECT d.unit_id, d.year, o.kind, CASE WHEN c.id IS NULL THEN coalesce(o.value_num, o.value_text) "
+    "ELSE coalesce(c.value_num, c.value_text) END"
+    " FROM observations o JOIN documents d ON d.id = o.document_id"
+    " LEFT JOIN corrections c ON c.active = 1 AND c.target = 'value' AND c.sha256 = d.sha256"
+    "  AND c.code = o.code AND c.kind = o.kind"
+    " WHERE o.code = ? AND d.superseded_by IS NULL AND d.unit_id IS NOT NULL AND d.year IS NOT NULL"
+    "  AND (c.action IS NULL OR c.action != 'delete')")
+DISAGREE = "documents_disagree"  # the mark of a cell whose current documents give different figures
+
+
+def disagreements(conn: sqlite3.Connection, pivot) -> list[dict[tuple[int, str], list[dict]]]:
+    """For each row of a compare pivot, a mark on each cell whose current documents
+    (a report and its annex, a file and the same report in a volume) give different figures: the
+    pivot shows one, the reader is told there were others and which."""
+    figures: dict[tuple[int, int, str], set] = defaultdict(set)
+    for unit_id, year, kind, value in conn.execute(_CURRENT_FIGURES, (pivot.code,)):
+        if value is not None:
+            figures[(unit_id, year, kind)].add(value)
+    out = []
+    for (_name, values), unit_id, sources in zip(pivot.rows, pivot.unit_ids,
+                                                 pivot.sources or [{}] * len(pivot.rows), strict=True):
+        out.append({(year, kind): [_disagreement(pivot.code, year, kind, sources.get((year, kind)), found)]
+                    for year, kind in values
+                    if len(found := figures.get((unit_id, year, kind), set())) > 1})
+    return out
+
+
+def _disagreement(code: str, year: int, kind: str, doc: int | None, found: set) -> dict:
+    values = ", ".join(sorted(f"{v:g}" if isinstance(v, float) else str(v) for v in found))
+    text = gettext("the current documents of this unit and year give different figures ({values}): only "
+                   "one of them is shown").format(values=values)
+    return {"id": None, "check": DISAGREE, "kind": kind, "status": "open", "year": year, "codes": [code],
+            "document_id": doc, "item_id": None, "repair": None, "message": text}
 
 
 def _shown(row) -> dict:

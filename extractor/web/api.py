@@ -15,7 +15,7 @@ from datasette.utils.asgi import Response
 from extractor import output
 from extractor.i18n import _
 from extractor.query import QueryError, plain_value
-from extractor.web.pages import compare_args, database, disposition, row_id, run_compare
+from extractor.web.pages import compare_args, database, disposition, refusal, row_id, run_compare
 
 
 async def compare_data(datasette, request) -> Response:
@@ -30,7 +30,7 @@ async def compare_data(datasette, request) -> Response:
     try:
         view = await database(datasette).execute_fn(build)
     except QueryError as exc:
-        return Response.text(str(exc), status=400)
+        return Response.text(refusal(exc), status=400)
     pivot = view.pivot
     name = f"{pivot.code}.{fmt}"
     header, rows, _notes = output.view_table(view, "csv")  # the flag column: see output.flagged

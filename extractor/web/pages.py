@@ -12,6 +12,7 @@ import json
 import re
 import sqlite3
 import unicodedata
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -25,7 +26,7 @@ from extractor.i18n import _
 from extractor.normalize import canonical, collate, fold
 from extractor.patterns import default_catalogue
 from extractor.query import Pivot, QueryError
-from extractor.research import BY, Cell, View, coverage_varies, research
+from extractor.research import BY, Cell, DistrictsAbolished, View, coverage_varies, research, table_years
 from extractor.web import chart
 
 PAGE_ROWS = 200  # pivot rows shown on the page; downloads carry all of them
@@ -86,8 +87,9 @@ async def home(datasette, request) -> Response:
         table: dict[str, dict] = {}
         for r in by_type:
             table.setdefault(r["report_type"], {})[r["year"]] = r["n"]
+        conn.create_collation("vi", collate)  # equal counts in the Vietnamese alphabet's order
         provinces = conn.execute("SELECT province, COUNT(*) AS units FROM units "
-                                 "GROUP BY 1 ORDER BY units DESC, 1 LIMIT 40").fetchall()
+                                 "GROUP BY 1 ORDER BY units DESC, 1 COLLATE vi LIMIT 40").fetchall()
         totals = conn.execute("SELECT (SELECT COUNT(*) FROM documents WHERE superseded_by IS NULL) AS "
                               "documents, (SELECT COUNT(*) FROM units) AS units, "
                               "(SELECT COUNT(*) FROM import_errors) AS errors").fetchone()
@@ -161,6 +163,19 @@ def run_compare(conn: sqlite3.Connection, wanted: dict) -> View:
                     wanted["sort"], bool(wanted["desc"]))
 
 
+def refusal(exc: QueryError) -> str:
+    """Why a comparison cannot be shown, in the web form's terms (the CLI's names its options)."""
+    if isinstance(exc, DistrictsAbolished):
+        return _("districts were abolished in the 2025 merger: sum communes by province, or untick "
+                 "“As of the 2025 merger”")
+    return str(exc)
+
+
+def indicator_label(catalogue: list[dict], code: str | None) -> str:
+    """The label of the indicator asked, so the form still names it when no table is shown."""
+    return next((item["label"] for item in catalogue if item["code"] == code), code or "")
+
+
 async def compare_page(datasette, request) -> Response:
     wanted = compare_args(request)
 
@@ -175,13 +190,14 @@ async def compare_page(datasette, request) -> Response:
             try:
                 out["view"] = run_compare(conn, wanted)
             except QueryError as exc:
-                out["error"] = str(exc)
+                out["error"] = refusal(exc)
         return out
 
     data = await database(datasette).execute_fn(read)
     view: View | None = data["view"]
     context = {"wanted": wanted, "catalogue": data["catalogue"], "provinces": data["provinces"],
                "catalogue_json": json.dumps(data["catalogue"], ensure_ascii=False), "error": data["error"],
+               "indicator_label": indicator_label(data["catalogue"], wanted["code"]),
                "query": _query_string(wanted), "pivot": None}
     if view is not None:
         context.update(_pivot_context(view, wanted, review_enabled(datasette)))
@@ -193,32 +209,43 @@ def check_href(check: dict, review: bool) -> str:
     its row among the document's failed checks."""
     if review and check.get("item_id"):
         return f"/-/review/{check['item_id']}"
+    if check.get("id") is None:  # no stored check (figures that disagree): the document shown
+        return f"/-/document/{check['document_id']}" if check["document_id"] else "#"
     return f"/-/document/{check['document_id']}#check-{check['id']}"
 
 
 def _pivot_context(view: View, wanted: dict, review: bool) -> dict:
+    apart_years = view.pivot.years
+    if view.apart:  # a year only units set apart reported is no empty column of the main table
+        main_years, apart_years = table_years(view)
+        view = replace(view, pivot=replace(view.pivot, years=main_years))
     pivot = view.pivot
     parts = shown_parts(view, min(len(pivot.rows), PAGE_ROWS))
     columns = [{"title": _("Unit"), "sort": _sort_link(wanted, "unit")}]
     for year, kind in view.cells():
-        when = f"{year}" if pivot.kinds == ["actual"] else f"{year} {i18n.kind_name(kind)}"
+        when = _cell_title(pivot, (year, kind))
         columns += [{"title": when, "sort": _sort_link(wanted, f"{year}:{kind}:value")},
                     *[{"title": _(output.PART_NAMES[p][1]).format(cell=when), "part": p,
                        "sort": _sort_link(wanted, f"{year}:{kind}:{p}")} for p in parts[(year, kind)]]]
     texts: dict = {}  # a value's text, made once per page (babel's formatting is slow, values recur)
     rows = [_page_row(view, k, name, values, parts, review, texts)
             for k, (name, values) in enumerate(pivot.rows[:PAGE_ROWS])]
-    apart = View(Pivot(pivot.code, pivot.label, pivot.unit, pivot.kinds, pivot.years, view.apart),
+    apart = View(Pivot(pivot.code, pivot.label, pivot.unit, pivot.kinds, apart_years, view.apart),
                  view.apart_flags)
     apart_rows = [_page_row(apart, k, name, values, {}, review, texts)
                   for k, (name, values) in enumerate(view.apart[:PAGE_ROWS])]
-    apart_columns = [{"title": c["title"]} for c in columns if not c.get("part")]
+    apart_columns = [{"title": _("Unit")}, *({"title": _cell_title(pivot, cell)} for cell in apart.cells())]
     drawing, note = chart.figure(pivot, view.summed)
     if coverage_varies(view):
         note += " " + _("The sums add up different units in different years (see the coverage columns).")
     return {"pivot": pivot, "view": view, "columns": columns, "rows": rows, "apart_rows": apart_rows,
             "apart_columns": apart_columns, "total_rows": len(pivot.rows), "shown_rows": len(rows),
             "chart": drawing, "chart_note": note}
+
+
+def _cell_title(pivot: Pivot, cell: Cell) -> str:
+    year, kind = cell
+    return f"{year}" if pivot.kinds == ["actual"] else f"{year} {i18n.kind_name(kind)}"
 
 
 def shown_parts(view: View, rows: int) -> dict[Cell, list[str]]:
