@@ -581,13 +581,18 @@ def pivot_flags(conn: sqlite3.Connection, pivot) -> list[dict[tuple[int, str], l
 # The figures every current document gives for one indicator, corrections in force applied (as
 # effective_observations does, db/migrations/0003, without materialising the whole archive).
 _CURRENT_FIGURES = (
-    "SELECT d.unit_id, d.year, o.kind, CASE WHEN c.id IS NULL THEN coalesce(o.value_num, o.value_text) "
+    "SELECT o.kind, CASE WHEN c.id IS NULL THEN coalesce(o.value_num, o.value_text) "
     "ELSE coalesce(c.value_num, c.value_text) END"
     " FROM observations o JOIN documents d ON d.id = o.document_id"
     " LEFT JOIN corrections c ON c.active = 1 AND c.target = 'value' AND c.sha256 = d.sha256"
     "  AND c.code = o.code AND c.kind = o.kind"
-    " WHERE o.code = ? AND d.superseded_by IS NULL AND d.unit_id IS NOT NULL AND d.year IS NOT NULL"
+    " WHERE o.code = ? AND d.unit_id = ? AND d.year = ? AND d.superseded_by IS NULL"
     "  AND (c.action IS NULL OR c.action != 'delete')")
+# Only a unit and year with several current documents of the indicator's report type can disagree:
+# found from the documents alone, so a compare reads no observations in an archive without copies.
+_SHARED_YEARS = ("SELECT unit_id, year FROM documents WHERE superseded_by IS NULL AND unit_id IS NOT NULL"
+                 " AND year IS NOT NULL AND report_type = (SELECT report_type FROM indicators WHERE code = ?)"
+                 " GROUP BY unit_id, year HAVING COUNT(*) > 1")
 DISAGREE = "documents_disagree"  # the mark of a cell whose current documents give different figures
 
 
@@ -596,9 +601,10 @@ def disagreements(conn: sqlite3.Connection, pivot) -> list[dict[tuple[int, str],
     (a report and its annex, a file and the same report in a volume) give different figures: the
     pivot shows one, the reader is told there were others and which."""
     figures: dict[tuple[int, int, str], set] = defaultdict(set)
-    for unit_id, year, kind, value in conn.execute(_CURRENT_FIGURES, (pivot.code,)):
-        if value is not None:
-            figures[(unit_id, year, kind)].add(value)
+    for unit_id, year in conn.execute(_SHARED_YEARS, (pivot.code,)).fetchall():
+        for kind, value in conn.execute(_CURRENT_FIGURES, (pivot.code, unit_id, year)):
+            if value is not None:
+                figures[(unit_id, year, kind)].add(value)
     out = []
     for (_name, values), unit_id, sources in zip(pivot.rows, pivot.unit_ids,
                                                  pivot.sources or [{}] * len(pivot.rows), strict=True):
