@@ -163,16 +163,44 @@ def test_a_corrected_value_of_a_part_survives_reimport_and_reextraction(volume, 
     assert len(_documents(db)) == 4
 
 
-def test_a_changed_volume_at_the_same_path_supersedes_all_its_parts(volume, tmp_path):
+def test_a_changed_volume_supersedes_each_part_by_the_same_report_and_carries_its_corrections(
+        volume, parts, tmp_path):
+    """Bound again with its first two reports swapped and the others left out: each old part is
+    superseded by the part holding the same report, the reports no longer there stay current with
+    a review item, a correction moves with its report where the value read is the same and goes to
+    review where it changed."""
     db = str(tmp_path / "x.db")
     path = tmp_path / "volume.pdf"
     path.write_bytes(volume.read_bytes())
     CliRunner().invoke(main, ["import", str(path), "--db", db])
-    bind(path, *[sample(name) for name, *_ in PARTS[:2]])  # the volume bound again with two reports
+    (same, changed) = parts[1]["indicators"][:2]
+    for obs, value in ((same, "4321"), (changed, "77")):
+        fixed = CliRunner().invoke(main, ["correct", f"{path}:p6-10", obs["code"], value,
+                                          "--kind", obs["kind"], "--db", db])
+        assert fixed.exit_code == 0, fixed.output
+    with sqlite3.connect(db) as conn:  # as if the old volume had read another value there
+        conn.execute("UPDATE observations SET value_num = -1, value_text = NULL WHERE code = ? AND "
+                     "kind = ? AND document_id = (SELECT document_id FROM document_parts "
+                     "WHERE first_page = 6)",
+                     (changed["code"], changed["kind"]))
+    bind(path, sample(PARTS[1][0]), sample(PARTS[0][0]))
     CliRunner().invoke(main, ["import", str(path), "--db", db])
-    rows = _documents(db)
-    assert [r[6] is None for r in rows] == [False] * 4 + [True] * 2
-    assert [(r[2], r[3]) for r in rows[4:]] == [(1, 5), (6, 10)]
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT d.id, d.unit_name, p.first_page, n.unit_name, d.superseded_by IS NULL "
+                            "FROM documents d JOIN document_parts p ON p.document_id = d.id "
+                            "LEFT JOIN documents n ON n.id = d.superseded_by ORDER BY d.id").fetchall()
+        assert [r[1:] for r in rows] == [
+            ("Chân Sơn", 1, "Chân Sơn", 0), ("M'Đrắk", 6, "M'Đrắk", 0), ("An Phú", 11, None, 1),
+            ("An Bình", 14, None, 1), ("M'Đrắk", 1, None, 1), ("Chân Sơn", 6, None, 1)]
+        gone = conn.execute("SELECT document_id, reason FROM review_items WHERE item_key LIKE 'gone-from:%'")
+        assert sorted(r[0] for r in gone) == [rows[2][0], rows[3][0]]
+        shown = conn.execute("SELECT e.value_num FROM effective_observations e WHERE e.document_id = ? AND "
+                             "e.code = ? AND e.kind = ?", (rows[4][0], same["code"], same["kind"])).fetchone()
+        assert shown == (4321,)
+        items = conn.execute("SELECT reason FROM review_items WHERE document_id = ? AND item_key LIKE "
+                             "'correction-not-carried:%'", (rows[4][0],)).fetchall()
+    assert len(items) == 1 and items[0][0].startswith("correction not applied: the value read changed (")
+    assert f"{changed['code']} {changed['kind']}: read -1 before" in items[0][0]
 
 
 @needs_tesseract
