@@ -32,6 +32,7 @@ class ProgressReporter:
         self.total = 0
         self.done = 0
         self.failed = 0
+        self.seen: set[str] = set()  # the files counted (a volume's parts come one by one, any first)
         self.started = time.perf_counter()
         self.progress: Progress | None = None
         self.task = None
@@ -66,11 +67,13 @@ class ProgressReporter:
                                                                reason=i18n.error(detail)))
             return
         source = detail.get("source", {}) if isinstance(detail, dict) else {}
+        counted = path
         if source.get("pages"):  # a part of a bound volume: named with its pages, the file counted once
             path = _("{path} (part {part} of {parts}, pages {first}-{last})").format(
                 path=path, part=source["part"], parts=source["parts"], first=source["pages"][0],
                 last=source["pages"][1])
-        self.done += source.get("part", 1) == 1  # a file is counted when its first document is in
+        self.done += counted not in self.seen  # a file is counted when its first document is in
+        self.seen.add(counted)
         self.failed += kind == "failed"
         rate = self.done / max(time.perf_counter() - self.started, 1e-6)
         if self.progress:

@@ -314,3 +314,21 @@ def test_a_typed_page_that_says_little_is_read_from_its_text_not_ocrd(tmp_path):
     document = read_document(path)
     assert (document.method, document.ocr_pages, document.notes) == ("text", (), [])
     assert (document.blocks[-1].text, document.blocks[-1].location) == ("Ký tên", "page 2, line 1")
+
+
+def test_reextract_with_a_path_rereads_only_documents_under_it_and_counts_files(volume, tmp_path):
+    """`import --reextract --force PATH` re-reads the documents found under PATH only, and its
+    counter counts the volume as one file (its four parts are documents)."""
+    db = str(tmp_path / "x.db")
+    other = tmp_path / "other"
+    other.mkdir()
+    single = other / "single.pdf"
+    single.write_bytes(sample(PARTS[2][0]).read_bytes())
+    CliRunner().invoke(main, ["import", str(volume), str(single), "--db", db])
+    redone = CliRunner().invoke(main, ["import", "--reextract", "--force", str(volume), "--db", db])
+    assert redone.exit_code == 0, redone.output
+    assert "1 file to import" in redone.output and "[1/1] re-extracted" in redone.output, redone.output
+    assert "(part 4 of 4, pages 14-14)" in redone.output and "[2/" not in redone.output
+    assert "1 file read, 4 documents" in redone.output and "re-extracted 4" in redone.output
+    everything = CliRunner().invoke(main, ["import", "--reextract", "--force", "--db", db])
+    assert "2 files read, 5 documents" in everything.output, everything.output
