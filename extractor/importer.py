@@ -40,7 +40,8 @@ class Cluster:
 
 # on_event(kind, path, detail): kind is "start" (detail = number of files), "imported",
 # "unchanged", "reextracted", "failed" or "skipped" (detail = reason: see extract.walk). A stored
-# document's detail is its result (re-extracted: {"source", "changes"}).
+# document's detail is its result (re-extracted: {"source", "changes"}; a copy of content stored
+# earlier in the same run: with "same_as", the path it was stored from).
 Listener = Callable[[str, str, object], None]
 
 
@@ -51,6 +52,9 @@ class ImportSummary:
     reextracted: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why it was not read)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # identity → the path it was stored from in this run: a byte-identical copy met later in the same
+    # run is "the same content as" that path, not "unchanged" (nothing was there before the run)
+    stored_from: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -172,11 +176,14 @@ def _save(conn: sqlite3.Connection, summary: ImportSummary, emit: Listener, path
     except Exception as exc:  # rolled back: this document only fails, the batch goes on
         _fail(conn, summary, emit, _shown(path, result), result["source"]["sha256"], _store_failure(exc))
         return
+    key = store.identity(result["source"])
     if outcome == "imported":
         summary.imported += 1
+        summary.stored_from[key] = path
     else:
         summary.unchanged += 1
-    emit(outcome, path, result)
+    first = summary.stored_from.get(key)
+    emit(outcome, path, {**result, "same_as": first} if outcome == "unchanged" and first else result)
 
 
 def _report_changed(annexes: dict[int, str | None], stored: list[int], path: Path) -> bool:

@@ -84,8 +84,17 @@ class ProgressReporter:
                 self.progress.console.print("[red]" + _("error") + f"[/red]: {shown}", markup=True,
                                             highlight=False)
         else:
-            reason = f": {printable(i18n.error(detail))}" if kind == "failed" else ""
-            self._log(f"[{self.done}/{self.total}] {_(EVENTS.get(kind, kind))} {printable(path)}{reason}")
+            self._log(f"[{self.done}/{self.total}] {self._line(kind, path, detail)}")
+
+    @staticmethod
+    def _line(kind: str, path: str, detail: object) -> str:
+        """What happened to one file or part, as the log line says it after the counter."""
+        if kind == "failed":
+            return f"{_(EVENTS[kind])} {printable(path)}: {printable(i18n.error(detail))}"
+        if isinstance(detail, dict) and detail.get("same_as"):  # a copy read in this same run
+            return _("{path}: same content as {first}").format(path=printable(path),
+                                                               first=printable(detail["same_as"]))
+        return f"{_(EVENTS.get(kind, kind))} {printable(path)}"
 
     def _log(self, line: str) -> None:
         print(line, file=self.stream, flush=True)
