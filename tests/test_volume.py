@@ -290,8 +290,25 @@ def test_a_volume_of_typed_and_scanned_reports_ocrs_the_scanned_pages_in_their_p
     assert len(parts[1]["activities"]) == 8
     note = "OCR (tesseract vie, 300 dpi) of the pages without a text layer: 2, 3, 4"
     assert note in parts[1]["reader"]["notes"]
+    assert not any(n.startswith("OCR") for n in parts[0]["reader"]["notes"])  # the typed part OCR'd none
     entries = sorted(p.name.rsplit("-", 1)[1] for p in (tmp_path / "cache" / "ocr").iterdir())
     assert entries == ["p2.json", "p3.json", "p4.json"]  # the typed page is never OCR'd
+
+
+@needs_tesseract
+def test_a_typed_report_with_one_scanned_page_is_a_pdf_whose_note_names_that_page(tmp_path, monkeypatch):
+    """A five-page typed report with a scanned page bound at its end (no opening: one document):
+    most of its pages are typed, so it reads as a PDF, not a scan; the OCR note names page 6."""
+    monkeypatch.setenv("XHHT_CACHE_DIR", str(tmp_path / "cache"))
+    writer = pypdf.PdfWriter()
+    writer.append(str(sample(PARTS[0][0])))
+    writer.append(str(sample("Bao cao so ket TTHTCD ThuongNinh 2024.pdf")), pages=(2, 3))
+    path = tmp_path / "typed_with_a_scan.pdf"
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    [part] = extract_parts(path)
+    assert part["source"]["format"] == "pdf" and part["reader"]["method"] == "text"
+    assert "OCR (tesseract vie, 300 dpi) of the pages without a text layer: 6" in part["reader"]["notes"]
 
 
 def test_a_typed_page_that_says_little_is_read_from_its_text_not_ocrd(tmp_path):
