@@ -3,8 +3,9 @@
 Figures often sit in an annex beside the Word report ("BC_TuanLe_2023_XaA_PhuLuc.xlsx" beside
 "BC_TuanLe_2023_XaA.docx"), and an annex seldom repeats the letterhead. Such a file takes the
 unit, the year and the report type it lacks from the report of the same folder whose file name is
-its own without an annex ending (`annex_suffixes` in patterns/report_types.yaml), or, for a
-workbook, its own name; it records which report in `metadata_from` and in a reader note. With no
+its own without an annex word at its end or its start (`annex_suffixes` in
+patterns/report_types.yaml: "…_PhuLuc", "PL01_…") and without a copy's mark (`copy_marks`: "… (1)"),
+or, for a workbook, its own name; it records which report in `metadata_from` and in a reader note. With no
 such report its metadata is left for review, and its figures are not stored (no report type).
 Which report it looked at (`report_beside`: name and sha256, or none) is stored with it, so an
 import reads the annex again when its report appears or changes beside it.
@@ -47,17 +48,34 @@ def report_stem(stem: str, catalogue: Catalogue) -> str | None:
     """The name of the report an annex named `stem` belongs to, compared as `_key` does; None when
     the name has no annex ending. The ending must stand apart: after a separator or starting a
     capitalised word ("XaA_PhuLuc", "XaAPhuLuc"), never inside a word."""
-    stem = unicodedata.normalize("NFC", stem)
+    stem = unicodedata.normalize("NFC", without_copy_mark(stem, catalogue))
     words = "|".join(re.sub(r"(?:\\ )+", lambda _: f"{_SEPARATORS}*", re.escape(w.strip()))
                      for w in catalogue.annex_suffixes)
     if not words:
         return None
     found = re.search(rf"(?P<sep>{_SEPARATORS}*)(?P<word>{words})(?:{_SEPARATORS}*\d+)?$", fold(stem))
     if not found or found.start() == 0:
-        return None
+        return _after_prefix(fold(stem), words)
     if not found["sep"] and not stem[found.start("word")].isupper():
         return None
     return _key(stem[: found.start()]) or None
+
+
+def _after_prefix(folded: str, words: str) -> str | None:
+    """The report's name of an annex whose name opens with an annex word, maybe numbered, and a
+    separator ("phuluc_bc tuanle …", "pl01_bc …"); None when it does not."""
+    found = re.match(rf"(?:{words})(?:{_SEPARATORS}*\d+)?{_SEPARATORS}+(?P<rest>.+)$", folded)
+    return _key(found["rest"]) or None if found else None
+
+
+def without_copy_mark(stem: str, catalogue: Catalogue) -> str:
+    """`stem` without what a browser or file manager added to a copy's name ("BC (1)" → "BC"):
+    the same file saved twice still belongs to its report."""
+    for mark in catalogue.copy_marks:
+        found = re.search(rf"{_SEPARATORS}*(?:{mark.pattern})$", fold(stem))
+        if found and found.start() > 0:
+            return stem[: found.start()]
+    return stem
 
 
 def report_beside(path: Path, catalogue: Catalogue, kind: str | None = None) -> Path | None:
@@ -68,7 +86,7 @@ def report_beside(path: Path, catalogue: Catalogue, kind: str | None = None) -> 
     if own:
         stems.add(own)
     if (kind or _kind(path)) in SPREADSHEETS:
-        stems.add(_key(path.stem))
+        stems.add(_key(without_copy_mark(path.stem, catalogue)))
     if not stems:
         return None
     try:

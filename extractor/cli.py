@@ -144,7 +144,7 @@ def _readonly(db: str | None):
 @click.option("--workers", "-w", type=click.IntRange(1, 64), default=None,
               help="extraction processes (default: the machine's cores)")
 @click.option("--reextract", is_flag=True, help="re-read stored documents whose extractor or "
-                                                "patterns changed")
+                                                "patterns changed (with PATHS: only those found under them)")
 @click.option("--force", is_flag=True, help="with --reextract: re-read every stored document")
 @click.option("--cluster", metavar="ADDRESS", help="run the extraction on a Dask cluster (tcp://HOST:8786)")
 @click.option("--cluster-files", type=click.Choice(["send", "shared"]), default="send", show_default=True,
@@ -168,7 +168,8 @@ def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextra
     try:
         with reporter:
             if reextract:
-                summary = run_reextract(target, workers, reporter.event, force=force, cluster=remote)
+                summary = run_reextract(target, workers, reporter.event, force=force, cluster=remote,
+                                         paths=paths)
             else:
                 summary = import_paths(target, paths, workers, reporter.event, cluster=remote)
     except KeyboardInterrupt:

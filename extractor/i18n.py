@@ -187,7 +187,12 @@ def column_name(code: str) -> str:
 # otherwise. Keep them in step with the f-strings that make them (values.py, matching.py,
 # indicators.py, activities.py, metadata/unit.py, readers/**, store.py, importer.py, extract.py):
 # tests/test_i18n.py reads real files and checks that what they produce is shown translated.
+# review items the store writes when a file at a known path changes (extractor/store/successors.py)
+VOLUME_GONE = N_("no longer in the volume at {path}: the file there now holds other reports")
+CORRECTION_NOT_CARRIED = N_("correction not applied: the value read changed ({code} {kind}: read {old} "
+                            "before, now {new}; corrected to {value})")
 REASONS = (
+    VOLUME_GONE, CORRECTION_NOT_CARRIED,
     N_("{location}: a sentence gives {code} ({kind}) = {value}, the {method} at {where} gives {other}; "
        "the {method} value is kept"),
     N_("{location}: {labels} but {values}; left for review"),

@@ -39,7 +39,9 @@ class Cluster:
 
 
 # on_event(kind, path, detail): kind is "start" (detail = number of files), "imported",
-# "unchanged", "reextracted", "failed" or "skipped" (detail = reason: see extract.walk).
+# "unchanged", "reextracted", "failed" or "skipped" (detail = reason: see extract.walk). A stored
+# document's detail is its result (re-extracted: {"source", "changes"}; a copy of content stored
+# earlier in the same run: with "same_as", the path it was stored from).
 Listener = Callable[[str, str, object], None]
 
 
@@ -50,6 +52,9 @@ class ImportSummary:
     reextracted: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why it was not read)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # identity → the path it was stored from in this run: a byte-identical copy met later in the same
+    # run is "the same content as" that path, not "unchanged" (nothing was there before the run)
+    stored_from: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -171,11 +176,14 @@ def _save(conn: sqlite3.Connection, summary: ImportSummary, emit: Listener, path
     except Exception as exc:  # rolled back: this document only fails, the batch goes on
         _fail(conn, summary, emit, _shown(path, result), result["source"]["sha256"], _store_failure(exc))
         return
+    key = store.identity(result["source"])
     if outcome == "imported":
         summary.imported += 1
+        summary.stored_from[key] = path
     else:
         summary.unchanged += 1
-    emit(outcome, path, result)
+    first = summary.stored_from.get(key)
+    emit(outcome, path, {**result, "same_as": first} if outcome == "unchanged" and first else result)
 
 
 def _report_changed(annexes: dict[int, str | None], stored: list[int], path: Path) -> bool:
@@ -206,9 +214,12 @@ def _shown(path: str, result: dict) -> str:
 
 
 def reextract(db_path: str | Path, workers: int | None = None, on_event: Listener | None = None,
-              force: bool = False, cluster: Cluster | None = None) -> ImportSummary:
+              force: bool = False, cluster: Cluster | None = None,
+              paths: Iterable[str | Path] = ()) -> ImportSummary:
     """Re-run extraction for stored documents whose extractor or patterns version changed
-    (all of them with `force`). Sources are found by their recorded paths and checked by sha256."""
+    (all of them with `force`); with `paths`, only documents recorded at or under them. Sources
+    are found by their recorded paths and checked by sha256. The start event counts files (a
+    volume once, however many of its parts are re-read), as an import's does."""
     from extractor import __version__
     from extractor.patterns import catalogue_digest
 
@@ -222,15 +233,22 @@ def reextract(db_path: str | Path, workers: int | None = None, on_event: Listene
             "SELECT id, sha256, extractor_version, patterns_version, substr(sha256, 1, 64) FROM documents "
             "WHERE superseded_by IS NULL ORDER BY id").fetchall()  # the file's sha256 begins the identity
         stale = [r for r in rows if force or (r[2], r[3]) != (__version__, catalogue_digest())]
-        emit("start", "", len(stale))
+        roots = [Path(p).resolve() for p in paths]
         todo: dict[str, dict[str, int]] = {}  # source → identity → document id (a volume: its parts)
+        lost = []
         for row in stale:
-            source = _find_source(conn, row[0], row[4])
+            recorded = _recorded_paths(conn, row[0], roots)
+            if not recorded:
+                continue  # recorded at none of the paths asked for
+            source = _find_source(recorded, row[4])
             if source is None:
-                _fail(conn, summary, emit, f"document {row[0]} ({row[1][:12]})", row[4],
-                      "source not found: no recorded path still holds this content")
+                lost.append(row)
             else:
                 todo.setdefault(source, {})[row[1]] = row[0]
+        emit("start", "", len(todo) + len(lost))
+        for row in lost:
+            _fail(conn, summary, emit, f"document {row[0]} ({row[1][:12]})", row[4],
+                  "source not found: no recorded path still holds this content")
         for path, results, error in _jobs(list(todo), workers, cluster):
             if error is not None:
                 _fail(conn, summary, emit, path, _safe_sha(path), error)
@@ -263,7 +281,7 @@ def _replace(conn: sqlite3.Connection, summary: ImportSummary, emit: Listener, p
         _fail(conn, summary, emit, _shown(path, result), result["source"]["sha256"], _store_failure(exc))
         return True
     summary.reextracted += 1
-    emit("reextracted", path, changes)
+    emit("reextracted", path, {"source": result["source"], "changes": changes})
     return True
 
 
@@ -398,12 +416,21 @@ def _run(paths: list[str], workers: int | None):
             raise
 
 
-def _find_source(conn: sqlite3.Connection, doc_id: int, sha256: str) -> str | None:
-    for (path,) in conn.execute("SELECT path FROM document_paths WHERE document_id = ? ORDER BY "
-                                "last_seen DESC",
-                                (doc_id,)):
-        candidate = Path(path)
-        if candidate.is_file() and _safe_sha(path) == sha256:
+def _recorded_paths(conn: sqlite3.Connection, doc_id: int, roots: list[Path]) -> list[str]:
+    """The paths a document was found at, latest first; with `roots`, only those at or under one."""
+    found = [r[0] for r in conn.execute("SELECT path FROM document_paths WHERE document_id = ? ORDER BY "
+                                        "last_seen DESC", (doc_id,))]
+    return [p for p in found if not roots or any(_under(Path(p), root) for root in roots)]
+
+
+def _under(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _find_source(recorded: list[str], sha256: str) -> str | None:
+    """The first of these paths that still holds the content `sha256`."""
+    for path in recorded:
+        if Path(path).is_file() and _safe_sha(path) == sha256:
             return path
     return None
 

@@ -80,6 +80,7 @@ class Catalogue:
     reports: dict[str, ReportPatterns] = field(default_factory=dict)
     checks: tuple = ()  # extractor.checks.rules.Check, from checks.yaml
     annex_suffixes: tuple[str, ...] = ()  # file name endings of an annex (report_types.yaml)
+    copy_marks: tuple[re.Pattern, ...] = ()  # what a copy's name ends with: "(1)", "- Copy" (same file)
 
     def indicator(self, code: str) -> Indicator:
         for report in self.reports.values():
@@ -244,6 +245,8 @@ def load(folder: Path | None = None) -> Catalogue:
         reports=reports,
         checks=load_checks(folder / "checks.yaml", indicators),
         annex_suffixes=_strings(types, "annex_suffixes", "report_types.yaml"),
+        copy_marks=tuple(_regex(p, "report_types.yaml: copy_marks") for p in _strings(
+            types, "copy_marks", "report_types.yaml")),
     )
 
 

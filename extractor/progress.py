@@ -36,6 +36,7 @@ class ProgressReporter:
         self.total = 0
         self.done = 0
         self.failed = 0
+        self.seen: set[str] = set()  # the files counted (a volume's parts come one by one, any first)
         self.started = time.perf_counter()
         self.progress: Progress | None = None
         self.task = None
@@ -72,11 +73,13 @@ class ProgressReporter:
                                                                reason=i18n.error(detail)))
             return
         source = detail.get("source", {}) if isinstance(detail, dict) else {}
+        counted = path
         if source.get("pages"):  # a part of a bound volume: named with its pages, the file counted once
             path = _("{path} (part {part} of {parts}, pages {first}-{last})").format(
                 path=path, part=source["part"], parts=source["parts"], first=source["pages"][0],
                 last=source["pages"][1])
-        self.done += source.get("part", 1) == 1  # a file is counted when its first document is in
+        self.done += counted not in self.seen  # a file is counted when its first document is in
+        self.seen.add(counted)
         self.failed += kind == "failed"
         rate = self.done / max(time.perf_counter() - self.started, 1e-6)
         if self.progress:
@@ -89,8 +92,17 @@ class ProgressReporter:
                 self.progress.console.print("[red]" + _("error") + f"[/red]: {shown}", markup=True,
                                             highlight=False)
         else:
-            reason = f": {printable(i18n.error(detail))}" if kind == "failed" else ""
-            self._log(f"[{self.done}/{self.total}] {_(EVENTS.get(kind, kind))} {printable(path)}{reason}")
+            self._log(f"[{self.done}/{self.total}] {self._line(kind, path, detail)}")
+
+    @staticmethod
+    def _line(kind: str, path: str, detail: object) -> str:
+        """What happened to one file or part, as the log line says it after the counter."""
+        if kind == "failed":
+            return f"{_(EVENTS[kind])} {printable(path)}: {printable(i18n.error(detail))}"
+        if isinstance(detail, dict) and detail.get("same_as"):  # a copy read in this same run
+            return _("{path}: same content as {first}").format(path=printable(path),
+                                                               first=printable(detail["same_as"]))
+        return f"{_(EVENTS.get(kind, kind))} {printable(path)}"
 
     def _log(self, line: str) -> None:
         print(line, file=self.stream, flush=True)

@@ -118,7 +118,7 @@ def attach_crops(result: dict, path: str) -> None:
     Done when importing (the crops are stored with the items, so a reviewer needs neither the
     original file nor the OCR tools); a region that cannot be cut is simply left without one.
     """
-    if result["source"]["format"] != "scan":
+    if result["source"]["format"] not in ("scan", "pdf"):  # a typed PDF may hold a page or two OCR'd
         return
     from extractor.readers.scan.crops import crops
 

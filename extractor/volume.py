@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from extractor.metadata import opens_document
 from extractor.model import Block, Document, Table
 from extractor.normalize import normalize_document
+from extractor.readers.pdf_reader import mixed_method, ocr_note
 
 _PAGE = re.compile(r"^page (\d+)\b")
 
@@ -69,12 +70,27 @@ def _opens(document: Document, blocks: list[Block]) -> bool:
 
 def _part(document: Document, pages: dict[int, list[Block]], first: int, last: int) -> Document:
     blocks = [block for number in range(first, last + 1) for block in pages.get(number, [])]
-    notes = [*document.notes, f"pages {first}-{last} of a bound volume of {document.pages} pages"]
     ocr = tuple(n for n in document.ocr_pages if first <= n <= last)
+    notes = [*_own_notes(document, ocr), f"pages {first}-{last} of a bound volume of {document.pages} pages"]
     return Document(path=document.path, format=document.format, blocks=blocks, pages=last - first + 1,
-                    notes=notes, method=_method(document, ocr), ocr_pages=ocr)
+                    notes=notes, method=_method(document, ocr, last - first + 1), ocr_pages=ocr)
 
 
-def _method(document: Document, ocr: tuple[int, ...]) -> str:
-    """A part read wholly from the text layer of a volume whose other pages were OCR'd is text."""
-    return "text" if document.method == "ocr" and document.ocr_pages and not ocr else document.method
+def _mixed(document: Document) -> bool:
+    """A volume of typed and scanned pages (a scan read whole has every page OCR'd)."""
+    return bool(document.ocr_pages) and len(document.ocr_pages) < (document.pages or 0)
+
+
+def _own_notes(document: Document, ocr: tuple[int, ...]) -> list[str]:
+    """The volume's notes as a part's: the OCR note of a typed and scanned volume names only the
+    part's own OCR'd pages, and a part with none has no OCR note."""
+    if not _mixed(document):
+        return list(document.notes)
+    whole = ocr_note(document.ocr_pages)
+    return [(ocr_note(ocr) if note == whole else note) for note in document.notes if note != whole or ocr]
+
+
+def _method(document: Document, ocr: tuple[int, ...], pages: int) -> str:
+    """A part of a typed and scanned volume is read as OCR only when most of its pages were (the
+    rule of `mixed_method`); a part of a volume read one way throughout is read that way."""
+    return mixed_method(len(ocr), pages) if _mixed(document) else document.method

@@ -273,3 +273,19 @@ def test_csv_and_json_headers_are_the_same_in_both_languages(tmp_path):
                 else sorted({key for row in json.loads(output) for key in row})
             )
         assert heads[0] == heads[1] and heads[0], command
+
+
+def test_a_copy_read_in_the_same_run_is_the_same_content_as_its_first_path(tmp_path):
+    """Two byte-identical files in one import: the second is said to hold the same content as the
+    first (nothing was stored before the run, so "unchanged" would be untrue); counted unchanged."""
+    from conftest import sample
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    data = sample("BC_TuanLe_HTSD_2021_LiemPhu.docx").read_bytes()
+    (folder / "a.docx").write_bytes(data)
+    (folder / "b.docx").write_bytes(data)
+    result = CliRunner().invoke(main, ["import", str(folder), "--db", str(tmp_path / "x.db"), "-w", "1"])
+    assert result.exit_code == 0, result.output
+    assert f"{folder / 'b.docx'}: same content as {folder / 'a.docx'}" in result.output, result.output
+    assert "unchanged " + str(folder) not in result.output and "imported 1, unchanged 1" in result.output

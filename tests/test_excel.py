@@ -359,3 +359,18 @@ def test_an_activity_sheet_gives_activities_with_participants_host_and_partners(
         ("Nói chuyện chuyên đề phòng chống ma túy", 130, "Công an xã", "Đoàn Thanh niên"),
         ("Lớp tin học cơ bản cho cán bộ thôn", 26, "TTHTCĐ xã", None)]
     assert result["activities"][1]["location"].startswith("sheet 'Hoạt động', row 7")
+
+
+def test_an_annex_named_with_a_leading_annex_word_or_as_a_browser_copy_finds_its_report(
+        tmp_path, catalogue):
+    """"PhuLuc_BC_…", "PL01_BC_…" and a copy saved twice ("… (1)", "… - Copy") belong to the report
+    of the name without them; a word that only starts like one ("Plan_…") is no annex."""
+    assert report_stem("PhuLuc_BC_TuanLe_2023_XaA", catalogue) == "bc tuanle 2023 xaa"
+    assert report_stem("PL01_BC_TuanLe_2023_XaA", catalogue) == "bc tuanle 2023 xaa"
+    assert report_stem("BC_TuanLe_2023_XaA_PhuLuc (1)", catalogue) == "bc tuanle 2023 xaa"
+    assert report_stem("Plan_BC_X", catalogue) is None and report_stem("PhuLuc (1)", catalogue) is None
+    (tmp_path / "BC_X_2023.docx").write_bytes(b"x")
+    for name in ("PhuLuc_BC_X_2023.xlsx", "PL01_BC_X_2023.xlsx", "BC_X_2023 (1).xlsx",
+                 "BC_X_2023 - Copy.xlsx", "BC_X_2023_PhuLuc (2).docx"):
+        (tmp_path / name).write_bytes(b"x")
+        assert report_beside(tmp_path / name, catalogue).name == "BC_X_2023.docx", name

@@ -340,7 +340,7 @@ def test_stored_reasons_are_shown_translated(monkeypatch):
              "values": "1 value", "readings": "02 lớp at line 17, at 22; 03 lớp at table 1, row 2, cell 2",
              "raw": "1.2OO", "name": "Tân Phú", "level": "xã", "count": "2", "places": "A, B",
              "role": "target", "confidence": "41", "minimum": "60", "file": "BC_TuanLe_2024_XaA.docx",
-             "missing": "unit"}
+             "missing": "unit", "path": "vol3/Tap_2023.pdf", "old": "2", "new": "3"}
     shown_facts = {**facts, "location": "bảng 2, hàng 3, ô 1", "where": "dòng 17, ký tự 22",
                    "kind": "kết quả", "method": "bảng", "labels": "3 nhãn", "values": "1 giá trị",
                    "readings": "02 lớp tại dòng 17, ký tự 22; 03 lớp tại bảng 1, hàng 2, ô 2"}

@@ -163,16 +163,44 @@ def test_a_corrected_value_of_a_part_survives_reimport_and_reextraction(volume, 
     assert len(_documents(db)) == 4
 
 
-def test_a_changed_volume_at_the_same_path_supersedes_all_its_parts(volume, tmp_path):
+def test_a_changed_volume_supersedes_each_part_by_the_same_report_and_carries_its_corrections(
+        volume, parts, tmp_path):
+    """Bound again with its first two reports swapped and the others left out: each old part is
+    superseded by the part holding the same report, the reports no longer there stay current with
+    a review item, a correction moves with its report where the value read is the same and goes to
+    review where it changed."""
     db = str(tmp_path / "x.db")
     path = tmp_path / "volume.pdf"
     path.write_bytes(volume.read_bytes())
     CliRunner().invoke(main, ["import", str(path), "--db", db])
-    bind(path, *[sample(name) for name, *_ in PARTS[:2]])  # the volume bound again with two reports
+    (same, changed) = parts[1]["indicators"][:2]
+    for obs, value in ((same, "4321"), (changed, "77")):
+        fixed = CliRunner().invoke(main, ["correct", f"{path}:p6-10", obs["code"], value,
+                                          "--kind", obs["kind"], "--db", db])
+        assert fixed.exit_code == 0, fixed.output
+    with sqlite3.connect(db) as conn:  # as if the old volume had read another value there
+        conn.execute("UPDATE observations SET value_num = -1, value_text = NULL WHERE code = ? AND "
+                     "kind = ? AND document_id = (SELECT document_id FROM document_parts "
+                     "WHERE first_page = 6)",
+                     (changed["code"], changed["kind"]))
+    bind(path, sample(PARTS[1][0]), sample(PARTS[0][0]))
     CliRunner().invoke(main, ["import", str(path), "--db", db])
-    rows = _documents(db)
-    assert [r[6] is None for r in rows] == [False] * 4 + [True] * 2
-    assert [(r[2], r[3]) for r in rows[4:]] == [(1, 5), (6, 10)]
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT d.id, d.unit_name, p.first_page, n.unit_name, d.superseded_by IS NULL "
+                            "FROM documents d JOIN document_parts p ON p.document_id = d.id "
+                            "LEFT JOIN documents n ON n.id = d.superseded_by ORDER BY d.id").fetchall()
+        assert [r[1:] for r in rows] == [
+            ("Chân Sơn", 1, "Chân Sơn", 0), ("M'Đrắk", 6, "M'Đrắk", 0), ("An Phú", 11, None, 1),
+            ("An Bình", 14, None, 1), ("M'Đrắk", 1, None, 1), ("Chân Sơn", 6, None, 1)]
+        gone = conn.execute("SELECT document_id, reason FROM review_items WHERE item_key LIKE 'gone-from:%'")
+        assert sorted(r[0] for r in gone) == [rows[2][0], rows[3][0]]
+        shown = conn.execute("SELECT e.value_num FROM effective_observations e WHERE e.document_id = ? AND "
+                             "e.code = ? AND e.kind = ?", (rows[4][0], same["code"], same["kind"])).fetchone()
+        assert shown == (4321,)
+        items = conn.execute("SELECT reason FROM review_items WHERE document_id = ? AND item_key LIKE "
+                             "'correction-not-carried:%'", (rows[4][0],)).fetchall()
+    assert len(items) == 1 and items[0][0].startswith("correction not applied: the value read changed (")
+    assert f"{changed['code']} {changed['kind']}: read -1 before" in items[0][0]
 
 
 @needs_tesseract
@@ -262,8 +290,25 @@ def test_a_volume_of_typed_and_scanned_reports_ocrs_the_scanned_pages_in_their_p
     assert len(parts[1]["activities"]) == 8
     note = "OCR (tesseract vie, 300 dpi) of the pages without a text layer: 2, 3, 4"
     assert note in parts[1]["reader"]["notes"]
+    assert not any(n.startswith("OCR") for n in parts[0]["reader"]["notes"])  # the typed part OCR'd none
     entries = sorted(p.name.rsplit("-", 1)[1] for p in (tmp_path / "cache" / "ocr").iterdir())
     assert entries == ["p2.json", "p3.json", "p4.json"]  # the typed page is never OCR'd
+
+
+@needs_tesseract
+def test_a_typed_report_with_one_scanned_page_is_a_pdf_whose_note_names_that_page(tmp_path, monkeypatch):
+    """A five-page typed report with a scanned page bound at its end (no opening: one document):
+    most of its pages are typed, so it reads as a PDF, not a scan; the OCR note names page 6."""
+    monkeypatch.setenv("XHHT_CACHE_DIR", str(tmp_path / "cache"))
+    writer = pypdf.PdfWriter()
+    writer.append(str(sample(PARTS[0][0])))
+    writer.append(str(sample("Bao cao so ket TTHTCD ThuongNinh 2024.pdf")), pages=(2, 3))
+    path = tmp_path / "typed_with_a_scan.pdf"
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    [part] = extract_parts(path)
+    assert part["source"]["format"] == "pdf" and part["reader"]["method"] == "text"
+    assert "OCR (tesseract vie, 300 dpi) of the pages without a text layer: 6" in part["reader"]["notes"]
 
 
 def test_a_typed_page_that_says_little_is_read_from_its_text_not_ocrd(tmp_path):
@@ -286,3 +331,21 @@ def test_a_typed_page_that_says_little_is_read_from_its_text_not_ocrd(tmp_path):
     document = read_document(path)
     assert (document.method, document.ocr_pages, document.notes) == ("text", (), [])
     assert (document.blocks[-1].text, document.blocks[-1].location) == ("Ký tên", "page 2, line 1")
+
+
+def test_reextract_with_a_path_rereads_only_documents_under_it_and_counts_files(volume, tmp_path):
+    """`import --reextract --force PATH` re-reads the documents found under PATH only, and its
+    counter counts the volume as one file (its four parts are documents)."""
+    db = str(tmp_path / "x.db")
+    other = tmp_path / "other"
+    other.mkdir()
+    single = other / "single.pdf"
+    single.write_bytes(sample(PARTS[2][0]).read_bytes())
+    CliRunner().invoke(main, ["import", str(volume), str(single), "--db", db])
+    redone = CliRunner().invoke(main, ["import", "--reextract", "--force", str(volume), "--db", db])
+    assert redone.exit_code == 0, redone.output
+    assert "1 file to import" in redone.output and "[1/1] re-extracted" in redone.output, redone.output
+    assert "(part 4 of 4, pages 14-14)" in redone.output and "[2/" not in redone.output
+    assert "1 file read, 4 documents" in redone.output and "re-extracted 4" in redone.output
+    everything = CliRunner().invoke(main, ["import", "--reextract", "--force", "--db", db])
+    assert "2 files read, 5 documents" in everything.output, everything.output

@@ -85,14 +85,27 @@ def _with_scanned_pages(path: Path, by_page: list[list], scanned: list[int]) -> 
     """A PDF of typed and scanned pages (a volume bound from both): the scanned pages read by OCR,
     each in its place among the typed ones, so no report in it is lost to the other kind."""
     from extractor.readers import scan
-    from extractor.readers.scan.ocr import OCR_SETTINGS
 
     for number, blocks in scan.read_pages(path, len(by_page), scanned):
         by_page[number - 1] = blocks
-    note = (f"OCR (tesseract {OCR_SETTINGS['lang']}, {OCR_SETTINGS['dpi']} dpi) of the pages without a "
-            f"text layer: {', '.join(map(str, scanned))}")
     return Document(path=str(path), format="pdf", blocks=join_tables(_flat(by_page)), pages=len(by_page),
-                    notes=[note], method="ocr", ocr_pages=tuple(scanned))
+                    notes=[ocr_note(scanned)], method=mixed_method(len(scanned), len(by_page)),
+                    ocr_pages=tuple(scanned))
+
+
+def ocr_note(pages: list[int] | tuple[int, ...]) -> str:
+    """The reader's note naming the pages of typed and scanned PDF (or of one part of it) read by OCR."""
+    from extractor.readers.scan.ocr import OCR_SETTINGS
+
+    return (f"OCR (tesseract {OCR_SETTINGS['lang']}, {OCR_SETTINGS['dpi']} dpi) of the pages without a "
+            f"text layer: {', '.join(map(str, pages))}")
+
+
+def mixed_method(ocr_pages: int, pages: int) -> str:
+    """How a PDF of typed and scanned pages counts as read: "ocr" (its format then shows as a scan)
+    only when most of its pages were OCR'd; a typed report with a scanned page or two is text. One
+    simple rule, for a whole file and for each part of a volume alike."""
+    return "ocr" if 2 * ocr_pages > pages else "text"
 
 
 def is_scan(pdf) -> bool:

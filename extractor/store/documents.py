@@ -19,6 +19,7 @@ from extractor.store.connection import now, transaction
 from extractor.store.corrections import has_value_corrections, reconcile_corrections
 from extractor.store.pivot import add_to_pivot, cells_of, codes_of, refresh_pivot
 from extractor.store.runs import clear_errors
+from extractor.store.successors import carry_corrections, note_gone, successors
 from extractor.store.units import drop_empty_units, unit_id
 
 
@@ -63,8 +64,9 @@ def save(conn: sqlite3.Connection, result: dict, path: str) -> tuple[str, int]:
     """Store one extraction result; returns ("imported" | "unchanged", document id).
 
     One transaction. A document already stored (same identity) only gains the path; a new
-    content at a path that held another file supersedes that file's documents (the other parts of
-    the same volume stay beside it).
+    content at a path that held another file supersedes that file's documents (a volume's parts
+    each the same report's: see `extractor.store.successors`; the other parts of the same volume
+    stay beside it).
     """
     source = result["source"]
     with transaction(conn):
@@ -81,9 +83,14 @@ def save(conn: sqlite3.Connection, result: dict, path: str) -> tuple[str, int]:
             "SELECT d.id FROM documents d JOIN document_paths p ON p.document_id = d.id "
             "WHERE p.path = ? AND substr(d.sha256, 1, 64) != ? AND d.superseded_by IS NULL",
             (path, source["sha256"]))]  # another file's documents (an identity starts with its file's sha256)
+        replaced = bool(previous)
+        previous = successors(conn, doc_id, previous)
         cells = cells_of(conn, [doc_id, *previous])
         for old in previous:
             conn.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (doc_id, old))
+            carry_corrections(conn, old, doc_id)
+        if (replaced or source.get("pages")) and _file_complete(conn, source):
+            note_gone(conn, path, source["sha256"])
         if previous or has_value_corrections(conn, identity(source)):
             refresh_pivot(conn, cells, codes_of(conn, [doc_id, *previous]))
         else:
@@ -91,6 +98,12 @@ def save(conn: sqlite3.Connection, result: dict, path: str) -> tuple[str, int]:
         record_path(conn, doc_id, path)
         clear_errors(conn, path)
     return "imported", doc_id
+
+
+def _file_complete(conn: sqlite3.Connection, source: dict) -> bool:
+    """Whether every document of this file is now stored (a whole file is; a volume once its last
+    part is)."""
+    return source.get("pages") is None or file_documents(conn, source["sha256"]) is not None
 
 
 def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> list[dict]:
