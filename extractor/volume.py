@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from extractor.metadata import opens_document
 from extractor.model import Block, Document, Table
 from extractor.normalize import normalize_document
-from extractor.readers.pdf_reader import mixed_method, ocr_note
 
 _PAGE = re.compile(r"^page (\d+)\b")
 
@@ -86,6 +85,8 @@ def _own_notes(document: Document, ocr: tuple[int, ...]) -> list[str]:
     part's own OCR'd pages, and a part with none has no OCR note."""
     if not _mixed(document):
         return list(document.notes)
+    from extractor.readers.pdf_reader import ocr_note  # here: reading a Word file loads no PDF library
+
     whole = ocr_note(document.ocr_pages)
     return [(ocr_note(ocr) if note == whole else note) for note in document.notes if note != whole or ocr]
 
@@ -93,4 +94,8 @@ def _own_notes(document: Document, ocr: tuple[int, ...]) -> list[str]:
 def _method(document: Document, ocr: tuple[int, ...], pages: int) -> str:
     """A part of a typed and scanned volume is read as OCR only when most of its pages were (the
     rule of `mixed_method`); a part of a volume read one way throughout is read that way."""
-    return mixed_method(len(ocr), pages) if _mixed(document) else document.method
+    if not _mixed(document):
+        return document.method
+    from extractor.readers.pdf_reader import mixed_method  # here: reading a Word file loads no PDF library
+
+    return mixed_method(len(ocr), pages)
