@@ -1,16 +1,18 @@
-"""Batch import: walk folders, extract in worker processes, store each document in one transaction.
+"""Batch import: walk folders, extract in worker processes, store each document whole or not at all.
 
 The main process is the only writer. It hashes each file first, so content already stored costs
 no extraction (re-importing is a no-op, a copy under a new path only records the path); new
-content goes to a pool of workers, and each result is saved as it arrives. Because every
-document is one transaction, an import stopped at any moment (Ctrl-C, kill, power cut) leaves
-the database consistent, and running the same command again finishes the work.
+content goes to a pool of workers, and each result is saved as it arrives (the results ready
+together under one commit, each document in a savepoint: `store_results`). Because a document is
+stored whole or not at all, an import stopped at any moment (Ctrl-C, kill, power cut) leaves the
+database consistent, and running the same command again finishes the work.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -59,6 +61,15 @@ class ImportSummary:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    def add(self, other: ImportSummary) -> None:
+        """Count in what `other` (a group stored under one commit) stored and failed."""
+        self.imported += other.imported
+        self.unchanged += other.unchanged
+        self.reextracted += other.reextracted
+        self.failed += other.failed
+        self.stored_from.update(other.stored_from.maps[0] if isinstance(other.stored_from, ChainMap)
+                                else other.stored_from)
 
 
 CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler before the import gives up with a clear error
@@ -150,22 +161,70 @@ def import_paths(db_path: str | Path, paths: Iterable[str | Path], workers: int 
     return summary
 
 
-def store_results(conn: sqlite3.Connection, jobs: Iterable[tuple[str, list[dict] | None, str | None]],
-                  summary: ImportSummary, emit: Listener,
-                  again: dict[str, dict[str, int]] | None = None) -> None:
-    """Store each (path, results, error) as it comes (one result a report, several for a bound
-    volume's parts): the writer's whole part of an import, apart from where the results come from
-    (local workers, a cluster, or a benchmark's generated results, which is how its own rate is
-    measured). A path in `again` is an annex read again for its new report (its stored ids)."""
-    for path, results, error in jobs:
-        if error is not None:
-            _fail(conn, summary, emit, path, _safe_sha(path), error)
-            continue
-        for result in results or []:
-            if again and path in again:
-                _reread(conn, summary, emit, path, result, again[path])
-            else:
-                _save(conn, summary, emit, path, result)
+GROUP_DOCUMENTS = 64  # at most this many ready outcomes stored under one commit
+
+
+def store_results(conn: sqlite3.Connection, groups: Iterable[list[Outcome]], summary: ImportSummary,
+                  emit: Listener, again: dict[str, dict[str, int]] | None = None) -> None:
+    """Store each (path, results, error) (one result a report, several for a bound volume's parts),
+    given in groups of what is ready together: the writer's whole part of an import, apart from
+    where the results come from (local workers, a cluster, or a benchmark's generated results,
+    which is how its own rate is measured). A path in `again` is an annex read again for its new
+    report (its stored ids).
+
+    A group is stored under one commit (up to GROUP_DOCUMENTS outcomes), each document in a
+    savepoint of its own: a document that cannot be stored still fails alone, and its events are
+    given once the group is committed. A commit writes every page a document changed, so when
+    results come faster than one at a time (a cluster, a fast disk of small files) the writer
+    keeps up; results that come one by one are committed one by one, as soon as each is read.
+    """
+    for group in groups:
+        for start in range(0, len(group), GROUP_DOCUMENTS):
+            _store_group(conn, group[start:start + GROUP_DOCUMENTS], summary, emit, again)
+
+
+Outcome = tuple[str, list[dict] | None, str | None]  # (path, results, error), as a worker gives it
+
+
+class _GroupLost(Exception):
+    """SQLite ended the group's transaction by itself (a full disk, an I/O error)."""
+
+
+def _store_group(conn: sqlite3.Connection, group: list[Outcome], summary: ImportSummary, emit: Listener,
+                 again: dict[str, dict[str, int]] | None) -> None:
+    """One group under one commit; if the commit (or the transaction) is lost, the group again one
+    document a transaction, so nothing is counted or announced that is not stored."""
+    if len(group) == 1:
+        _store_outcome(conn, group[0], summary, emit, again)
+        return
+    scratch = ImportSummary(stored_from=ChainMap({}, summary.stored_from))
+    events: list[tuple[str, str, object]] = []
+    try:
+        with store.transaction(conn):
+            for outcome in group:
+                _store_outcome(conn, outcome, scratch, lambda *event: events.append(event), again)
+                if not conn.in_transaction:
+                    raise _GroupLost
+    except (sqlite3.Error, _GroupLost):
+        for outcome in group:
+            _store_outcome(conn, outcome, summary, emit, again)
+        return
+    summary.add(scratch)
+    for event in events:
+        emit(*event)
+
+
+def _store_outcome(conn: sqlite3.Connection, outcome: Outcome, summary: ImportSummary, emit: Listener,
+                   again: dict[str, dict[str, int]] | None) -> None:
+    path, results, error = outcome
+    if error is not None:
+        _fail(conn, summary, emit, path, _safe_sha(path), error)
+        return
+    for result in results or []:
+        if again and path in again:
+            _reread(conn, summary, emit, path, result, again[path])
+        else:
+            _save(conn, summary, emit, path, result)
 
 
 def _save(conn: sqlite3.Connection, summary: ImportSummary, emit: Listener, path: str, result: dict) -> None:
@@ -249,7 +308,8 @@ def reextract(db_path: str | Path, workers: int | None = None, on_event: Listene
         for row in lost:
             _fail(conn, summary, emit, f"document {row[0]} ({row[1][:12]})", row[4],
                   "source not found: no recorded path still holds this content")
-        for path, results, error in _jobs(list(todo), workers, cluster):
+        for path, results, error in (outcome for group in _jobs(list(todo), workers, cluster)
+                                     for outcome in group):
             if error is not None:
                 _fail(conn, summary, emit, path, _safe_sha(path), error)
                 continue
@@ -335,7 +395,8 @@ def _batches(paths: list[str], shared: bool) -> Iterator[list[tuple]]:
 
 
 def _run_on_cluster(paths: list[str], cluster: Cluster):
-    """Yield (path, results, error) as tasks on a Dask cluster finish, like `_run` does locally.
+    """Yield the (path, results, error) of the tasks on a Dask cluster finished together, as `_run`
+    does locally.
 
     Files go in batches (`_batches`): with one file a task, the scheduler and this process spent
     as much as a worker per file on a small cluster (bench_floors.py, cluster row). At most two
@@ -360,18 +421,25 @@ def _run_on_cluster(paths: list[str], cluster: Cluster):
 
         queue = _batches(paths, cluster.files == "shared")
         running = as_completed([submit(batch) for batch in islice(queue, slots)])
-        for future in running:
-            following = next(queue, None)  # the next files are on their way while these are stored
-            if following is not None:
-                running.add(submit(following))
-            batch = owners.pop(future.key)
-            try:
-                outcomes = future.result()
-            except Exception as exc:  # the task itself failed on its worker
-                reason = f"cluster task failed: {type(exc).__name__}: {str(exc)[:160]}"
-                outcomes = [(path, None, reason) for path in batch]
-            del future  # the cluster lets go of a result once nothing here holds it
-            yield from outcomes
+        for finished in running.batches():  # every task done by now: their files are stored together
+            group = []
+            for future in finished:
+                following = next(queue, None)  # the next files are on their way while these are stored
+                if following is not None:
+                    running.add(submit(following))
+                group += _task_outcomes(future, owners.pop(future.key))
+            del finished, future  # the cluster lets go of a result once nothing here holds it
+            yield group
+
+
+def _task_outcomes(future, paths: list[str]) -> list[Outcome]:
+    """A cluster task's outcomes, or each of its files failed with why the task itself failed (a
+    worker lost, a library crash)."""
+    try:
+        return future.result()
+    except Exception as exc:
+        reason = f"cluster task failed: {type(exc).__name__}: {str(exc)[:160]}"
+        return [(path, None, reason) for path in paths]
 
 
 def _report_bytes(path: str) -> tuple[str, bytes] | None:
@@ -384,14 +452,15 @@ def _report_bytes(path: str) -> tuple[str, bytes] | None:
 
 
 def _run(paths: list[str], workers: int | None):
-    """Yield (path, result, error) as extractions finish; in-process when one worker is asked for.
+    """Yield the (path, results, error) of the extractions finished together, as they finish (one at
+    a time in-process, when one worker is asked for).
 
     At most twice as many files as workers are in flight, so memory stays flat on big batches.
     """
     workers = workers or os.cpu_count() or 1
     if workers <= 1 or len(paths) <= 1:
         for path in paths:
-            yield _extract_job(path)
+            yield [_extract_job(path)]
         return
     pending: set[Future] = set()
     queue = iter(paths)
@@ -404,11 +473,11 @@ def _run(paths: list[str], workers: int | None):
                     break
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield future.result()
+                for _ in done:  # the next files start before these are stored
                     nxt = next(queue, None)
                     if nxt is not None:
                         pending.add(pool.submit(_extract_job, nxt))
+                yield [future.result() for future in done]
         except BaseException:
             for future in pending:
                 future.cancel()

@@ -578,3 +578,104 @@ def test_the_export_streams_documents_and_the_writer_checkpoints_seldom(tmp_path
     tracemalloc.stop()
     assert first["source"]["path"] == "/a/0.docx"
     assert peak < 5 * len(text.encode()), peak  # all 40 texts would be 40 times one
+
+
+def _ready(folder: Path) -> list[tuple[str, list[dict], None]]:
+    """The samples' extraction results as workers give them, all ready at once."""
+    return [(str(path.resolve()), [extract_file(path, with_text=True)], None)
+            for path in sorted(folder.iterdir())]
+
+
+def test_results_ready_together_are_one_commit_and_a_document_still_fails_alone(folder, tmp_path,
+                                                                                 monkeypatch):
+    """A group is stored under one commit, each document in a savepoint: the one that cannot be
+    stored leaves nothing, the others are stored, and no document is announced before the commit
+    that holds it (a reader sees every document the moment it is announced)."""
+    from extractor import importer
+
+    ready = _ready(folder)
+    victim = ready[2][0]
+    _fail_storing(monkeypatch, victim)
+    db = tmp_path / "g.db"
+    conn = store.connect(db)
+    reader = sqlite3.connect(db)
+    commits, seen = [], []
+    conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+
+    def announce(kind, path, detail):
+        stored = reader.execute("SELECT COUNT(*) FROM document_paths WHERE path = ?", (path,)).fetchone()[0]
+        seen.append((kind, path, stored))
+
+    summary = importer.ImportSummary()
+    importer.store_results(conn, [ready], summary, announce)
+    assert len(commits) == 1
+    assert summary.imported == len(ready) - 1 and [p for p, _ in summary.failed] == [victim]
+    assert [(kind, path) for kind, path, _ in seen] == [("failed" if p == victim else "imported", p)
+                                                        for p, _, _ in ready]
+    assert all(stored == (kind == "imported") for kind, _, stored in seen)
+    assert set(_orphans(db).values()) == {0}
+    assert reader.execute("SELECT path FROM import_errors").fetchall() == [(victim,)]
+
+
+def test_a_group_whose_transaction_sqlite_ended_is_stored_again_one_by_one(folder, tmp_path, monkeypatch):
+    """SQLite rolls a whole transaction back by itself on a full disk or an I/O error: the group's
+    documents stored before it are then lost, so the group is stored again one document at a time,
+    and the summary counts each document once, as stored."""
+    from extractor import importer
+
+    ready = _ready(folder)
+    real = store.documents.record_report_beside
+    victim, struck = ready[3][0], []
+
+    def strike_once(conn, doc_id, result):
+        real(conn, doc_id, result)
+        if result["source"]["path"] == victim and not struck:
+            struck.append(doc_id)
+            conn.execute("ROLLBACK")  # what SQLite does by itself on SQLITE_FULL
+            raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store.documents, "record_report_beside", strike_once)
+    db = tmp_path / "lost.db"
+    conn = store.connect(db)
+    events = []
+    summary = importer.ImportSummary()
+    importer.store_results(conn, [ready], summary, lambda kind, path, _: events.append((kind, path)))
+    assert struck and (summary.imported, summary.unchanged, summary.failed) == (len(ready), 0, [])
+    assert events == [("imported", p) for p, _, _ in ready]
+    assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == len(ready)
+    assert snapshot(db)
+
+
+def test_a_stored_document_writes_the_pages_of_its_unit_not_of_every_indicator(tmp_path):
+    """The pivot is kept in unit order (migration 0012): a document added to a unit's history
+    writes a few pages of its unit's runs, where keyed by indicator first its forty values wrote
+    forty places of each pivot table (on a large archive, most of a document's cost). The pages a
+    document writes are read from the WAL and named by SQLite's dbstat table."""
+    import struct
+
+    base = extract_file(sample("BC_TuanLe_HTSD_2023_LiemPhu.docx"), with_text=False)
+    db = tmp_path / "pages.db"
+    conn = store.connect(db)
+    try:
+        conn.execute("SELECT 1 FROM dbstat LIMIT 1")
+    except sqlite3.OperationalError:
+        pytest.skip("this SQLite has no dbstat table to name the pages written")
+
+    def save(k: int, unit: int, year: int) -> None:
+        result = copy.deepcopy(base)
+        result["source"] |= {"sha256": f"{k:064x}", "path": f"/a/{k}.docx"}
+        result["document"] |= {"unit_name": f"Xã {unit}", "district": "Huyện A", "year": year,
+                               "period": str(year)}
+        assert store.save(conn, result, f"/a/{k}.docx")[0] == "imported"
+
+    for unit in range(400):
+        save(unit, unit, 2020)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    save(1000, 200, 2021)  # a unit in the middle of the archive, another year
+    wal = db.with_name(db.name + "-wal").read_bytes()
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    written = {struct.unpack(">I", wal[at:at + 4])[0] for at in range(32, len(wal) - size, size + 24)}
+    names = dict(conn.execute("SELECT pageno, name FROM dbstat"))
+    pivot = [page for page in written if names.get(page, "").startswith("pivot_")]
+    codes = len(base["indicators"])
+    assert codes >= 30 and 0 < len(pivot) < codes // 2, (len(pivot), codes)

@@ -56,11 +56,10 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA cache_size = -32768")  # 32 MiB: the pivot refresh re-reads the pages of a unit
         conn.execute("PRAGMA temp_store = MEMORY")  # window functions sort in temporary b-trees
-        # A stored document changes about 180 pages scattered over the code-first b-trees
-        # (pivot_values, pivot_rows, observations by code), so SQLite's default checkpoint
-        # (every 1,000 pages) copied them to the file and synced it every few documents: every
-        # 16,384 pages (64 MiB of WAL) a page written by many documents is copied once, and a
-        # stored document costs half as much on a large archive (benchmarks/bench_archive.py)
+        # Each commit appends the pages it changed to the WAL, and SQLite's default checkpoint
+        # (every 1,000 pages) copied them back to the file and synced it every few commits: every
+        # 16,384 pages (64 MiB of WAL) a page written by many documents (an indicator's last page
+        # of the observations index, a unit's pivot rows) is copied once (bench_archive.py)
         conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         register_functions(conn)
         migrate(conn)
@@ -115,12 +114,25 @@ def _statements(script: str) -> list[str]:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (or interrupt), a failed COMMIT included.
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (or interrupt), a failed COMMIT included;
+    inside an open transaction (a group of documents stored together, see
+    `extractor.importer.store_results`), a savepoint, so what fails inside is undone alone.
 
     SQLite rolls back by itself on some errors (a full disk, I/O); the ROLLBACK is only sent
     while a transaction is still open, so the error that caused it is the one raised, and the
     connection is always left ready for the next document.
     """
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT document")
+        try:
+            yield
+            conn.execute("RELEASE document")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO document")
+                conn.execute("RELEASE document")
+            raise
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield

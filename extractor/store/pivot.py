@@ -80,7 +80,12 @@ _ROWS_FILL = (
     " group_concat(CASE WHEN value_num = CAST(value_num AS INTEGER) AND value_num != 0 AND "
     "abs(value_num) < 1e15  THEN CAST(CAST(value_num AS INTEGER) AS TEXT) ELSE xhht_real(value_num) END, "
     "char(31)), CASE WHEN count(value_text) > 0 THEN group_concat(coalesce(value_text, ''), char(31)) END,"
-    " group_concat(document_id, char(31)) FROM pivot_values {where} GROUP BY code, unit_id")
+    " group_concat(document_id, char(31)) FROM pivot_values {where} GROUP BY unit_id, code")
+
+# `_ROWS_FILL` for rows that may exist: each updated in place, so the index on pivot_rows(code)
+# is written only for a unit's first row of an indicator (db/migrations/0012).
+_ROWS_UPSERT = (" ON CONFLICT (unit_id, code) DO UPDATE SET years = excluded.years, kinds = excluded.kinds,"
+                " nums = excluded.nums, texts = excluded.texts, documents = excluded.documents")
 
 
 def refresh_pivot(conn: sqlite3.Connection, cells: set[tuple[int, int]],
@@ -123,18 +128,14 @@ _PIVOT_ADD = (
 
 
 def add_to_pivot(conn: sqlite3.Connection, doc_id: int, cells: set[tuple[int, int]]) -> None:
-    """The pivot after adding one document to its cell (see _PIVOT_ADD), then its unit's rows."""
+    """The pivot after adding one document to its cell (see _PIVOT_ADD), then its unit's rows of
+    the document's indicators, which it can only add to (`_ROWS_UPSERT`)."""
     register_functions(conn)
     codes = json.dumps(sorted(codes_of(conn, [doc_id])))
     for unit_id, year in cells:
         conn.execute(_PIVOT_ADD, {"doc": doc_id, "unit": unit_id, "year": year})
-        args = {"unit": unit_id, "codes": codes}
-        conn.execute("DELETE FROM pivot_rows WHERE unit_id = :unit AND code IN (SELECT value FROM "
-                     "json_each(:codes))",
-                     args)
-        conn.execute(_ROWS_FILL.format(where="WHERE unit_id = :unit AND code IN (SELECT value FROM "
-                                             "json_each(:codes))"),
-                     args)
+        rows = _ROWS_FILL.format(where="WHERE unit_id = :unit" + _ONLY_CODES.format("code"))
+        conn.execute(rows + _ROWS_UPSERT, {"unit": unit_id, "codes": codes})
 
 
 def rebuild_pivot(conn: sqlite3.Connection) -> None:
