@@ -12,7 +12,6 @@ import posixpath
 import zipfile
 from pathlib import Path
 
-from docx.oxml.ns import qn
 from lxml import etree
 
 from extractor import legacy
@@ -24,6 +23,15 @@ MAX_UNCOMPRESSED = 300 * 1024 * 1024  # a zip bomb expands far beyond this
 # The body's XML is parsed whole, at about 19 MiB of memory per MiB: this keeps a read under
 # 500 MiB (benchmarks/bench_memory.py). A report's is well under 2 MiB; images are not in it.
 MAX_BODY_XML = 16 * 1024 * 1024
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def qn(tag: str) -> str:
+    """The Clark name of a WordprocessingML tag ("w:p"), as python-docx's `qn` spells it: importing
+    python-docx for it was a tenth of a spot-check's start-up, and the reader needs nothing else."""
+    return _W + tag.removeprefix("w:")
+
 
 # Clark names of the WordprocessingML tags the walk tests, spelled out once (qn() per node is slow)
 _P, _TBL, _TR, _TC, _R, _T, _TAB = (qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:r", "w:t", "w:tab"))
