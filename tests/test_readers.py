@@ -144,3 +144,61 @@ def test_docx_without_styles_part_and_with_a_moved_main_part_reads_the_same(tmp_
     repacked = read_document(_repacked(tmp_path, "moved.docx", moved))
     assert [b.text if hasattr(b, "text") else b.rows[0].cells[1].text for b in repacked.blocks] == \
         [b.text if hasattr(b, "text") else b.rows[0].cells[1].text for b in original.blocks]
+
+
+def _ruled_pages(path) -> None:
+    """Two pages with a ruled table (fpdf): the first's MediaBox moved off 0,0, the second turned."""
+    fpdf = pytest.importorskip("fpdf")
+    pypdf = pytest.importorskip("pypdf")
+    pdf = fpdf.FPDF(format=(148, 210))
+    pdf.set_font("helvetica", size=10)
+    for _ in range(2):
+        pdf.add_page()
+        pdf.cell(0, 8, "Report of the learning week", new_x="LMARGIN", new_y="NEXT")
+        for label, value in (("Classes opened", "12"), ("Learners", "345")):
+            pdf.cell(60, 8, label, border=1)
+            pdf.cell(30, 8, value, border=1, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    writer = pypdf.PdfWriter(clone_from=str(path))
+    box = writer.pages[0].mediabox
+    writer.pages[0].mediabox = pypdf.generic.RectangleObject((20, 30, box.right + 20, box.top + 30))
+    writer.pages[1].rotate(90)
+    writer.write(str(path))
+
+
+def test_glyph_pages_give_pdfplumbers_own_chars_words_and_tables(tmp_path):
+    """The reader's pages copy only a glyph's text, box and uprightness: those keep pdfplumber's own
+    values (a MediaBox off 0,0 and a turned page too), so words and ruled tables are as before."""
+    import pdfplumber
+
+    from extractor.readers.pdf_reader import TABLE_SETTINGS, glyph_pages
+
+    def tables(page) -> list:
+        return [(t.bbox, [r.cells for r in t.rows]) for t in page.find_tables(TABLE_SETTINGS)]
+
+    _ruled_pages(tmp_path / "ruled.pdf")
+    for path in (tmp_path / "ruled.pdf", sample("BC_DeAn1373_MDrak_2025.pdf")):
+        with pdfplumber.open(str(path)) as plain, pdfplumber.open(str(path)) as lean:
+            for page, glyphs in zip(plain.pages, glyph_pages(lean), strict=True):
+                kept = set(glyphs.chars[0])
+                assert [{k: c[k] for k in kept} for c in page.chars] == glyphs.chars
+                assert glyphs.extract_words() == page.extract_words() != []
+                assert tables(glyphs) == tables(page)
+                assert tables(page) or path.name != "ruled.pdf"  # each page of it has its table
+
+
+def test_reading_a_typed_pdf_copies_no_glyph_in_full(monkeypatch):
+    """pdfplumber's full copy of each glyph (every attribute, each resolved) was a third of the time
+    to read a typed report: the reader's pages skip it for glyphs, and only glyphs."""
+    from pdfplumber.page import Page
+
+    converted: list[str] = []
+    full = Page.process_object
+
+    def counted(self, obj):
+        converted.append(type(obj).__name__)
+        return full(self, obj)
+
+    monkeypatch.setattr(Page, "process_object", counted)
+    document = read_document(sample("BC_DeAn1373_MDrak_2025.pdf"))
+    assert document.tables() and "LTLine" in converted and "LTChar" not in converted

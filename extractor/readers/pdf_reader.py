@@ -9,6 +9,7 @@ row broken across the page break is joined when its continuation has no number o
 A PDF with no text layer is handed to OCR (the `scan` package); in one that mixes typed and scanned
 pages, each scanned page (an image, no text layer) is OCR'd and put in its place among the typed
 ones. OCR never calls back here: the page-break join both use is in `tables`.
+Pages are read as `GlyphPage`s, which skip pdfplumber's copy of glyph attributes nothing here reads.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import re
 from pathlib import Path
 
 import pdfplumber
+from pdfminer.layout import LTChar
+from pdfplumber.page import Page
 
 from extractor.lexicon import belong_together, completes
 from extractor.model import Cell, Document, Line, Paragraph, Row, Table
@@ -49,7 +52,7 @@ def read(path: Path) -> Document:
         by_page: list[list] = []
         scanned: list[int] = []
         chars = 0
-        for number, page in enumerate(pdf.pages, 1):
+        for number, page in enumerate(glyph_pages(pdf), 1):
             chars += len(page.chars)
             if _scanned_page(page):
                 scanned.append(number)
@@ -63,6 +66,31 @@ def read(path: Path) -> Document:
     if scanned:
         return _with_scanned_pages(path, by_page, scanned)
     return Document(path=str(path), format="pdf", blocks=join_tables(_flat(by_page)), pages=pages)
+
+
+class GlyphPage(Page):
+    """pdfplumber's page whose glyphs keep only what words are built from: text, box, upright.
+
+    pdfplumber copies each of pdfminer's glyphs into a dict of every attribute it has (font,
+    colours, matrix, marked content), resolving each value: on a typed report that was a third of
+    the reading time, for keys nothing here reads. The kept keys have pdfplumber's own values; every
+    other object (rules, rectangles, images) is pdfplumber's, so words and tables come out as from
+    a plain page.
+    """
+
+    def process_object(self, obj) -> dict:
+        if not isinstance(obj, LTChar):
+            return super().process_object(obj)
+        left, top = self.mediabox[:2]  # pdfminer's boxes are relative to the MediaBox, as pdfplumber
+        upper = self.height - obj.y1 + top
+        return {"object_type": "char", "text": obj.get_text(), "upright": obj.upright,
+                "x0": obj.x0 + left, "x1": obj.x1 + left, "top": upper,
+                "bottom": self.height - obj.y0 + top, "doctop": self.initial_doctop + upper}
+
+
+def glyph_pages(pdf) -> list[GlyphPage]:
+    """The pages of an open pdfplumber PDF as `GlyphPage`s (a page parses nothing until read)."""
+    return [GlyphPage(pdf, page.page_obj, page.page_number, page.initial_doctop) for page in pdf.pages]
 
 
 def _flat(by_page: list[list]) -> list:
@@ -110,8 +138,9 @@ def mixed_method(ocr_pages: int, pages: int) -> str:
 
 def is_scan(pdf) -> bool:
     """Does `read` hand this PDF (open in pdfplumber), or some of its pages, to OCR?"""
-    return (_no_text_layer(sum(len(page.chars) for page in pdf.pages), len(pdf.pages))
-            or any(_scanned_page(page) for page in pdf.pages))
+    pages = glyph_pages(pdf)
+    return (_no_text_layer(sum(len(page.chars) for page in pages), len(pages))
+            or any(_scanned_page(page) for page in pages))
 
 
 def _no_text_layer(chars: int, pages: int) -> bool:
