@@ -260,6 +260,9 @@ def test_the_runs_read_the_archive_by_index(series):
     plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + children[0], children[1])]
     assert plan == ["SEARCH pivot_values USING COVERING INDEX pivot_values_unit_year_values (unit_id=? AND "
                     "year=? AND value_num>?)"], plan
+    cell = QUERIES["figures of a cell"]  # the disagreement mark: the cell's documents, not the indicator's
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + cell[0], cell[1])]
+    assert plan[0].startswith("SEARCH d USING INDEX documents_unit_year"), plan
 
 
 # ---- a cell of several labels and values, settled in one step

@@ -70,6 +70,18 @@ FLAGGED = ("SELECT k.unit_id, k.year, k.kind, k.document_id AS cell_document, c.
            "review_items r WHERE r.document_id = c.document_id AND r.item_key = c.item_key ORDER BY r.id "
            "LIMIT 1) AS item_id FROM check_cells k JOIN check_results c ON c.id = k.result_id WHERE k.code = "
            "? AND c.status = 'open'")
+# The figures every current document gives for one indicator, corrections in force applied (as
+# effective_observations does, db/migrations/0003, without materialising the whole archive). The
+# cell's documents first (CROSS JOIN keeps that order): led by the indicator instead, SQLite read
+# every observation of it in the archive for each cell.
+CELL_FIGURES = (
+    "SELECT o.kind, CASE WHEN c.id IS NULL THEN coalesce(o.value_num, o.value_text) "
+    "ELSE coalesce(c.value_num, c.value_text) END"
+    " FROM documents d CROSS JOIN observations o ON o.document_id = d.id AND o.code = ?"
+    " LEFT JOIN corrections c ON c.active = 1 AND c.target = 'value' AND c.sha256 = d.sha256"
+    "  AND c.code = o.code AND c.kind = o.kind"
+    " WHERE d.unit_id = ? AND d.year = ? AND d.superseded_by IS NULL"
+    "  AND (c.action IS NULL OR c.action != 'delete')")
 QUERIES = {
     "unit cells": (UNIT_CELLS, (1,)),
     "children's values": (CHILD_VALUES.format(marks="?,?"), (1, 2, 2020)), "unit": (UNIT_ROW, (1,)),
@@ -79,6 +91,7 @@ QUERIES = {
     "review item": (ITEM_EXISTS, (1, "k")), "figure": (FIGURE, (1, "c", "actual")),
     "figures of a document": (FIGURES, (1,)), "superseded": (SUPERSEDED, (1,)),
     "codes of documents": (CODES_OF.format(marks="?,?"), (1, 2)), "flagged cells": (FLAGGED, ("c",)),
+    "figures of a cell": (CELL_FIGURES, ("c", 1, 2020)),
 }
 Cell = tuple[str, int, int, str, int | None]  # code, unit, year, kind, document whose figure it is
 
@@ -578,16 +591,6 @@ def pivot_flags(conn: sqlite3.Connection, pivot) -> list[dict[tuple[int, str], l
     return out
 
 
-# The figures every current document gives for one indicator, corrections in force applied (as
-# effective_observations does, db/migrations/0003, without materialising the whole archive).
-_CURRENT_FIGURES = (
-    "SELECT o.kind, CASE WHEN c.id IS NULL THEN coalesce(o.value_num, o.value_text) "
-    "ELSE coalesce(c.value_num, c.value_text) END"
-    " FROM observations o JOIN documents d ON d.id = o.document_id"
-    " LEFT JOIN corrections c ON c.active = 1 AND c.target = 'value' AND c.sha256 = d.sha256"
-    "  AND c.code = o.code AND c.kind = o.kind"
-    " WHERE o.code = ? AND d.unit_id = ? AND d.year = ? AND d.superseded_by IS NULL"
-    "  AND (c.action IS NULL OR c.action != 'delete')")
 # Only a unit and year with several current documents of the indicator's report type can disagree:
 # found from the documents alone, so a compare reads no observations in an archive without copies.
 _SHARED_YEARS = ("SELECT unit_id, year FROM documents WHERE superseded_by IS NULL AND unit_id IS NOT NULL"
@@ -602,7 +605,7 @@ def disagreements(conn: sqlite3.Connection, pivot) -> list[dict[tuple[int, str],
     pivot shows one, the reader is told there were others and which."""
     figures: dict[tuple[int, int, str], set] = defaultdict(set)
     for unit_id, year in conn.execute(_SHARED_YEARS, (pivot.code,)).fetchall():
-        for kind, value in conn.execute(_CURRENT_FIGURES, (pivot.code, unit_id, year)):
+        for kind, value in conn.execute(CELL_FIGURES, (pivot.code, unit_id, year)):
             if value is not None:
                 figures[(unit_id, year, kind)].add(value)
     out = []
