@@ -82,6 +82,14 @@ CELL_FIGURES = (
     "  AND c.code = o.code AND c.kind = o.kind"
     " WHERE d.unit_id = ? AND d.year = ? AND d.superseded_by IS NULL"
     "  AND (c.action IS NULL OR c.action != 'delete')")
+# Only a unit and year with several current documents of the indicator's report type can disagree:
+# found from the documents alone, so a compare reads no observations in an archive without copies,
+# and of the units it shows only (by their (unit, year) index: one province of a national archive
+# reads that province's documents).
+SHARED_YEARS = ("SELECT unit_id, year FROM documents WHERE unit_id IN (SELECT value FROM json_each(?))"
+                " AND +superseded_by IS NULL AND year IS NOT NULL"  # + : not by its (superseded) index
+                " AND report_type = (SELECT report_type FROM indicators WHERE code = ?)"
+                " GROUP BY unit_id, year HAVING COUNT(*) > 1")
 QUERIES = {
     "unit cells": (UNIT_CELLS, (1,)),
     "children's values": (CHILD_VALUES.format(marks="?,?"), (1, 2, 2020)), "unit": (UNIT_ROW, (1,)),
@@ -91,7 +99,7 @@ QUERIES = {
     "review item": (ITEM_EXISTS, (1, "k")), "figure": (FIGURE, (1, "c", "actual")),
     "figures of a document": (FIGURES, (1,)), "superseded": (SUPERSEDED, (1,)),
     "codes of documents": (CODES_OF.format(marks="?,?"), (1, 2)), "flagged cells": (FLAGGED, ("c",)),
-    "figures of a cell": (CELL_FIGURES, ("c", 1, 2020)),
+    "figures of a cell": (CELL_FIGURES, ("c", 1, 2020)), "shared years": (SHARED_YEARS, ("[1, 2]", "c")),
 }
 Cell = tuple[str, int, int, str, int | None]  # code, unit, year, kind, document whose figure it is
 
@@ -591,11 +599,6 @@ def pivot_flags(conn: sqlite3.Connection, pivot) -> list[dict[tuple[int, str], l
     return out
 
 
-# Only a unit and year with several current documents of the indicator's report type can disagree:
-# found from the documents alone, so a compare reads no observations in an archive without copies.
-_SHARED_YEARS = ("SELECT unit_id, year FROM documents WHERE superseded_by IS NULL AND unit_id IS NOT NULL"
-                 " AND year IS NOT NULL AND report_type = (SELECT report_type FROM indicators WHERE code = ?)"
-                 " GROUP BY unit_id, year HAVING COUNT(*) > 1")
 DISAGREE = "documents_disagree"  # the mark of a cell whose current documents give different figures
 
 
@@ -604,7 +607,8 @@ def disagreements(conn: sqlite3.Connection, pivot) -> list[dict[tuple[int, str],
     (a report and its annex, a file and the same report in a volume) give different figures: the
     pivot shows one, the reader is told there were others and which."""
     figures: dict[tuple[int, int, str], set] = defaultdict(set)
-    for unit_id, year in conn.execute(_SHARED_YEARS, (pivot.code,)).fetchall():
+    shown = json.dumps(pivot.unit_ids)
+    for unit_id, year in conn.execute(SHARED_YEARS, (shown, pivot.code)).fetchall():
         for kind, value in conn.execute(CELL_FIGURES, (pivot.code, unit_id, year)):
             if value is not None:
                 figures[(unit_id, year, kind)].add(value)
