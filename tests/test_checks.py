@@ -9,7 +9,7 @@ from extractor.checks.document import check_figures
 from extractor.checks.history import outliers
 from extractor.checks.identity import Figure, figures_of, instances
 from extractor.checks.repairs import misreadings
-from extractor.checks.rollup import rollup
+from extractor.checks.rollup import rollup, rollup_of_sum
 from extractor.extract import extract_file
 from extractor.patterns import PatternError, load
 from extractor.report import summary
@@ -131,6 +131,9 @@ def test_rollup_flags_both_sides_when_enough_units_reported(catalogue):
     result = rollup(sum(communes), misread, 9, check)
     assert not result.holds and result.facts == {"value": 855, "children": 1620, "reported": 9, "expected": 9}
     assert rollup(sum(communes), communes[:5], 9, check) is None  # too few reported to judge
+    # from the sum and the count alone, as the archive's checks judge
+    assert rollup_of_sum(sum(communes), float(sum(misread)), 9, 9, check) == result
+    assert rollup_of_sum(sum(communes), 0.0, 0, 9, check) is None
 
 
 # ---- repairs --------------------------------------------------------------------------------------------

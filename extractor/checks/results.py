@@ -33,7 +33,7 @@ from datetime import datetime, timezone
 
 from extractor.checks.document import check_indicators, flags, message
 from extractor.checks.history import outliers
-from extractor.checks.rollup import rollup
+from extractor.checks.rollup import rollup_of_sum
 from extractor.checks.rules import Check, Term
 from extractor.i18n import gettext, language
 from extractor.normalize import words
@@ -47,8 +47,10 @@ IDENTITY = ("sum", "ratio", "ordering", "range")
 # The statements a run repeats per document, unit or cell; each reads by index (tests/test_check_results.py
 # asks SQLite for their plans with the example arguments beside them).
 UNIT_CELLS = "SELECT code, years, kinds, nums, texts, documents FROM pivot_rows WHERE unit_id = ?"
-CHILD_VALUES = ("SELECT unit_id, code, kind, value_num, document_id FROM pivot_values WHERE unit_id IN "
-                "({marks}) AND year = ? AND value_num IS NOT NULL")
+CHILD_SUMS = ("SELECT code, kind, count(*), total(value_num) FROM pivot_values WHERE unit_id IN ({marks}) "
+              "AND year = ? AND value_num IS NOT NULL GROUP BY code, kind")
+CHILD_VALUES = ("SELECT unit_id, value_num, document_id FROM pivot_values WHERE unit_id IN ({marks}) "
+                "AND code = ? AND year = ? AND kind = ? AND value_num IS NOT NULL")
 UNIT_ROW = "SELECT level, name, district, province FROM units WHERE id = ?"
 UNITS_NAMED = "SELECT id FROM units WHERE name = ?"
 UNITS_IN = {"district": "SELECT id FROM units WHERE district = ?",
@@ -92,7 +94,8 @@ SHARED_YEARS = ("SELECT unit_id, year FROM documents WHERE unit_id IN (SELECT va
                 " GROUP BY unit_id, year HAVING COUNT(*) > 1")
 QUERIES = {
     "unit cells": (UNIT_CELLS, (1,)),
-    "children's values": (CHILD_VALUES.format(marks="?,?"), (1, 2, 2020)), "unit": (UNIT_ROW, (1,)),
+    "children's sums": (CHILD_SUMS.format(marks="?,?"), (1, 2, 2020)), "unit": (UNIT_ROW, (1,)),
+    "children's values": (CHILD_VALUES.format(marks="?,?"), (1, 2, "c", 2020, "actual")),
     "units named": (UNITS_NAMED, ("x",)), "units of a district": (UNITS_IN["district"], ("x",)),
     "units of a province": (UNITS_IN["province"], ("x",)), "open results of a unit": (OPEN_OF_UNIT, (1, "c")),
     "results of a document": (OF_DOCUMENT, (1,)), "result": (BY_SUBJECT, ("c", "s")),
@@ -345,16 +348,16 @@ def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, 
     children = units.children(parent)
     existing = _existing(conn, OPEN_OF_UNIT, (parent, check.id))
     findings, judged = [], set()
-    below_by_year: dict[int, dict] = {}
+    sums_by_year: dict[int, dict] = {}
     for year, code in sorted(touched):
-        if year not in below_by_year and children:
-            below_by_year[year] = _child_values(conn, year, children)
+        if year not in sums_by_year and children:
+            sums_by_year[year] = _child_sums(conn, year, children)
         for kind in ("actual", "target"):
             term, mine = terms.get((code, kind)), own.get((code, kind, year))
             if term is None or mine is None or not isinstance(mine[0], int | float) or not children:
                 continue
-            below = below_by_year[year].get((code, kind), [])
-            result = rollup(mine[0], [v for _, v, _ in below], units.expected(parent), check)
+            reported, total = sums_by_year[year].get((code, kind), (0, 0.0))
+            result = rollup_of_sum(mine[0], total, reported, units.expected(parent), check)
             if result is None:
                 continue
             subject = _cell_subject(parent, year, term)
@@ -362,6 +365,8 @@ def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, 
             if result.holds:
                 continue
             facts = {**result.facts, "code": str(term)}
+            below = conn.execute(CHILD_VALUES.format(marks=",".join("?" * len(children))),
+                                 (*children, code, year, kind)).fetchall()
             cells = [(code, parent, year, kind, mine[1])] + [(code, u, year, kind, d) for u, _, d in below]
             findings.append(Finding(check, subject, mine[1], parent, year, [str(term)],
                                     {**facts, "units": {str(u): v for u, v, _ in below}},
@@ -370,14 +375,13 @@ def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, 
     _settle(conn, findings, existing, judged, summary)
 
 
-def _child_values(conn: sqlite3.Connection, year: int, children: list[int]) -> dict[tuple[str, str], list]:
-    """{(code, kind): [(unit, value, document), …]} of the children's figures of one year: one
-    search of pivot_values' (unit, year) index per child."""
-    out = defaultdict(list)
+def _child_sums(conn: sqlite3.Connection, year: int, children: list[int]) -> dict[tuple[str, str], tuple]:
+    """{(code, kind): (units that reported, their sum)} of the children's figures of one year,
+    added up by SQLite from one search of pivot_values' (unit, year) index per child: a district
+    touched by one commune's report reads forty sums, not its communes' every figure."""
     marks = ",".join("?" * len(children))
-    for unit_id, code, kind, value, doc in conn.execute(CHILD_VALUES.format(marks=marks), (*children, year)):
-        out[(code, kind)].append((unit_id, value, doc))
-    return out
+    return {(code, kind): (reported, total) for code, kind, reported, total in
+            conn.execute(CHILD_SUMS.format(marks=marks), (*children, year))}
 
 
 def _cell_subject(unit_id: int, year: int, term: Term) -> str:

@@ -42,10 +42,15 @@ def rollup(parent: float, children: Sequence[float], expected: int | None, check
     `expected` is the number of units the parent has (the register knows it); without it only
     the lower bound is judged, as the units that reported are then all there is to go by.
     """
-    reported = len(children)
+    return rollup_of_sum(parent, float(sum(children)), len(children), expected, check)
+
+
+def rollup_of_sum(parent: float, total: float, reported: int, expected: int | None,
+                  check: Check) -> Rollup | None:
+    """`rollup` from the children's sum and how many reported, all it judges by: the archive's
+    checks have SQLite add a year's figures up, and read each child's only for a figure that fails."""
     if not reported or (expected is not None and reported < check.params.get("min_coverage", 0.8) * expected):
         return None
-    total = float(sum(children))
     low = total * (1 - check.tolerance)
     high = None
     if expected is not None and reported >= expected:
