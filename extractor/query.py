@@ -118,6 +118,24 @@ def pivot_cells(years: str, kinds: str, nums: str, texts: str | None, documents:
     return cells, sources
 
 
+def pivot_series(years: str, kinds: str, nums: str, texts: str | None, documents: str
+                 ) -> dict[str, tuple[list[int], list, list[int]]]:
+    """One unit's row of pivot_rows as a series per kind: {kind: (years, values, documents)}, the
+    lists split and converted in C. What the checks read: a unit's every year of every indicator,
+    for each document imported."""
+    years_of, kinds_of = list(map(int, years.split(_SEP))), kinds.split(_SEP)
+    documents_of = list(map(int, documents.split(_SEP)))
+    values = list(map(float, nums.split(_SEP))) if texts is None else [
+        float(n) if n else (t or None) for n, t in zip(nums.split(_SEP), texts.split(_SEP), strict=True)]
+    if kinds_of.count(kinds_of[0]) == len(kinds_of):
+        return {kinds_of[0]: (years_of, values, documents_of)}
+    out: dict[str, tuple[list[int], list, list[int]]] = {}
+    for year, kind, value, document in zip(years_of, kinds_of, values, documents_of, strict=True):
+        series = out.setdefault(kind, ([], [], []))
+        series[0].append(year), series[1].append(value), series[2].append(document)
+    return out
+
+
 def _unit_label(level: str | None, name: str, district: str | None, province: str | None) -> str:
     place = ", ".join(p for p in (district, province) if p)
     name = f"{level} {name}" if level else name

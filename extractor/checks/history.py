@@ -7,19 +7,26 @@ bend it) and their spread around it (the median absolute deviation). A year is f
 lies further from the trend than both a jump factor (`tolerance`) and `mad_multiplier` robust
 standard deviations: steady growth, however fast, follows the trend; a ten-fold jump (a doubled
 or dropped digit) does not.
+
+Every year judged is one row of a few arrays (its series' other years), and all the rows of a
+run are judged together by numpy: a unit's forty indicators cost one pass, not forty, whatever
+the number of years it has (an archive that fills up must not import slower).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import combinations, pairwise
+
+import numpy as np
 
 from extractor.checks.rules import Check
 
 MAD_SCALE = 1.4826  # the MAD of a normal sample times this estimates its standard deviation
 TREND_YEARS = 5  # other years needed to follow a trend rather than a level
+
+Series = Iterable[tuple[int, float]]  # (year, value) of one unit and indicator
 
 
 @dataclass(frozen=True)
@@ -35,67 +42,82 @@ class Outlier:
                 "expected": round(self.expected, 2), "factor": round(self.factor, 1)}
 
 
-def outliers(series: Iterable[tuple[int, float]], check: Check, years: Collection[int] | None = None) -> list[
-    Outlier]:
+def outliers(series: Series, check: Check, years: Collection[int] | None = None) -> list[Outlier]:
     """The years of one unit's series (year, value) whose value is out of line with its other
     years (of `years` only, when given: a year imported is judged without judging the whole
     series again). Zero and negative values are not judged (a year without the activity is no
     misreading), nor small counts, nor a year with fewer than `min_years` other years to judge it by."""
-    points = [(int(year), math.log10(value)) for year, value in series if value is not None and value > 0]
-    min_years, min_level = check.params.get("min_years", 3), check.params.get("min_level", 20)
-    limit = math.log10(check.tolerance)
-    found = []
-    for year, level in points:
-        if years is not None and year not in years:
-            continue
-        others = [(y, x) for y, x in points if y != year]
-        if len(others) < min_years or len({y for y, _ in others}) < 2:
-            continue
-        if _surely_within(others, year, level, limit):
-            continue
-        expected, spread = _trend(others, year)
-        if max(level, expected) < math.log10(min_level):
-            continue
-        if abs(level - expected) > max(limit, check.params.get("mad_multiplier", 5) * spread):
-            found.append(Outlier(year, 10 ** level, 10 ** expected, 10 ** (level - expected)))
+    points = [(int(year), value) for year, value in series if value is not None]
+    return outliers_of_many([([y for y, _ in points], [v for _, v in points], years)], check)[0]
+
+
+def outliers_of_many(items: Sequence[tuple[Sequence[int], Sequence[float], Collection[int] | None]],
+                     check: Check) -> list[list[Outlier]]:
+    """`outliers` of each (years, values, years to judge) at once: what a unit's import judges.
+    The series go into one matrix (a row per series), and each point judged is a row of its
+    series' matrix without its own year."""
+    found: list[list[Outlier]] = [[] for _ in items]
+    ids = np.repeat(np.arange(len(items)), [len(years) for years, _, _ in items])
+    years = np.array([y for series, _, _ in items for y in series], dtype=float)
+    values = np.array([v for _, series, _ in items for v in series], dtype=float)
+    kept = values > 0
+    if not kept.any():
+        return found
+    ids, years = ids[kept], years[kept]
+    levels = np.array(list(map(math.log10, values[kept].tolist())))  # the library's log, to the bit
+    count = np.bincount(ids, minlength=len(items))
+    column = np.arange(len(ids)) - (np.cumsum(count) - count)[ids]
+    shape = (len(items), count.max())
+    matrix_years, matrix_levels, present = np.zeros(shape), np.zeros(shape), np.zeros(shape, dtype=bool)
+    matrix_years[ids, column], matrix_levels[ids, column], present[ids, column] = years, levels, True
+    wanted = [items[i][2] for i in ids.tolist()]
+    judged = np.array([w is None or y in w for w, y in zip(wanted, years.tolist(), strict=True)], dtype=bool)
+    if not judged.any():
+        return found
+    ids, years, levels = ids[judged], years[judged], levels[judged]
+    expected, flagged = _expected(matrix_years[ids], matrix_levels[ids], present[ids], years, levels, check)
+    for i, year, level, trend in zip(ids[flagged].tolist(), years[flagged].tolist(), levels[flagged].tolist(),
+                                     expected[flagged].tolist(), strict=True):
+        found[i].append(Outlier(int(year), 10 ** level, 10 ** trend, 10 ** (level - trend)))
     return found
 
 
-def _trend(points: list[tuple[int, float]], year: int) -> tuple[float, float]:
-    """The Theil–Sen line through the points at `year`, and the robust spread around it. Under
-    TREND_YEARS points a slope is no better than noise (one wrong year among three bends it), and
-    the level is their median."""
-    slope = _median([(x2 - x1) / (y2 - y1) for (y1, x1), (y2, x2) in combinations(points, 2) if y2 != y1]) \
-        if len(points) >= TREND_YEARS else 0.0
-    intercept = _median([x - slope * y for y, x in points])
-    spread = MAD_SCALE * _median([abs(x - intercept - slope * y) for y, x in points])
-    return intercept + slope * year, spread
+def _expected(years: np.ndarray, levels: np.ndarray, present: np.ndarray, judged: np.ndarray,
+              level: np.ndarray, check: Check) -> tuple[np.ndarray, np.ndarray]:
+    """For each row (a series' years, levels and which are present; the year judged and its
+    level): the trend's value at that year, and whether the level is out of line with it."""
+    others = present & (years != judged[:, None])  # a year's own points are not its evidence
+    count = others.sum(axis=1)
+    spanned = np.where(others, years, np.inf).min(axis=1) < np.where(others, years, -np.inf).max(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(count >= TREND_YEARS, _theil_sen_slope(years, levels, others), 0.0)
+        intercept = _median(levels - slope[:, None] * years, others)
+        spread = MAD_SCALE * _median(np.abs(levels - intercept[:, None] - slope[:, None] * years), others)
+        expected = intercept + slope * judged
+        limit, params = math.log10(check.tolerance), check.params
+        flagged = ((count >= params.get("min_years", 3)) & spanned
+                   & (np.maximum(level, expected) >= math.log10(params.get("min_level", 20)))
+                   & (np.abs(level - expected) > np.maximum(limit, params.get("mad_multiplier", 5) * spread)))
+    return expected, flagged
 
 
-def _surely_within(points: list[tuple[int, float]], year: int, level: float, limit: float) -> bool:
-    """Whether what `_trend` expects at `year` lies within `limit` of `level` for certain, found
-    without the trend: most years of most units are in line, and the trend takes every pair of
-    years. Theil–Sen's slope lies between the least and the greatest slope of consecutive years
-    (any pair's slope is an average of those between them), so each point's extrapolation to
-    `year`, and their median (the trend's value there), lie between those the two slopes give."""
-    ordered = sorted(points)
-    if len(ordered) < TREND_YEARS:
-        low = high = [x for _, x in ordered]  # no slope: the median of the levels
-    else:
-        if any(y1 == y2 for (y1, _), (y2, _) in pairwise(ordered)):
-            return False  # two points of one year: no bound from consecutive slopes
-        slopes = [(x2 - x1) / (y2 - y1) for (y1, x1), (y2, x2) in pairwise(ordered)]
-        least, greatest = min(slopes), max(slopes)
-        ends = [(x + least * (year - y), x + greatest * (year - y)) for y, x in ordered]
-        low, high = [min(e) for e in ends], [max(e) for e in ends]
-    margin = 1e-9  # the trend's arithmetic rounds otherwise than the bounds'
-    return _median(low) >= level - limit + margin and _median(high) <= level + limit - margin
+def _theil_sen_slope(years: np.ndarray, levels: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """The median of the slopes between every two of a row's other years (two points of one
+    year give none). Under TREND_YEARS points a slope is no better than noise (one wrong year
+    among three bends it): the caller takes a level instead."""
+    rows, width = years.shape
+    pairs = others[:, :, None] & others[:, None, :] & np.triu(np.ones((width, width), dtype=bool), 1)
+    rise = levels[:, None, :] - levels[:, :, None]
+    run = years[:, None, :] - years[:, :, None]
+    pairs &= run != 0
+    return _median((rise / np.where(pairs, run, 1.0)).reshape(rows, -1), pairs.reshape(rows, -1))
 
 
-def _median(values: list[float]) -> float:
-    """statistics.median, to the bit, without its generality: the history check takes three
-    medians per year judged, each unit's every year imported, and the library's own is most of
-    the check's time."""
-    values.sort()
-    half = len(values) // 2
-    return values[half] if len(values) % 2 else (values[half - 1] + values[half]) / 2
+def _median(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """The median of each row's kept values, as statistics.median gives it to the bit: the middle
+    value, or the mean of the two middle ones. A row with none gives inf (never flagged)."""
+    ordered = np.sort(np.where(keep, values, np.inf), axis=1)
+    count = keep.sum(axis=1)
+    low = np.take_along_axis(ordered, np.maximum((count - 1) // 2, 0)[:, None], axis=1)[:, 0]
+    high = np.take_along_axis(ordered, (count // 2)[:, None], axis=1)[:, 0]
+    return (low + high) / 2

@@ -32,13 +32,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from extractor.checks.document import check_indicators, flags, message
-from extractor.checks.history import outliers
+from extractor.checks.history import outliers_of_many
 from extractor.checks.rollup import rollup_of_sum
 from extractor.checks.rules import Check, Term
 from extractor.i18n import gettext, language
 from extractor.normalize import words
 from extractor.patterns import Catalogue, default_catalogue
-from extractor.query import pivot_cells
+from extractor.query import pivot_series
 from extractor.register import commune_count, tier
 from extractor.review import plain_review_items
 
@@ -285,11 +285,12 @@ def _judge_cells(conn: sqlite3.Connection, cells: dict[int, set | None], catalog
     units = _Units(conn)
     parents: dict[int, set[tuple[int, str]]] = defaultdict(set)
     for unit_id, touched in cells.items():
-        values = units.cells(unit_id)
-        touched = touched if touched is not None else {(y, code) for code, _, y in values}
+        series = units.series(unit_id)
+        if touched is None:
+            touched = {(y, code) for (code, _), (years, _, _) in series.items() for y in years}
         summary.cells += len(touched)
         for check in history:
-            _history(conn, check, unit_id, values, touched, summary)
+            _history(conn, check, unit_id, series, touched, summary)
         for parent in {unit_id, units.parent(unit_id)} - {None}:
             parents[parent] |= touched
     for parent, touched in parents.items():
@@ -297,10 +298,11 @@ def _judge_cells(conn: sqlite3.Connection, cells: dict[int, set | None], catalog
             _rollup(conn, check, units, parent, touched, summary)
 
 
-def _history(conn: sqlite3.Connection, check: Check, unit_id: int, values: dict, touched: set,
+def _history(conn: sqlite3.Connection, check: Check, unit_id: int, series: dict, touched: set,
              summary: RunSummary) -> None:
     """Judge the touched years of a unit's series, and the years open before (a changed year may
-    clear them); a full series only when every cell is touched."""
+    clear them); a full series only when every cell is touched. All its series at once
+    (`outliers_of_many`): what a unit's import costs hardly grows with its years."""
     terms = {t.key: t for t in check.terms}
     existing = _existing(conn, OPEN_OF_UNIT, (unit_id, check.id))
     open_years = defaultdict(set)
@@ -310,32 +312,28 @@ def _history(conn: sqlite3.Connection, check: Check, unit_id: int, values: dict,
     by_code = defaultdict(set)
     for year, code in touched:
         by_code[code].add(year)
-    findings, judged = [], set()
-    for (code, kind, year_values) in _series(values, by_code):
+    judged, items = set(), []
+    for (code, kind), (years, values, documents) in series.items():
         term = terms.get((code, kind))
-        if term is None:
+        if term is None or code not in by_code:
             continue
-        years = (by_code[code] | open_years[str(term)]) & set(year_values)
-        judged |= {_cell_subject(unit_id, y, term) for y in years}
-        for found in outliers([(y, v[0]) for y, v in year_values.items()], check, years=years):
-            doc = year_values[found.year][1]
-            facts = {**found.facts, "value": year_values[found.year][0],
-                     "code": str(term)}  # as stored, not 10**log
-            findings.append(Finding(check, _cell_subject(unit_id, found.year, term), doc, unit_id, found.year,
+        figures = {y: (v, d) for y, v, d in zip(years, values, documents, strict=True)
+                   if isinstance(v, float)}
+        wanted = (by_code[code] | open_years[str(term)]) & figures.keys()
+        judged |= {_cell_subject(unit_id, y, term) for y in wanted}
+        items.append((code, kind, term, figures, wanted))
+    found = outliers_of_many([(list(figures), [v for v, _ in figures.values()], wanted)
+                              for *_, figures, wanted in items], check)
+    findings = []
+    for (code, kind, term, figures, _), outs in zip(items, found, strict=True):
+        for out in outs:
+            value, doc = figures[out.year]
+            facts = {**out.facts, "value": value, "code": str(term)}  # as stored, not 10**log
+            findings.append(Finding(check, _cell_subject(unit_id, out.year, term), doc, unit_id, out.year,
                                     [str(term)], facts, message(check, facts, "en"),
                                     message(check, facts, "vi"), None, None,
-                                    [(code, unit_id, found.year, kind, doc)]))
+                                    [(code, unit_id, out.year, kind, doc)]))
     _settle(conn, findings, existing, judged, summary)
-
-
-def _series(values: dict, by_code: dict) -> Iterator[tuple[str, str, dict]]:
-    """(code, kind, {year: (value, document)}) of the unit's touched codes, numbers only."""
-    grouped = defaultdict(dict)
-    for (code, kind, year), (value, doc) in values.items():
-        if code in by_code and isinstance(value, int | float):
-            grouped[(code, kind)][year] = (value, doc)
-    for (code, kind), year_values in grouped.items():
-        yield code, kind, year_values
 
 
 def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, touched: set,
@@ -344,7 +342,7 @@ def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, 
     if units.level(parent) is None:
         return
     terms = {t.key: t for t in check.terms}
-    own = units.cells(parent)
+    own = units.series(parent)
     children = units.children(parent)
     existing = _existing(conn, OPEN_OF_UNIT, (parent, check.id))
     findings, judged = [], set()
@@ -353,8 +351,8 @@ def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, 
         if year not in sums_by_year and children:
             sums_by_year[year] = _child_sums(conn, year, children)
         for kind in ("actual", "target"):
-            term, mine = terms.get((code, kind)), own.get((code, kind, year))
-            if term is None or mine is None or not isinstance(mine[0], int | float) or not children:
+            term, mine = terms.get((code, kind)), _figure(own, code, kind, year)
+            if term is None or mine is None or not isinstance(mine[0], float) or not children:
                 continue
             reported, total = sums_by_year[year].get((code, kind), (0, 0.0))
             result = rollup_of_sum(mine[0], total, reported, units.expected(parent), check)
@@ -373,6 +371,12 @@ def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, 
                                     message(check, facts, "en"), message(check, facts, "vi"), None, None,
                                     cells))
     _settle(conn, findings, existing, judged, summary)
+
+
+def _figure(series: dict, code: str, kind: str, year: int) -> tuple | None:
+    """(value, document) of one cell of a unit's series, or None."""
+    years, values, documents = series.get((code, kind), ((), (), ()))
+    return (values[years.index(year)], documents[years.index(year)]) if year in years else None
 
 
 def _child_sums(conn: sqlite3.Connection, year: int, children: list[int]) -> dict[tuple[str, str], tuple]:
@@ -394,11 +398,10 @@ class _Units:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._rows: dict[int, tuple | None] = {}
-        self._cells: dict[int, dict] = {}
+        self._series: dict[int, dict] = {}
         self._parents: dict[int, int | None] = {}
         self._children: dict[int, list[int]] = {}
         self._expected: dict[int, int | None] = {}
-        self._seen: dict = {}
 
     def row(self, unit_id: int) -> tuple | None:
         if unit_id not in self._rows:
@@ -410,17 +413,13 @@ class _Units:
         row = self.row(unit_id)
         return None if row is None else tier(*row)
 
-    def cells(self, unit_id: int) -> dict[tuple[str, str, int], tuple]:
-        """{(code, kind, year): (value, document)}: the unit's rows of pivot_rows (its unit index),
-        one per indicator, split in C as compare splits them."""
-        if unit_id not in self._cells:
-            out = {}
-            for code, *lists in self.conn.execute(UNIT_CELLS, (unit_id,)):
-                values, sources = pivot_cells(*lists, True, None, None, self._seen)
-                out.update({(code, kind, year): (value, sources[year, kind]) for (year, kind),
-                            value in values.items()})
-            self._cells[unit_id] = out
-        return self._cells[unit_id]
+    def series(self, unit_id: int) -> dict[tuple[str, str], tuple[list[int], list, list[int]]]:
+        """{(code, kind): (years, values, documents)}: the unit's rows of pivot_rows (its unit
+        index), one per indicator, split in C (`pivot_series`)."""
+        if unit_id not in self._series:
+            self._series[unit_id] = {(code, kind): series for code, *lists in self.conn.execute(
+                UNIT_CELLS, (unit_id,)) for kind, series in pivot_series(*lists).items()}
+        return self._series[unit_id]
 
     def parent(self, unit_id: int) -> int | None:
         """The district of a commune, the province of a district: the one stored unit of that name
