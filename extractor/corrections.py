@@ -238,9 +238,11 @@ def pair(conn: sqlite3.Connection, item_id: int, chosen: dict[int, int | None], 
         if not replace:
             _refuse_replacing(conn, part, codes[k - 1], "actual", value)
         todo.append((codes[k - 1], value, part["key"]))
-    done = [correct(conn, item["sha256"], code, value, who, item_key=key, parsed=True, force=True)
-            for code, value, key in todo]
-    _insert(conn, item["sha256"], {"target": "review", "action": "pick", "item_key": item["key"]}, who)
+    with store.transaction(conn):
+        done = [correct(conn, item["sha256"], code, value, who, item_key=key, parsed=True, force=True)
+                for code, value, key in todo]
+        _insert(conn, item["sha256"], {"target": "review", "action": "pick", "item_key": item["key"]}, who,
+                in_transaction=True)
     return done
 
 
