@@ -51,10 +51,12 @@ CHILD_SUMS = ("SELECT code, kind, count(*), total(value_num) FROM pivot_values W
               "AND year = ? AND value_num IS NOT NULL GROUP BY code, kind")
 CHILD_VALUES = ("SELECT unit_id, value_num, document_id FROM pivot_values WHERE unit_id IN ({marks}) "
                 "AND code = ? AND year = ? AND kind = ? AND value_num IS NOT NULL")
+OWN_FIGURES = ("SELECT code, kind, value_num, document_id FROM pivot_values WHERE unit_id = ? AND year = ? "
+               "AND value_num IS NOT NULL")
 UNIT_ROW = "SELECT level, name, district, province FROM units WHERE id = ?"
-UNITS_NAMED = "SELECT id FROM units WHERE name = ?"
-UNITS_IN = {"district": "SELECT id FROM units WHERE district = ?",
-            "province": "SELECT id FROM units WHERE province = ?"}
+UNITS_NAMED = "SELECT id, level, name, district, province FROM units WHERE name = ?"
+UNITS_IN = {"district": "SELECT id, level, name, district, province FROM units WHERE district = ?",
+            "province": "SELECT id, level, name, district, province FROM units WHERE province = ?"}
 OPEN_OF_UNIT = ("SELECT id, check_id, subject, status, seen, item_key FROM check_results "
                 "WHERE unit_id = ? AND check_id = ? AND status != 'ok'")
 OF_DOCUMENT = ("SELECT id, check_id, subject, status, seen, item_key FROM check_results "
@@ -96,7 +98,8 @@ QUERIES = {
     "unit cells": (UNIT_CELLS, (1,)),
     "children's sums": (CHILD_SUMS.format(marks="?,?"), (1, 2, 2020)), "unit": (UNIT_ROW, (1,)),
     "children's values": (CHILD_VALUES.format(marks="?,?"), (1, 2, "c", 2020, "actual")),
-    "units named": (UNITS_NAMED, ("x",)), "units of a district": (UNITS_IN["district"], ("x",)),
+    "figures of a unit's year": (OWN_FIGURES, (1, 2020)), "units named": (UNITS_NAMED, ("x",)),
+    "units of a district": (UNITS_IN["district"], ("x",)),
     "units of a province": (UNITS_IN["province"], ("x",)), "open results of a unit": (OPEN_OF_UNIT, (1, "c")),
     "results of a document": (OF_DOCUMENT, (1,)), "result": (BY_SUBJECT, ("c", "s")),
     "review item": (ITEM_EXISTS, (1, "k")), "figure": (FIGURE, (1, "c", "actual")),
@@ -342,17 +345,18 @@ def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, 
     if units.level(parent) is None:
         return
     terms = {t.key: t for t in check.terms}
-    own = units.series(parent)
     children = units.children(parent)
     existing = _existing(conn, OPEN_OF_UNIT, (parent, check.id))
     findings, judged = [], set()
+    own: dict[int, dict] = {}  # the parent's figures of a year, and its children's sums (none: no child)
     sums_by_year: dict[int, dict] = {}
     for year, code in sorted(touched):
-        if year not in sums_by_year and children:
+        if year not in own and children:
+            own[year] = {(c, k): (v, d) for c, k, v, d in conn.execute(OWN_FIGURES, (parent, year))}
             sums_by_year[year] = _child_sums(conn, year, children)
         for kind in ("actual", "target"):
-            term, mine = terms.get((code, kind)), _figure(own, code, kind, year)
-            if term is None or mine is None or not isinstance(mine[0], float) or not children:
+            term, mine = terms.get((code, kind)), own.get(year, {}).get((code, kind))
+            if term is None or mine is None:
                 continue
             reported, total = sums_by_year[year].get((code, kind), (0, 0.0))
             result = rollup_of_sum(mine[0], total, reported, units.expected(parent), check)
@@ -371,12 +375,6 @@ def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, 
                                     message(check, facts, "en"), message(check, facts, "vi"), None, None,
                                     cells))
     _settle(conn, findings, existing, judged, summary)
-
-
-def _figure(series: dict, code: str, kind: str, year: int) -> tuple | None:
-    """(value, document) of one cell of a unit's series, or None."""
-    years, values, documents = series.get((code, kind), ((), (), ()))
-    return (values[years.index(year)], documents[years.index(year)]) if year in years else None
 
 
 def _child_sums(conn: sqlite3.Connection, year: int, children: list[int]) -> dict[tuple[str, str], tuple]:
@@ -402,6 +400,7 @@ class _Units:
         self._parents: dict[int, int | None] = {}
         self._children: dict[int, list[int]] = {}
         self._expected: dict[int, int | None] = {}
+        self._named: dict[str, list[int]] = {}
 
     def row(self, unit_id: int) -> tuple | None:
         if unit_id not in self._rows:
@@ -436,17 +435,26 @@ class _Units:
             wanted, name = "province", row[3]
         else:
             return None
-        found = [r[0] for r in self.conn.execute(UNITS_NAMED, (name,))
-                 if self.level(r[0]) == wanted and _same(self.row(r[0])[3], row[3])]
+        found = [u for u in self._units(UNITS_NAMED, name, self._named)
+                 if self.level(u) == wanted and _same(self.row(u)[3], row[3])]
         return found[0] if len(found) == 1 else None
+
+    def _units(self, sql: str, name: str, cache: dict[str, list[int]]) -> list[int]:
+        """The units a lookup by name finds, their rows kept: a district's communes all look
+        their district up by the same name, and its communes are read in one search."""
+        if name not in cache:
+            rows = self.conn.execute(sql, (name,)).fetchall()
+            self._rows.update((r[0], tuple(r[1:])) for r in rows)
+            cache[name] = [r[0] for r in rows]
+        return cache[name]
 
     def children(self, unit_id: int) -> list[int]:
         if unit_id not in self._children:
             level, name = self.level(unit_id), self.row(unit_id)[1]
             below = {"district": "commune", "province": "district"}.get(level)
             self._children[unit_id] = [] if below is None else [
-                r[0] for r in self.conn.execute(UNITS_IN[level], (name,))
-                if r[0] != unit_id and self.level(r[0]) == below and self.parent(r[0]) == unit_id]
+                u for u in self._units(UNITS_IN[level], name, {})
+                if u != unit_id and self.level(u) == below and self.parent(u) == unit_id]
         return self._children[unit_id]
 
     def expected(self, unit_id: int) -> int | None:
