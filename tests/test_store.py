@@ -292,6 +292,21 @@ def _pivot_rows(conn) -> dict:
     return out
 
 
+def test_pivot_series_splits_a_row_by_kind_as_pivot_cells_reads_it():
+    """What the checks read of a pivot row (a series per kind) is what compare reads of it."""
+    from extractor.query import pivot_cells, pivot_series
+
+    row = ("2020\x1f2020\x1f2021", "actual\x1ftarget\x1factual", "5\x1f\x1f7.5", "\x1fđạt\x1f",
+           "11\x1f11\x1f12")
+    series = pivot_series(*row)
+    assert series == {"actual": ([2020, 2021], [5.0, 7.5], [11, 12]), "target": ([2020], ["đạt"], [11])}
+    values, sources = pivot_cells(*row, True, None, None, {})
+    assert {(y, kind): (v, d) for kind, (years, vs, ds) in series.items()
+            for y, v, d in zip(years, vs, ds, strict=True)} == {k: (v, sources[k]) for k, v in values.items()}
+    assert pivot_series("2019\x1f2020", "actual\x1factual", "3\x1f4", None, "1\x1f2") == {
+        "actual": ([2019, 2020], [3.0, 4.0], [1, 2])}
+
+
 def test_pivot_kept_by_the_import_equals_a_full_rebuild(folder, tmp_path):
     db = tmp_path / "p.db"
     import_paths(db, [folder], workers=1)
