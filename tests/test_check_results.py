@@ -315,32 +315,27 @@ def test_review_pair_shows_the_likeliest_pairing_then_records_it_in_one_step(cel
     assert refused.exit_code == 1 and "two labels" in refused.output
 
 
-def test_review_pair_is_recorded_whole_or_not_at_all(cell_db, tmp_path, monkeypatch):
-    """A pairing that fails once some of its values are recorded (here: closing the item) leaves
-    no correction behind: the cell is not half settled."""
+def test_review_pair_is_recorded_whole_or_not_at_all(cell_db, tmp_path):
+    """A pairing that fails once some of its values are recorded (here SQLite refuses to close
+    the item) leaves no correction behind: the cell is not half settled."""
     import shutil
 
-    from extractor import corrections
+    from extractor.corrections import Who, pair
 
     db, item = cell_db
     copy = tmp_path / "copy.db"
     shutil.copy(db, copy)
     conn = store.connect(copy)
     before = conn.execute("SELECT count(*) FROM corrections").fetchone()[0]
-    real, chosen, who = corrections._insert, {1: 2, 2: None, 3: 1}, corrections.Who("tester", None)
-
-    def fail_on_closing(conn, sha256, fields, who, **kwargs):
-        if fields.get("target") == "review":
-            raise sqlite3.OperationalError("disk I/O error")
-        return real(conn, sha256, fields, who, **kwargs)
-
-    monkeypatch.setattr(corrections, "_insert", fail_on_closing)
-    with pytest.raises(sqlite3.OperationalError):
-        corrections.pair(conn, item["id"], chosen, who, replace=True)
+    conn.execute("CREATE TEMP TRIGGER refuse_closing BEFORE INSERT ON corrections WHEN NEW.target = 'review' "
+                 "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
+    chosen, who = {1: 2, 2: None, 3: 1}, Who("tester", None)
+    with pytest.raises(sqlite3.DatabaseError, match="disk I/O error"):
+        pair(conn, item["id"], chosen, who, replace=True)
     assert conn.execute("SELECT count(*) FROM corrections").fetchone()[0] == before
-    monkeypatch.setattr(corrections, "_insert", real)
-    done = corrections.pair(conn, item["id"], chosen, who, replace=True)
-    assert len(done) == 2 and conn.execute("SELECT count(*) FROM corrections").fetchone()[0] == before + 3
+    conn.execute("DROP TRIGGER refuse_closing")
+    assert len(pair(conn, item["id"], chosen, who, replace=True)) == 2
+    assert conn.execute("SELECT count(*) FROM corrections").fetchone()[0] == before + 3
 
 
 def test_review_context_is_shown_in_nfc(cell_db):
