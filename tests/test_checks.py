@@ -119,6 +119,7 @@ def test_history_flags_a_ten_fold_year_not_growth(catalogue):
     assert outliers([(2020, 3), (2021, 15), (2022, 4), (2023, 3)], check) == []  # small counts are not judged
     assert [o.year for o in outliers([(2020, 300), (2021, 3000), (2022, 400), (2023, 300)], check)] == [2021]
     assert outliers([(2020, 300), (2021, 3000)], check) == []  # too few other years
+    assert outliers([(2020, 300)], check) == [] and outliers([(2020, 0), (2021, 300)], check) == []
 
 
 def test_rollup_flags_both_sides_when_enough_units_reported(catalogue):

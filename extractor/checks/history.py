@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -58,20 +59,21 @@ def outliers_of_many(items: Sequence[tuple[Sequence[int], Sequence[float], Colle
     series' matrix without its own year."""
     found: list[list[Outlier]] = [[] for _ in items]
     ids = np.repeat(np.arange(len(items)), [len(years) for years, _, _ in items])
-    years = np.array([y for series, _, _ in items for y in series], dtype=float)
-    values = np.array([v for _, series, _ in items for v in series], dtype=float)
+    years = np.array(list(chain.from_iterable(years for years, _, _ in items)), dtype=float)
+    values = np.array(list(chain.from_iterable(values for _, values, _ in items)), dtype=float)
+    judged = np.array(list(chain.from_iterable(  # the years asked for, in the same order
+        [True] * len(ys) if asked is None else [y in asked for y in ys] for ys, _, asked in items)),
+        dtype=bool)
     kept = values > 0
     if not kept.any():
         return found
-    ids, years = ids[kept], years[kept]
+    ids, years, judged = ids[kept], years[kept], judged[kept]
     levels = np.array(list(map(math.log10, values[kept].tolist())))  # the library's log, to the bit
     count = np.bincount(ids, minlength=len(items))
     column = np.arange(len(ids)) - (np.cumsum(count) - count)[ids]
     shape = (len(items), count.max())
     matrix_years, matrix_levels, present = np.zeros(shape), np.zeros(shape), np.zeros(shape, dtype=bool)
     matrix_years[ids, column], matrix_levels[ids, column], present[ids, column] = years, levels, True
-    wanted = [items[i][2] for i in ids.tolist()]
-    judged = np.array([w is None or y in w for w, y in zip(wanted, years.tolist(), strict=True)], dtype=bool)
     if not judged.any():
         return found
     ids, years, levels = ids[judged], years[judged], levels[judged]
@@ -105,19 +107,17 @@ def _theil_sen_slope(years: np.ndarray, levels: np.ndarray, others: np.ndarray) 
     """The median of the slopes between every two of a row's other years (two points of one
     year give none). Under TREND_YEARS points a slope is no better than noise (one wrong year
     among three bends it): the caller takes a level instead."""
-    rows, width = years.shape
-    pairs = others[:, :, None] & others[:, None, :] & np.triu(np.ones((width, width), dtype=bool), 1)
-    rise = levels[:, None, :] - levels[:, :, None]
-    run = years[:, None, :] - years[:, :, None]
-    pairs &= run != 0
-    return _median((rise / np.where(pairs, run, 1.0)).reshape(rows, -1), pairs.reshape(rows, -1))
+    first, second = np.triu_indices(years.shape[1], 1)  # every two points, once
+    run = years[:, second] - years[:, first]
+    pairs = others[:, first] & others[:, second] & (run != 0)
+    return _median((levels[:, second] - levels[:, first]) / np.where(pairs, run, 1.0), pairs)
 
 
 def _median(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """The median of each row's kept values, as statistics.median gives it to the bit: the middle
     value, or the mean of the two middle ones. A row with none gives inf (never flagged)."""
+    if not values.shape[1]:  # a series of one point: no pair of points
+        return np.full(len(values), np.inf)
     ordered = np.sort(np.where(keep, values, np.inf), axis=1)
-    count = keep.sum(axis=1)
-    low = np.take_along_axis(ordered, np.maximum((count - 1) // 2, 0)[:, None], axis=1)[:, 0]
-    high = np.take_along_axis(ordered, (count // 2)[:, None], axis=1)[:, 0]
-    return (low + high) / 2
+    count, rows = keep.sum(axis=1), np.arange(len(values))
+    return (ordered[rows, np.maximum((count - 1) // 2, 0)] + ordered[rows, count // 2]) / 2
