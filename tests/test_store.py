@@ -394,6 +394,36 @@ def test_a_report_added_to_a_unit_year_takes_the_pivot_only_if_issued_later(tmp_
     assert _pivot_rows(conn) == rows
 
 
+def test_pivot_rows_kept_cell_by_cell_are_byte_for_byte_a_regrouping(tmp_path):
+    """A new document's cells are put into its unit's pivot_rows in place, not regrouped from
+    pivot_values: in any order of years and of issue dates, with whole, fractional, zero, huge,
+    negative and text values, the rows are the very strings a full rebuild writes."""
+    import random
+
+    base = extract_file(sample("BC_TuanLe_HTSD_2023_LiemPhu.docx"), with_text=False)
+    figures = [o for o in base["indicators"] if not isinstance(o["value"], str)][:6]
+    values = [7, 12.5, 0, 0.1, -3, 2e15, 1234567, 3.0, "không có"]
+    conn = store.connect(tmp_path / "splice.db")
+    rng = random.Random(21)
+    for k in range(240):
+        result = copy.deepcopy(base)
+        year = rng.choice(range(2015, 2025))
+        result["source"] |= {"sha256": f"{k:064x}", "path": f"/a/{k}.docx"}
+        result["document"] |= {"unit_name": f"Xã {rng.randrange(4)}", "district": "Huyện A", "year": year,
+                               "period": str(year),
+                               "issued_date": rng.choice([None, f"{year}-{rng.randrange(1, 13):02d}-15"])}
+        result["indicators"] = [o | {"value": rng.choice(values[:-1] if rng.random() < 0.9 else values),
+                                     "kind": rng.choice(["actual", "actual", "target"])}
+                                for o in rng.sample(figures, rng.randrange(1, len(figures)))]
+        result["checks"], result["review"] = [], []
+        assert store.save(conn, result, f"/a/{k}.docx")[0] == "imported"
+    kept = conn.execute("SELECT * FROM pivot_rows ORDER BY unit_id, code").fetchall()
+    assert any(r["texts"] for r in kept) and any(r["texts"] is None for r in kept)
+    store.rebuild_pivot(conn)
+    assert [tuple(r) for r in conn.execute("SELECT * FROM pivot_rows ORDER BY unit_id, code")] == \
+        [tuple(r) for r in kept]
+
+
 def _fail_storing(monkeypatch, victim: str) -> None:
     """Make storing the document read from `victim` fail once its rows are written, as a
     duplicate (code, kind) did in store.insert_children."""

@@ -67,7 +67,7 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def _real_text(value: float | None) -> str:
+def real_text(value: float | None) -> str:
     """A REAL as text that reads back as the same float ('' for NULL), for pivot_rows."""
     return "" if value is None else repr(float(value))
 
@@ -75,7 +75,7 @@ def _real_text(value: float | None) -> str:
 def register_functions(conn: sqlite3.Connection) -> None:
     """The SQL functions the store's statements use. Registered again wherever they run, as a
     connection the store did not open (Datasette's write thread) writes through it too."""
-    conn.create_function("xhht_real", 1, _real_text, deterministic=True)
+    conn.create_function("xhht_real", 1, real_text, deterministic=True)
 
 
 def migrate(conn: sqlite3.Connection) -> int:

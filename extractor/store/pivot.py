@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from bisect import bisect_left
 
-from extractor.store.connection import register_functions, transaction
+from extractor.store.connection import real_text, register_functions, transaction
 
 
 def cells_of(conn: sqlite3.Connection, doc_ids: list[int]) -> set[tuple[int, int]]:
@@ -116,7 +117,7 @@ def refresh_document(conn: sqlite3.Connection, doc_id: int) -> None:
 
 # A new document that supersedes none and has no correction in force: each of its values takes
 # its cell where it comes first in the pivot's order (see _PIVOT_FILL) or where the cell is empty,
-# without reading the cell's other documents again.
+# without reading the cell's other documents again. The cells it took are returned.
 _PIVOT_ADD = (
     "INSERT INTO pivot_values (code, unit_id, year, kind, value_num, value_text, document_id)"
     " SELECT code, :unit, :year, kind, value_num, value_text, document_id FROM observations WHERE "
@@ -124,18 +125,71 @@ _PIVOT_ADD = (
     "  value_text = excluded.value_text, document_id = excluded.document_id"
     " WHERE EXISTS (SELECT 1 FROM documents d, documents w WHERE d.id = excluded.document_id"
     "  AND w.id = pivot_values.document_id AND (d.issued_date IS NULL, coalesce(d.issued_date, ''), d.id)"
-    "  > (w.issued_date IS NULL, coalesce(w.issued_date, ''), w.id))")
+    "  > (w.issued_date IS NULL, coalesce(w.issued_date, ''), w.id))"
+    " RETURNING code, kind, value_num, value_text, document_id")
+
+# A unit's rows of some indicators (:codes, a JSON list), each found by its key.
+_UNIT_ROWS = ("SELECT code, years, kinds, nums, texts, documents FROM pivot_rows WHERE unit_id = :unit"
+              + _ONLY_CODES.format("code"))
+_ROW_WRITE = ("INSERT INTO pivot_rows (code, unit_id, years, kinds, nums, texts, documents) "
+              "VALUES (?, ?, ?, ?, ?, NULL, ?)" + _ROWS_UPSERT)
+_SEP = chr(31)
 
 
 def add_to_pivot(conn: sqlite3.Connection, doc_id: int, cells: set[tuple[int, int]]) -> None:
     """The pivot after adding one document to its cell (see _PIVOT_ADD), then its unit's rows of
-    the document's indicators, which it can only add to (`_ROWS_UPSERT`)."""
+    the cells it took, each cell put in its place in the row's lists (`_spliced`): regrouping the
+    unit's rows from pivot_values instead reads every year of the unit, so a document cost more
+    the more history its unit had."""
     register_functions(conn)
-    codes = json.dumps(sorted(codes_of(conn, [doc_id])))
     for unit_id, year in cells:
-        conn.execute(_PIVOT_ADD, {"doc": doc_id, "unit": unit_id, "year": year})
-        rows = _ROWS_FILL.format(where="WHERE unit_id = :unit" + _ONLY_CODES.format("code"))
-        conn.execute(rows + _ROWS_UPSERT, {"unit": unit_id, "codes": codes})
+        taken = conn.execute(_PIVOT_ADD, {"doc": doc_id, "unit": unit_id, "year": year}).fetchall()
+        if taken:
+            _splice_rows(conn, unit_id, year, taken)
+
+
+def _splice_rows(conn: sqlite3.Connection, unit_id: int, year: int, taken: list[tuple]) -> None:
+    """Put the cells of (unit, year) a document took into the unit's pivot_rows. A row with a text
+    value (rare: a text cannot be told from an empty one in the joined lists) is regrouped."""
+    codes = json.dumps(sorted({cell[0] for cell in taken}))
+    rows = {code: lists for code, *lists in conn.execute(_UNIT_ROWS, {"unit": unit_id, "codes": codes})}
+    regroup, spliced = set(), {}
+    for code, kind, num, text, document in taken:
+        row = spliced.get(code) or rows.get(code)
+        if text is not None or (row is not None and row[3] is not None) or code in regroup:
+            regroup.add(code)
+            continue
+        spliced[code] = _spliced(row, year, kind, num, document)
+    conn.executemany(_ROW_WRITE, [(code, unit_id, years, kinds, nums, documents)
+                                  for code, (years, kinds, nums, _, documents) in spliced.items()
+                                  if code not in regroup])
+    if regroup:
+        rows_fill = _ROWS_FILL.format(where="WHERE unit_id = :unit" + _ONLY_CODES.format("code"))
+        conn.execute(rows_fill + _ROWS_UPSERT, {"unit": unit_id, "codes": json.dumps(sorted(regroup))})
+
+
+def _spliced(row: tuple | None, year: int, kind: str, num: float | None, document: int) -> tuple:
+    """A pivot row's lists (years, kinds, nums, texts, documents: texts None) with the cell
+    (year, kind) set to a number, in the place and the form `_ROWS_FILL` gives it."""
+    years, kinds, nums, _, documents = ([], [], [], None, []) if row is None else (
+        row[0].split(_SEP), row[1].split(_SEP), row[2].split(_SEP), None, row[4].split(_SEP))
+    keys = list(zip(map(int, years), kinds, strict=True))
+    at = bisect_left(keys, (year, kind))
+    cell = (str(year), kind, number_text(num), str(document))
+    if at < len(keys) and keys[at] == (year, kind):
+        years[at], kinds[at], nums[at], documents[at] = cell
+    else:
+        for values, value in zip((years, kinds, nums, documents), cell, strict=True):
+            values.insert(at, value)
+    return _SEP.join(years), _SEP.join(kinds), _SEP.join(nums), None, _SEP.join(documents)
+
+
+def number_text(value: float | None) -> str:
+    """A value of pivot_rows' nums as `_ROWS_FILL` writes it: a whole number by SQLite's own
+    integer text, the rest as Python's repr (xhht_real)."""
+    if value is not None and value != 0 and abs(value) < 1e15 and value == int(value):
+        return str(int(value))
+    return real_text(value)
 
 
 def rebuild_pivot(conn: sqlite3.Connection) -> None:
