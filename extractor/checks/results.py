@@ -281,17 +281,17 @@ def _retire_unknown(conn: sqlite3.Connection, catalogue: Catalogue, summary: Run
         "(SELECT value FROM json_each(?))", (now(), known)).rowcount
 
 
-# Cells whose history one numpy pass judges (`outliers_of_many`), in whole units: a pass a unit
-# paid numpy's fixed cost of a call for each unit an import touches (most of the history check's
-# time once the units have a decade of years), one pass for all would hold every series of
-# `check --all` at once.
+# The history check judges the series of many units in one numpy pass (`outliers_of_many`): a pass
+# a unit paid numpy's fixed cost of a call for every unit an import touches (most of the check's
+# time once the units have a decade of years). Batches of whole units, of about this many touched
+# cells, keep `check --all` from holding every series of the archive at once.
 HISTORY_BATCH = 8192
 
 Series = dict[tuple[str, str], tuple[list[int], list, list[int]]]  # (code, kind): years, values, documents
 Touched = tuple[int, Series, set[tuple[int, str]]]  # a unit, its series, its (year, code) cells to judge
 
 
-class Asked(NamedTuple):
+class SeriesToJudge(NamedTuple):
     """A series a history check judges: its numbers, and the years to judge."""
 
     term: Term
@@ -361,26 +361,27 @@ def _history_pass(conn: sqlite3.Connection, check: Check, batch: list[Touched]) 
     open results, the subjects of those judged again)."""
     terms = {t.key: t for t in check.terms}
     existing = [_existing(conn, OPEN_OF_UNIT, (unit_id, check.id)) for unit_id, _, _ in batch]
-    asked = [_asked(terms, series, touched, [_cell_of(s) for _, s in opened])
-             for (_, series, touched), opened in zip(batch, existing, strict=True)]
-    found = iter(outliers_of_many([(a.years, a.values, a.wanted) for items in asked for a in items.values()],
+    asked = [_asked(terms, series, touched, results)
+             for (_, series, touched), results in zip(batch, existing, strict=True)]
+    found = iter(outliers_of_many([(s.years, s.values, s.wanted) for items in asked for s in items.values()],
                                   check))
     out = []
-    for (unit_id, _, _), opened, items in zip(batch, existing, asked, strict=True):
+    for (unit_id, _, _), results, items in zip(batch, existing, asked, strict=True):
         findings = _history_findings(check, unit_id, items, [next(found) for _ in items])
-        judged = {subject for _, subject in opened if _judged_again(items, *_cell_of(subject))}
-        out.append((findings, opened, judged))
+        judged = {subject for _, subject in results if _judged_again(items, *_cell_of(subject))}
+        out.append((findings, results, judged))
     return out
 
 
 def _asked(terms: dict[tuple[str, str], Term], series: Series, touched: set[tuple[int, str]],
-           opened: list[tuple[int, tuple[str, str]]]) -> dict[tuple[str, str], Asked]:
+           existing: dict) -> dict[tuple[str, str], SeriesToJudge]:
     """The unit's series a history check judges (its codes touched), their numbers only (a text
     is not judged), with the years to judge: those touched and those open before."""
     by_code, open_years = defaultdict(set), defaultdict(set)
     for year, code in touched:
         by_code[code].add(year)
-    for year, key in opened:
+    for _, subject in existing:
+        year, key = _cell_of(subject)
         open_years[key].add(year)
     items = {}
     for key, (years, values, documents) in series.items():
@@ -390,17 +391,17 @@ def _asked(terms: dict[tuple[str, str], Term], series: Series, touched: set[tupl
         if not all(map(isinstance, values, repeat(float))):
             numbers = [isinstance(v, float) for v in values]
             years, values, documents = (list(compress(x, numbers)) for x in (years, values, documents))
-        items[key] = Asked(term, years, values, documents, by_code[key[0]] | open_years[key])
+        items[key] = SeriesToJudge(term, years, values, documents, by_code[key[0]] | open_years[key])
     return items
 
 
-def _judged_again(items: dict[tuple[str, str], Asked], year: int, key: tuple[str, str]) -> bool:
+def _judged_again(items: dict[tuple[str, str], SeriesToJudge], year: int, key: tuple[str, str]) -> bool:
     """Whether the history pass judged an open result's cell (its open years are always asked):
     its series was (its code touched) and has a number that year. Not found again, it holds."""
     return key in items and year in items[key].years
 
 
-def _history_findings(check: Check, unit_id: int, items: dict[tuple[str, str], Asked],
+def _history_findings(check: Check, unit_id: int, items: dict[tuple[str, str], SeriesToJudge],
                       found: list[list[Outlier]]) -> list[Finding]:
     """The unit's outliers as findings, each at the figure of its document."""
     findings = []
@@ -422,7 +423,7 @@ def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, 
     terms = {t.key: t for t in check.terms}
     children = units.children(parent)
     existing = _existing(conn, OPEN_OF_UNIT, (parent, check.id))
-    opened = {_cell_of(subject): subject for _, subject in existing}
+    open_cells = {_cell_of(subject): subject for _, subject in existing}
     codes_of = defaultdict(set)
     for year, code in touched:
         codes_of[year].add(code)
@@ -437,8 +438,8 @@ def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, 
             result = rollup_of_sum(value, total, reported, expected, check)
             if result is None:
                 continue
-            if opened and (year, (code, kind)) in opened:
-                judged.add(opened[(year, (code, kind))])
+            if open_cells and (year, (code, kind)) in open_cells:
+                judged.add(open_cells[(year, (code, kind))])
             if not result.holds:
                 findings.append(_rollup_finding(conn, check, terms[(code, kind)], parent, children, year,
                                                 result, doc))
