@@ -251,6 +251,27 @@ def test_rollup_adds_the_communes_up_only_for_a_year_the_district_has_figures_of
     assert len(summed) == 1 and "year = 2022" in summed[0], summed
 
 
+def test_a_text_in_a_series_is_left_out_of_its_history(series):
+    """A year whose figure is a text (a status) is not judged, nor judges the others: the year out
+    of line after it is still found, at its own figure and document."""
+    db, _, _ = series
+    conn = store.connect(db)
+    years, nums = conn.execute("SELECT years, nums FROM pivot_rows WHERE code = ?", (ENROLLED,)).fetchone()
+    nums = nums.split("\x1f")
+    texts = [""] * len(nums)
+    at = years.split("\x1f").index("2017")
+    nums[at], texts[at] = "", "Đạt"
+    conn.execute("UPDATE pivot_rows SET nums = ?, texts = ? WHERE code = ?",
+                 ("\x1f".join(nums), "\x1f".join(texts), ENROLLED))
+    conn.execute("UPDATE pivot_values SET value_num = NULL, value_text = 'Đạt' WHERE code = ? "
+                 "AND year = 2017", (ENROLLED,))
+    assert run(conn, "all").failing == 1
+    [(year, seen, document_year)] = conn.execute(
+        "SELECT c.year, c.seen, d.year FROM check_results c JOIN documents d ON d.id = c.document_id "
+        "WHERE c.kind = 'history' AND c.status = 'open'").fetchall()
+    assert (year, json.loads(seen)["value"], document_year) == (2018, 3400, 2018)
+
+
 def test_check_reruns_only_what_changed_unless_all(series):
     db, folder, _ = series
     quiet = run_cli("check", "--db", db)
