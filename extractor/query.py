@@ -13,6 +13,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import process
 
@@ -118,13 +119,19 @@ def pivot_cells(years: str, kinds: str, nums: str, texts: str | None, documents:
     return cells, sources
 
 
+@lru_cache(maxsize=1024)
+def _integers(text: str) -> tuple[int, ...]:
+    """A pivot_rows list of years or documents, converted once: a unit's forty rows mostly share
+    theirs (a document a year), and the checks read them all for each document imported."""
+    return tuple(map(int, text.split(_SEP)))
+
+
 def pivot_series(years: str, kinds: str, nums: str, texts: str | None, documents: str
                  ) -> dict[str, tuple[list[int], list, list[int]]]:
     """One unit's row of pivot_rows as a series per kind: {kind: (years, values, documents)}, the
     lists split and converted in C. What the checks read: a unit's every year of every indicator,
     for each document imported."""
-    years_of, kinds_of = list(map(int, years.split(_SEP))), kinds.split(_SEP)
-    documents_of = list(map(int, documents.split(_SEP)))
+    years_of, kinds_of, documents_of = list(_integers(years)), kinds.split(_SEP), list(_integers(documents))
     values = list(map(float, nums.split(_SEP))) if texts is None else [
         float(n) if n else (t or None) for n, t in zip(nums.split(_SEP), texts.split(_SEP), strict=True)]
     if kinds_of.count(kinds_of[0]) == len(kinds_of):

@@ -231,6 +231,47 @@ def test_rollup_flags_a_district_against_its_communes(tmp_path):
     assert [r["status"] for r in results(db) if r["kind"] == "rollup"] == ["ok"]
 
 
+def test_rollup_adds_the_communes_up_only_for_a_year_the_district_has_figures_of(tmp_path):
+    """A district is judged where it has its own figure: for a year it did not report (its
+    communes' reports came first), its communes' figures are not even added up."""
+    folder = tmp_path / "years"
+    folder.mkdir()
+    for name in communes("Trực Ninh", 3):
+        for year in (2022, 2023):
+            commune_report(folder, name, year, 100)
+    district = DISTRICT_REPORT.format(year=2022, people="300")
+    (folder / "district_2022.txt").write_text(district, encoding="utf-8")
+    db = tmp_path / "y.db"
+    assert import_paths(db, [folder], workers=1).imported == 7
+    conn = store.connect(db)
+    statements = []
+    conn.set_trace_callback(statements.append)
+    assert run(conn, "all").cells == 7
+    summed = [s for s in statements if "total(value_num)" in s]
+    assert len(summed) == 1 and "year = 2022" in summed[0], summed
+
+
+def test_a_text_in_a_series_is_left_out_of_its_history(series):
+    """A year whose figure is a text (a status) is not judged, nor judges the others: the year out
+    of line after it is still found, at its own figure and document."""
+    db, _, _ = series
+    conn = store.connect(db)
+    years, nums = conn.execute("SELECT years, nums FROM pivot_rows WHERE code = ?", (ENROLLED,)).fetchone()
+    nums = nums.split("\x1f")
+    texts = [""] * len(nums)
+    at = years.split("\x1f").index("2017")
+    nums[at], texts[at] = "", "Đạt"
+    conn.execute("UPDATE pivot_rows SET nums = ?, texts = ? WHERE code = ?",
+                 ("\x1f".join(nums), "\x1f".join(texts), ENROLLED))
+    conn.execute("UPDATE pivot_values SET value_num = NULL, value_text = 'Đạt' WHERE code = ? "
+                 "AND year = 2017", (ENROLLED,))
+    assert run(conn, "all").failing == 1
+    [(year, seen, document_year)] = conn.execute(
+        "SELECT c.year, c.seen, d.year FROM check_results c JOIN documents d ON d.id = c.document_id "
+        "WHERE c.kind = 'history' AND c.status = 'open'").fetchall()
+    assert (year, json.loads(seen)["value"], document_year) == (2018, 3400, 2018)
+
+
 def test_check_reruns_only_what_changed_unless_all(series):
     db, folder, _ = series
     quiet = run_cli("check", "--db", db)
@@ -244,6 +285,42 @@ def test_check_reruns_only_what_changed_unless_all(series):
     conn.close()
     after = run_cli("check", "--db", db)
     assert "checked 1 cells and 1 documents" in after.output and "1 open in all" in after.output
+
+
+OUT_OF_LINE = {0: 2018, 2: 2016, 3: 2021, 4: 2017}  # commune → its year ten times its others
+
+
+@pytest.mark.parametrize("batch", [1, 13, 100_000])  # a unit a pass; three units, then two; all in one
+def test_units_judged_in_one_pass_each_get_their_own_findings(tmp_path, monkeypatch, batch):
+    """The history of many units is judged in one numpy pass, a batch of units at a time: each
+    finding goes back to its own unit, year, figure and document, wherever the batches are cut."""
+    monkeypatch.setattr("extractor.checks.results.HISTORY_BATCH", batch)
+    folder = tmp_path / "units"
+    folder.mkdir()
+    expected = set()
+    for k, name in enumerate(communes("Trực Ninh", 5)):
+        for year in range(2016, 2022):
+            people = (200 + 40 * k + 3 * (year - 2016)) * (10 if OUT_OF_LINE.get(k) == year else 1)
+            commune_report(folder, name, year, people)
+            if OUT_OF_LINE.get(k) == year:
+                expected.add((name, year, people))
+    db = tmp_path / "u.db"
+    assert import_paths(db, [folder], workers=1).imported == 30
+
+    def flagged() -> set[tuple[str, int, float]]:
+        conn = sqlite3.connect(db)
+        rows = conn.execute(
+            "SELECT u.name, c.year, c.seen, d.unit_id = c.unit_id AND d.year = c.year, k.unit_id = c.unit_id "
+            "AND k.year = c.year AND k.document_id = c.document_id FROM check_results c "
+            "JOIN units u ON u.id = c.unit_id JOIN documents d ON d.id = c.document_id "
+            "JOIN check_cells k ON k.result_id = c.id WHERE c.kind = 'history' AND c.status = 'open'"
+        ).fetchall()
+        assert all(own_document and own_cell for *_, own_document, own_cell in rows), rows
+        return {(name, year, json.loads(seen)["value"]) for name, year, seen, *_ in rows}
+
+    assert flagged() == expected
+    assert "4 open in all" in run_cli("check", "--db", db, "--all").output  # every cell again
+    assert flagged() == expected
 
 
 def test_the_runs_read_the_archive_by_index(series):

@@ -307,6 +307,17 @@ def test_pivot_series_splits_a_row_by_kind_as_pivot_cells_reads_it():
         "actual": ([2019, 2020], [3.0, 4.0], [1, 2])}
 
 
+def test_pivot_series_of_rows_sharing_their_years_are_each_their_own():
+    """Rows with the same years and documents (a unit's indicators) share their conversion, not
+    their lists: a caller that changes one series changes no other."""
+    from extractor.query import pivot_series
+
+    first = pivot_series("2019\x1f2020", "actual\x1factual", "3\x1f4", None, "1\x1f2")["actual"]
+    first[0].append(2021), first[2].clear()
+    assert pivot_series("2019\x1f2020", "actual\x1factual", "5\x1f6", None, "1\x1f2") == {
+        "actual": ([2019, 2020], [5.0, 6.0], [1, 2])}
+
+
 def test_pivot_kept_by_the_import_equals_a_full_rebuild(folder, tmp_path):
     db = tmp_path / "p.db"
     import_paths(db, [folder], workers=1)

@@ -9,8 +9,9 @@ standard deviations: steady growth, however fast, follows the trend; a ten-fold 
 or dropped digit) does not.
 
 Every year judged is one row of a few arrays (its series' other years), and all the rows of a
-run are judged together by numpy: a unit's forty indicators cost one pass, not forty, whatever
-the number of years it has (an archive that fills up must not import slower).
+run are judged together by numpy: the forty indicators of each of the hundreds of units an import
+touches cost one pass, not one a series or a unit, whatever the number of years they have (an
+archive that fills up must not import slower).
 """
 
 from __future__ import annotations

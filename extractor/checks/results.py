@@ -30,10 +30,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import compress, repeat
+from typing import NamedTuple
 
 from extractor.checks.document import check_indicators, flags, message
-from extractor.checks.history import outliers_of_many
-from extractor.checks.rollup import rollup_of_sum
+from extractor.checks.history import Outlier, outliers_of_many
+from extractor.checks.rollup import Rollup, rollup_of_sum
 from extractor.checks.rules import Check, Term
 from extractor.i18n import gettext, language
 from extractor.normalize import words
@@ -279,102 +281,191 @@ def _retire_unknown(conn: sqlite3.Connection, catalogue: Catalogue, summary: Run
         "(SELECT value FROM json_each(?))", (now(), known)).rowcount
 
 
+# The history check judges the series of many units in one numpy pass (`outliers_of_many`): a pass
+# a unit paid numpy's fixed cost of a call for every unit an import touches (most of the check's
+# time once the units have a decade of years). Batches of whole units, of about this many touched
+# cells, keep `check --all` from holding every series of the archive at once.
+HISTORY_BATCH = 8192
+
+Series = dict[tuple[str, str], tuple[list[int], list, list[int]]]  # (code, kind): years, values, documents
+Touched = tuple[int, Series, set[tuple[int, str]]]  # a unit, its series, its (year, code) cells to judge
+
+
+class SeriesToJudge(NamedTuple):
+    """A series a history check judges: its numbers, and the years to judge."""
+
+    term: Term
+    years: list[int]
+    values: list[float]
+    documents: list[int]
+    wanted: set[int]
+
+
 def _judge_cells(conn: sqlite3.Connection, cells: dict[int, set | None], catalogue: Catalogue,
                  summary: RunSummary) -> None:
-    """History of each touched unit's series, rollup of each touched cell's district (and of the
-    unit itself, when it is one). `None` for a unit: all its cells."""
+    """History of each touched unit's series (the units in batches), rollup of each touched cell's
+    district (and of the unit itself, when it has units of its own). `None` for a unit: all its cells."""
     history = [c for c in catalogue.checks if c.kind == "history"]
     rollups = [c for c in catalogue.checks if c.kind == "rollup"]
     units = _Units(conn)
     parents: dict[int, set[tuple[int, str]]] = defaultdict(set)
-    for unit_id, touched in cells.items():
-        series = units.series(unit_id)
-        if touched is None:
-            touched = {(y, code) for (code, _), (years, _, _) in series.items() for y in years}
-        summary.cells += len(touched)
-        for check in history:
-            _history(conn, check, unit_id, series, touched, summary)
-        for parent in {unit_id, units.parent(unit_id)} - {None}:
-            parents[parent] |= touched
+    for batch in _batches(conn, cells):
+        _history(conn, history, batch, summary)
+        for unit_id, _, touched in batch:
+            summary.cells += len(touched)
+            for parent in {unit_id, units.parent(unit_id)} - {None}:
+                if units.children(parent):  # a commune has none: it judges nothing
+                    parents[parent] |= touched
     for parent, touched in parents.items():
         for check in rollups:
             _rollup(conn, check, units, parent, touched, summary)
 
 
-def _history(conn: sqlite3.Connection, check: Check, unit_id: int, series: dict, touched: set,
+def _batches(conn: sqlite3.Connection, cells: dict[int, set | None]) -> Iterator[list[Touched]]:
+    """The touched units with their series and cells, in batches of about HISTORY_BATCH cells."""
+    batch, size = [], 0
+    for unit_id, touched in cells.items():
+        series = _series(conn, unit_id)
+        if touched is None:
+            touched = {(y, code) for (code, _), (years, _, _) in series.items() for y in years}
+        batch.append((unit_id, series, touched))
+        size += len(touched)
+        if size >= HISTORY_BATCH:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _series(conn: sqlite3.Connection, unit_id: int) -> Series:
+    """{(code, kind): (years, values, documents)}: the unit's rows of pivot_rows (its unit index),
+    one per indicator, split in C (`pivot_series`). Not kept: a run judges a unit once."""
+    return {(code, kind): series for code, *lists in conn.execute(UNIT_CELLS, (unit_id,))
+            for kind, series in pivot_series(*lists).items()}
+
+
+def _history(conn: sqlite3.Connection, checks: list[Check], batch: list[Touched],
              summary: RunSummary) -> None:
-    """Judge the touched years of a unit's series, and the years open before (a changed year may
-    clear them); a full series only when every cell is touched. All its series at once
-    (`outliers_of_many`): what a unit's import costs hardly grows with its years."""
+    """Judge the touched years of each unit's series, and the years open before (a changed year may
+    clear them); a full series only when every cell is touched. All the series of a batch of units
+    at once (`outliers_of_many`): what an import costs hardly grows with the units' years, nor with
+    how many units it touches. Settled unit by unit, in the order of one unit at a time."""
+    passes = [_history_pass(conn, check, batch) for check in checks]
+    for unit_results in zip(*passes, strict=True):
+        for findings, existing, judged in unit_results:
+            _settle(conn, findings, existing, judged, summary)
+
+
+def _history_pass(conn: sqlite3.Connection, check: Check, batch: list[Touched]) -> list[tuple]:
+    """One history check over a batch of units, in one numpy pass: for each unit (findings, its
+    open results, the subjects of those judged again)."""
     terms = {t.key: t for t in check.terms}
-    existing = _existing(conn, OPEN_OF_UNIT, (unit_id, check.id))
-    open_years = defaultdict(set)
-    for (_, subject) in existing:
-        _, _, year, term = subject.split(":", 3)
-        open_years[term].add(int(year))
-    by_code = defaultdict(set)
+    existing = [_existing(conn, OPEN_OF_UNIT, (unit_id, check.id)) for unit_id, _, _ in batch]
+    asked = [_asked(terms, series, touched, results)
+             for (_, series, touched), results in zip(batch, existing, strict=True)]
+    found = iter(outliers_of_many([(s.years, s.values, s.wanted) for items in asked for s in items.values()],
+                                  check))
+    out = []
+    for (unit_id, _, _), results, items in zip(batch, existing, asked, strict=True):
+        findings = _history_findings(check, unit_id, items, [next(found) for _ in items])
+        judged = {subject for _, subject in results if _judged_again(items, *_cell_of(subject))}
+        out.append((findings, results, judged))
+    return out
+
+
+def _asked(terms: dict[tuple[str, str], Term], series: Series, touched: set[tuple[int, str]],
+           existing: dict) -> dict[tuple[str, str], SeriesToJudge]:
+    """The unit's series a history check judges (its codes touched), their numbers only (a text
+    is not judged), with the years to judge: those touched and those open before."""
+    by_code, open_years = defaultdict(set), defaultdict(set)
     for year, code in touched:
         by_code[code].add(year)
-    judged, items = set(), []
-    for (code, kind), (years, values, documents) in series.items():
-        term = terms.get((code, kind))
-        if term is None or code not in by_code:
+    for _, subject in existing:
+        year, key = _cell_of(subject)
+        open_years[key].add(year)
+    items = {}
+    for key, (years, values, documents) in series.items():
+        term = terms.get(key)
+        if term is None or key[0] not in by_code:
             continue
-        figures = {y: (v, d) for y, v, d in zip(years, values, documents, strict=True)
-                   if isinstance(v, float)}
-        wanted = (by_code[code] | open_years[str(term)]) & figures.keys()
-        judged |= {_cell_subject(unit_id, y, term) for y in wanted}
-        items.append((code, kind, term, figures, wanted))
-    found = outliers_of_many([(list(figures), [v for v, _ in figures.values()], wanted)
-                              for *_, figures, wanted in items], check)
+        if not all(map(isinstance, values, repeat(float))):
+            numbers = [isinstance(v, float) for v in values]
+            years, values, documents = (list(compress(x, numbers)) for x in (years, values, documents))
+        items[key] = SeriesToJudge(term, years, values, documents, by_code[key[0]] | open_years[key])
+    return items
+
+
+def _judged_again(items: dict[tuple[str, str], SeriesToJudge], year: int, key: tuple[str, str]) -> bool:
+    """Whether the history pass judged an open result's cell (its open years are always asked):
+    its series was (its code touched) and has a number that year. Not found again, it holds."""
+    return key in items and year in items[key].years
+
+
+def _history_findings(check: Check, unit_id: int, items: dict[tuple[str, str], SeriesToJudge],
+                      found: list[list[Outlier]]) -> list[Finding]:
+    """The unit's outliers as findings, each at the figure of its document."""
     findings = []
-    for (code, kind, term, figures, _), outs in zip(items, found, strict=True):
+    for (term, years, values, documents, _), outs in zip(items.values(), found, strict=True):
         for out in outs:
-            value, doc = figures[out.year]
-            facts = {**out.facts, "value": value, "code": str(term)}  # as stored, not 10**log
-            findings.append(Finding(check, _cell_subject(unit_id, out.year, term), doc, unit_id, out.year,
-                                    [str(term)], facts, message(check, facts, "en"),
+            at = years.index(out.year)
+            facts = {**out.facts, "value": values[at], "code": str(term)}  # as stored, not 10**log
+            findings.append(Finding(check, _cell_subject(unit_id, out.year, term), documents[at], unit_id,
+                                    out.year, [str(term)], facts, message(check, facts, "en"),
                                     message(check, facts, "vi"), None, None,
-                                    [(code, unit_id, out.year, kind, doc)]))
-    _settle(conn, findings, existing, judged, summary)
+                                    [(term.code, unit_id, out.year, term.kind, documents[at])]))
+    return findings
 
 
 def _rollup(conn: sqlite3.Connection, check: Check, units: _Units, parent: int, touched: set,
             summary: RunSummary) -> None:
-    """A district (or province) against its units, for each touched year and code."""
-    if units.level(parent) is None:
-        return
+    """A district (or province) against its units, for each touched year and code it has a figure
+    of: its units' sums of a year are read only when it has one."""
     terms = {t.key: t for t in check.terms}
     children = units.children(parent)
     existing = _existing(conn, OPEN_OF_UNIT, (parent, check.id))
+    open_cells = {_cell_of(subject): subject for _, subject in existing}
+    codes_of = defaultdict(set)
+    for year, code in touched:
+        codes_of[year].add(code)
     findings, judged = [], set()
-    own: dict[int, dict] = {}  # the parent's figures of a year, and its children's sums (none: no child)
-    sums_by_year: dict[int, dict] = {}
-    for year, code in sorted(touched):
-        if year not in own and children:
-            own[year] = {(c, k): (v, d) for c, k, v, d in conn.execute(OWN_FIGURES, (parent, year))}
-            sums_by_year[year] = _child_sums(conn, year, children)
-        for kind in ("actual", "target"):
-            term, mine = terms.get((code, kind)), own.get(year, {}).get((code, kind))
-            if term is None or mine is None:
-                continue
-            reported, total = sums_by_year[year].get((code, kind), (0, 0.0))
-            result = rollup_of_sum(mine[0], total, reported, units.expected(parent), check)
+    for year in sorted(codes_of):
+        own = _own_figures(conn, parent, year, codes_of[year], terms)
+        if not own:
+            continue
+        sums, expected = _child_sums(conn, year, children), units.expected(parent)
+        for code, kind, value, doc in own:
+            reported, total = sums.get((code, kind), (0, 0.0))
+            result = rollup_of_sum(value, total, reported, expected, check)
             if result is None:
                 continue
-            subject = _cell_subject(parent, year, term)
-            judged.add(subject)
-            if result.holds:
-                continue
-            facts = {**result.facts, "code": str(term)}
-            below = conn.execute(CHILD_VALUES.format(marks=",".join("?" * len(children))),
-                                 (*children, code, year, kind)).fetchall()
-            cells = [(code, parent, year, kind, mine[1])] + [(code, u, year, kind, d) for u, _, d in below]
-            findings.append(Finding(check, subject, mine[1], parent, year, [str(term)],
-                                    {**facts, "units": {str(u): v for u, v, _ in below}},
-                                    message(check, facts, "en"), message(check, facts, "vi"), None, None,
-                                    cells))
+            if open_cells and (year, (code, kind)) in open_cells:
+                judged.add(open_cells[(year, (code, kind))])
+            if not result.holds:
+                findings.append(_rollup_finding(conn, check, terms[(code, kind)], parent, children, year,
+                                                result, doc))
     _settle(conn, findings, existing, judged, summary)
+
+
+def _own_figures(conn: sqlite3.Connection, parent: int, year: int, codes: set[str],
+                 terms: dict[tuple[str, str], Term]) -> list[tuple[str, str, float, int]]:
+    """(code, kind, value, document) of a parent's figures of a year that the check judges, in
+    the order of their codes and kinds."""
+    rows = conn.execute(OWN_FIGURES, (parent, year))
+    return sorted((code, kind, value, doc) for code, kind, value, doc in rows
+                  if code in codes and (code, kind) in terms)
+
+
+def _rollup_finding(conn: sqlite3.Connection, check: Check, term: Term, parent: int, children: list[int],
+                    year: int, result: Rollup, doc: int) -> Finding:
+    """A parent's figure that fails its rollup, flagged with each of its units' figures (read
+    only now: the check itself needed their sum alone)."""
+    facts = {**result.facts, "code": str(term)}
+    below = conn.execute(CHILD_VALUES.format(marks=",".join("?" * len(children))),
+                         (*children, term.code, year, term.kind)).fetchall()
+    cells = [(term.code, unit, year, term.kind, d) for unit, _, d in [(parent, None, doc), *below]]
+    return Finding(check, _cell_subject(parent, year, term), doc, parent, year, [str(term)],
+                   {**facts, "units": {str(u): v for u, v, _ in below}}, message(check, facts, "en"),
+                   message(check, facts, "vi"), None, None, cells)
 
 
 def _child_sums(conn: sqlite3.Connection, year: int, children: list[int]) -> dict[tuple[str, str], tuple]:
@@ -390,13 +481,19 @@ def _cell_subject(unit_id: int, year: int, term: Term) -> str:
     return f"cell:{unit_id}:{year}:{term}"
 
 
+def _cell_of(subject: str) -> tuple[int, tuple[str, str]]:
+    """The year and (code, kind) of a cell's subject (`_cell_subject`)."""
+    _, _, year, term = subject.split(":", 3)
+    code, _, kind = term.partition("@")
+    return int(year), (code, kind or "actual")
+
+
 class _Units:
-    """Units, their pivot cells, their district and communes, read once per run."""
+    """Units, their district and communes, read once per run."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._rows: dict[int, tuple | None] = {}
-        self._series: dict[int, dict] = {}
         self._parents: dict[int, int | None] = {}
         self._children: dict[int, list[int]] = {}
         self._expected: dict[int, int | None] = {}
@@ -411,14 +508,6 @@ class _Units:
         """'commune', 'district' or 'province' (a thành phố with no district of its own is a province)."""
         row = self.row(unit_id)
         return None if row is None else tier(*row)
-
-    def series(self, unit_id: int) -> dict[tuple[str, str], tuple[list[int], list, list[int]]]:
-        """{(code, kind): (years, values, documents)}: the unit's rows of pivot_rows (its unit
-        index), one per indicator, split in C (`pivot_series`)."""
-        if unit_id not in self._series:
-            self._series[unit_id] = {(code, kind): series for code, *lists in self.conn.execute(
-                UNIT_CELLS, (unit_id,)) for kind, series in pivot_series(*lists).items()}
-        return self._series[unit_id]
 
     def parent(self, unit_id: int) -> int | None:
         """The district of a commune, the province of a district: the one stored unit of that name
@@ -450,10 +539,10 @@ class _Units:
 
     def children(self, unit_id: int) -> list[int]:
         if unit_id not in self._children:
-            level, name = self.level(unit_id), self.row(unit_id)[1]
+            level = self.level(unit_id)
             below = {"district": "commune", "province": "district"}.get(level)
             self._children[unit_id] = [] if below is None else [
-                u for u in self._units(UNITS_IN[level], name, {})
+                u for u in self._units(UNITS_IN[level], self.row(unit_id)[1], {})
                 if u != unit_id and self.level(u) == below and self.parent(u) == unit_id]
         return self._children[unit_id]
 
