@@ -73,7 +73,9 @@ def cell_fill(codes: bool) -> str:
                               fix_codes=only.format("c.code"))
 
 
-# A unit's cells of one indicator as one row of aligned lists (see db/migrations/0004). Whole
+# A unit's cells of one indicator as one row of aligned lists (see db/migrations/0004), in the
+# order of years and kinds (pivot_values is kept by unit and year: db/migrations/0013; an ordered
+# subquery is not flattened into a grouping, so each group is concatenated in that order). Whole
 # numbers, most values, are written by SQLite itself; the rest by Python's repr (xhht_real).
 _ROWS_FILL = (
     "INSERT INTO pivot_rows (code, unit_id, years, kinds, nums, texts, documents) "
@@ -81,7 +83,8 @@ _ROWS_FILL = (
     " group_concat(CASE WHEN value_num = CAST(value_num AS INTEGER) AND value_num != 0 AND "
     "abs(value_num) < 1e15  THEN CAST(CAST(value_num AS INTEGER) AS TEXT) ELSE xhht_real(value_num) END, "
     "char(31)), CASE WHEN count(value_text) > 0 THEN group_concat(coalesce(value_text, ''), char(31)) END,"
-    " group_concat(document_id, char(31)) FROM pivot_values {where} GROUP BY unit_id, code")
+    " group_concat(document_id, char(31)) FROM (SELECT * FROM pivot_values {where}"
+    " ORDER BY unit_id, code, year, kind) GROUP BY unit_id, code")
 
 # `_ROWS_FILL` for rows that may exist: each updated in place, so the index on pivot_rows(code)
 # is written only for a unit's first row of an indicator (db/migrations/0012).
