@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,12 +124,37 @@ def generated(docs: int, forms: list[dict], seed: int = 1, order: str = "shuffle
         yield result["source"]["path"], [result], None
 
 
-def build(db: Path, docs: int, chunk: int, order: str) -> list[tuple[float, float, float]]:
-    """Store the generated archive, `chunk` documents per import run; (wall, CPU, CPU of the
-    checks) seconds of each run (the writer's CPU time is what a shared machine's load does not
-    change)."""
+def store_run(conn, ready: list) -> tuple[float, float, float]:
+    """One import run of these ready results, closed by its checks: (wall, CPU, CPU of the checks)
+    seconds (the writer's CPU time is what a shared machine's load changes least)."""
     from extractor import importer, store
     from extractor.checks import results as check_results
+
+    start, cpu = time.perf_counter(), time.process_time()
+    run_id = store.start_run(conn, "import")
+    summary = importer.ImportSummary()
+    importer.store_results(conn, [ready], summary, lambda *a: None)
+    checks = time.process_time()
+    check_results.run(conn, "import")
+    store.finish_run(conn, run_id, "done", imported=summary.imported, unchanged=summary.unchanged,
+                     skipped=0, failed=len(summary.failed), reextracted=0)
+    end = time.process_time()
+    if summary.failed:
+        raise SystemExit(f"not stored: {summary.failed[:3]}")
+    return time.perf_counter() - start, end - cpu, end - checks
+
+
+def snapshot(conn, db: Path, target: Path) -> None:
+    """A copy of the archive as it is between two runs (its WAL written back first)."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(db, target)
+
+
+def build(db: Path, docs: int, chunk: int, order: str, snapshots: bool) -> list[tuple[float, float, float]]:
+    """Store the generated archive, `chunk` documents per import run; the timings of each run (see
+    `store_run`). With `snapshots`, the archive is copied before its first run and before its
+    last, for `replay`."""
+    from extractor import store
     from extractor.patterns import default_catalogue
     from extractor.register import merged_unit
 
@@ -140,19 +166,10 @@ def build(db: Path, docs: int, chunk: int, order: str) -> list[tuple[float, floa
     done = 0
     while done < docs:
         size = min(chunk, docs - done)
+        if snapshots and (done == 0 or done + size == docs):
+            snapshot(conn, db, db.with_name("first.db" if done == 0 else "last.db"))
         ready = [next(results) for _ in range(size)]  # made before the clock starts: not the writer's
-        start, cpu = time.perf_counter(), time.process_time()
-        run_id = store.start_run(conn, "import")
-        summary = importer.ImportSummary()
-        importer.store_results(conn, [ready], summary, lambda *a: None)
-        checks = time.process_time()
-        check_results.run(conn, "import")
-        store.finish_run(conn, run_id, "done", imported=summary.imported, unchanged=summary.unchanged,
-                         skipped=0, failed=len(summary.failed), reextracted=0)
-        end = time.process_time()
-        timings.append((time.perf_counter() - start, end - cpu, end - checks))
-        if summary.failed:
-            raise SystemExit(f"not stored: {summary.failed[:3]}")
+        timings.append(store_run(conn, ready))
         done += size
         if len(timings) % max(1, docs // chunk // 10) == 0:
             print(f"  {done:,} documents, last run {size / timings[-1][0]:.0f} docs/s "
@@ -160,6 +177,60 @@ def build(db: Path, docs: int, chunk: int, order: str) -> list[tuple[float, floa
                   f"{timings[-1][2] / size * 1000:.1f})", flush=True)
     conn.close()
     return timings
+
+
+def replay(db: Path, docs: int, chunk: int, order: str, rounds: int) -> dict[str, list[float]]:
+    """The first and the last run stored again into copies of the archive as each found it, in
+    alternation, `rounds` times; and between them a worker's extraction of the Word reports the
+    documents are made from (the best of three in a row: its pace once warm, as a worker's is).
+    CPU ms a document of each. On a machine whose speed changes from minute to minute (a shared
+    one), one run of each, minutes apart, can differ by half in either direction; runs side by
+    side, the best of each, are what compare the archive's two sizes."""
+    from itertools import islice
+
+    from extractor import store
+    from extractor.extract import extract_file
+
+    forms = templates()
+    last = docs - (docs - 1) // chunk * chunk
+    cases = {"first": (db.with_name("first.db"), list(islice(generated(docs, forms, order=order), chunk))),
+             "last": (db.with_name("last.db"), list(islice(generated(docs, forms, order=order), docs - last,
+                                                             docs)))}
+    out: dict[str, list[float]] = defaultdict(list)
+    work = db.with_name("replay.db")
+    for _ in range(rounds):
+        for name, (origin, ready) in cases.items():
+            shutil.copyfile(origin, work)
+            conn = store.connect(work)
+            _, cpu, checks = store_run(conn, ready)
+            out[name].append(cpu / len(ready) * 1000)
+            out[f"{name} without checks"].append((cpu - checks) / len(ready) * 1000)
+            conn.close()
+            for path in work.parent.glob(work.name + "*"):
+                path.unlink()
+        out["extraction"].append(min(_extraction(extract_file) for _ in range(3)))  # a worker's steady pace
+    for origin, _ in cases.values():
+        origin.unlink()
+    return out
+
+
+def _extraction(extract_file) -> float:
+    """CPU ms a document of one worker's extraction of the Word reports the documents are made from."""
+    cpu = time.process_time()
+    for template in TEMPLATES:
+        extract_file(ROOT / "corpus_samples" / template, with_text=True)
+    return (time.process_time() - cpu) / len(TEMPLATES) * 1000
+
+
+def report_replay(times: dict[str, list[float]]) -> None:
+    best = {name: min(runs) for name, runs in times.items()}
+    first, last, extraction = best["first"], best["last"], best["extraction"]
+    runs = "; ".join(f"{name} " + " ".join(f"{t:.1f}" for t in runs) for name, runs in times.items())
+    print(f"replayed side by side, best of {len(times['first'])}: first run {first:.1f} ms CPU a document "
+          f"({best['first without checks']:.1f} without the checks), last {last:.1f} ms "
+          f"({best['last without checks']:.1f}): last/first {last / first:.2f}x (without the checks "
+          f"{best['last without checks'] / best['first without checks']:.2f}x); a worker's extraction of a "
+          f"Word report {extraction:.1f} ms: {extraction / last:.1f}x the writer's last run ({runs})")
 
 
 def report_build(timings: list[tuple[float, float, float]], chunk: int, docs: int) -> None:
@@ -238,6 +309,8 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=1000, help="documents per import run")
     parser.add_argument("--order", choices=("shuffled", "district"), default="shuffled",
                         help="order of arrival (see layout)")
+    parser.add_argument("--rounds", type=int, default=3, help="paired replays of the first and the last "
+                        "run (0: none)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (an archive.db "
                                                   "already there is read, not built again)")
     args = parser.parse_args()
@@ -247,8 +320,10 @@ def main() -> None:
     began = time.perf_counter()
     try:
         if not db.exists():
-            timings = build(db, args.docs, args.chunk, args.order)
+            timings = build(db, args.docs, args.chunk, args.order, snapshots=args.rounds > 0)
             report_build(timings, args.chunk, args.docs)
+            if args.rounds > 0 and args.docs > args.chunk:
+                report_replay(replay(db, args.docs, args.chunk, args.order, args.rounds))
         conn = sqlite3.connect(db)
         count, observations = conn.execute("SELECT (SELECT count(*) FROM documents), "
                                            "(SELECT count(*) FROM observations)").fetchone()

@@ -531,11 +531,11 @@ def test_corrections_of_a_schema_4_archive_are_all_kept_on_upgrade(tmp_path, mon
     monkeypatch.setattr(store.connection, "migrations", lambda: [m for m in every if m[0] <= 4])
     from extractor.checks import results  # the code of schema 4 kept no check results (migration 7)
 
-    monkeypatch.setattr(store.documents, "store_report_checks", lambda *args: None)
+    monkeypatch.setattr(store.documents, "store_report_checks", lambda *args, **kwargs: None)
     monkeypatch.setattr(results, "run", lambda *args: None)
     monkeypatch.setattr(store, "file_documents", lambda conn, sha: None)  # nor parts (migration 8)
     monkeypatch.setattr(store, "annex_reports", lambda conn: {})  # nor annexes' reports (migration 11)
-    monkeypatch.setattr(store.documents, "record_report_beside", lambda *args: None)
+    monkeypatch.setattr(store.documents, "record_report_beside", lambda *args, **kwargs: None)
     import_paths(db, [sample("BC_TuanLe_HTSD_2021_LiemPhu.docx")], workers=1)
     conn = store.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
@@ -683,8 +683,8 @@ def test_a_group_whose_transaction_sqlite_ended_is_stored_again_one_by_one(folde
     real = store.documents.record_report_beside
     victim, struck = ready[3][0], []
 
-    def strike_once(conn, doc_id, result):
-        real(conn, doc_id, result)
+    def strike_once(conn, doc_id, result, **kwargs):
+        real(conn, doc_id, result, **kwargs)
         if result["source"]["path"] == victim and not struck:
             struck.append(doc_id)
             conn.execute("ROLLBACK")  # what SQLite does by itself on SQLITE_FULL

@@ -157,15 +157,18 @@ def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
 
 
 # ---- identity checks: at save, and again after a correction -------------------------------------------
-def store_report_checks(conn: sqlite3.Connection, doc_id: int, result: dict,
+def store_report_checks(conn: sqlite3.Connection, doc_id: int, result: dict, new: bool = False,
                         catalogue: Catalogue | None = None) -> None:
     """The extraction's failed identity checks of a document just stored (inside the store's
-    transaction): each an open result; a result of an earlier reading that no longer fails is ok."""
+    transaction): each an open result; a result of an earlier reading that no longer fails is ok
+    (a `new` document has none, so one that fails no check has nothing to settle)."""
     catalogue = catalogue or default_catalogue()
     by_id = {c.id: c for c in catalogue.checks}
     failed = [f for f in result.get("checks") or [] if f["id"] in by_id]
     conn.execute("INSERT OR IGNORE INTO check_pending (document_id) VALUES (?)",
                  (doc_id,))  # its cells: next run
+    if new and not failed:
+        return
     items = [i for i in result.get("review") or [] if i.get("category") == "inconsistent"]
     _settle_identity(conn, doc_id, failed, by_id, items=items)
 

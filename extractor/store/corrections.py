@@ -16,14 +16,17 @@ from extractor.store.connection import now
 from extractor.store.units import document_unit, set_document_unit
 
 
-def reconcile_corrections(conn: sqlite3.Connection, doc_id: int, extractor_version: str) -> list[dict]:
+def reconcile_corrections(conn: sqlite3.Connection, doc_id: int, extractor_version: str,
+                          sha: str | None = None) -> list[dict]:
     """Bring a freshly (re-)extracted document in line with the corrections in force for it.
 
     Value corrections need nothing (the views apply them); a unit chosen by a person is written
     back over the extracted one. Where the extraction now says what the correction says, that is
     noted in the correction's history (once per extractor version) and returned as a change.
+    `sha` is the document's identity where the caller has it.
     """
-    sha = conn.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+    if sha is None:
+        sha = conn.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
     events = []
     for row in conn.execute("SELECT * FROM corrections WHERE sha256 = ? AND active = 1 AND target != "
                             "'review' ORDER BY id", (sha,)).fetchall():

@@ -76,9 +76,9 @@ def save(conn: sqlite3.Connection, result: dict, path: str) -> tuple[str, int]:
             return "unchanged", existing
         doc_id = _insert_document(conn, result)
         insert_children(conn, doc_id, result)
-        record_report_beside(conn, doc_id, result)
-        store_report_checks(conn, doc_id, result)  # its failed identity checks, with the document
-        reconcile_corrections(conn, doc_id, result["versions"]["extractor"])
+        record_report_beside(conn, doc_id, result, new=True)
+        store_report_checks(conn, doc_id, result, new=True)  # its failed identity checks, with the document
+        reconcile_corrections(conn, doc_id, result["versions"]["extractor"], identity(source))
         previous = [r[0] for r in conn.execute(
             "SELECT d.id FROM documents d JOIN document_paths p ON p.document_id = d.id "
             "WHERE p.path = ? AND substr(d.sha256, 1, 64) != ? AND d.superseded_by IS NULL",
@@ -147,10 +147,12 @@ def replace_extraction(conn: sqlite3.Connection, doc_id: int, result: dict) -> l
     return changes
 
 
-def record_report_beside(conn: sqlite3.Connection, doc_id: int, result: dict) -> None:
+def record_report_beside(conn: sqlite3.Connection, doc_id: int, result: dict, new: bool = False) -> None:
     """Keep which report an annex took its metadata from (or that it found none), replacing what
-    an earlier reading kept; a document that looked for no report keeps no row."""
-    conn.execute("DELETE FROM annex_reports WHERE document_id = ?", (doc_id,))
+    an earlier reading kept (a `new` document has none); a document that looked for no report
+    keeps no row."""
+    if not new:
+        conn.execute("DELETE FROM annex_reports WHERE document_id = ?", (doc_id,))
     beside = result.get("report_beside")
     if beside is not None:
         conn.execute("INSERT INTO annex_reports (document_id, report_file, report_sha256) VALUES (?, ?, ?)",

@@ -156,35 +156,37 @@ def _splice_rows(conn: sqlite3.Connection, unit_id: int, year: int, taken: list[
     value (rare: a text cannot be told from an empty one in the joined lists) is regrouped."""
     codes = json.dumps(sorted({cell[0] for cell in taken}))
     rows = {code: lists for code, *lists in conn.execute(_UNIT_ROWS, {"unit": unit_id, "codes": codes})}
-    regroup, spliced = set(), {}
+    regroup, cells = set(), {}
     for code, kind, num, text, document in taken:
-        row = spliced.get(code) or rows.get(code)
-        if text is not None or (row is not None and row[3] is not None) or code in regroup:
+        row = rows.get(code)
+        if text is not None or (row is not None and row[3] is not None):
             regroup.add(code)
-            continue
-        spliced[code] = _spliced(row, year, kind, num, document)
-    conn.executemany(_ROW_WRITE, [(code, unit_id, years, kinds, nums, documents)
-                                  for code, (years, kinds, nums, _, documents) in spliced.items()
-                                  if code not in regroup])
+        else:
+            cells.setdefault(code, []).append((kind, num, document))
+    conn.executemany(_ROW_WRITE, [(code, unit_id, *_spliced(rows.get(code), year, found))
+                                  for code, found in cells.items() if code not in regroup])
     if regroup:
         rows_fill = _ROWS_FILL.format(where="WHERE unit_id = :unit" + _ONLY_CODES.format("code"))
         conn.execute(rows_fill + _ROWS_UPSERT, {"unit": unit_id, "codes": json.dumps(sorted(regroup))})
 
 
-def _spliced(row: tuple | None, year: int, kind: str, num: float | None, document: int) -> tuple:
-    """A pivot row's lists (years, kinds, nums, texts, documents: texts None) with the cell
-    (year, kind) set to a number, in the place and the form `_ROWS_FILL` gives it."""
-    years, kinds, nums, _, documents = ([], [], [], None, []) if row is None else (
-        row[0].split(_SEP), row[1].split(_SEP), row[2].split(_SEP), None, row[4].split(_SEP))
-    keys = list(zip(map(int, years), kinds, strict=True))
-    at = bisect_left(keys, (year, kind))
-    cell = (str(year), kind, number_text(num), str(document))
-    if at < len(keys) and keys[at] == (year, kind):
-        years[at], kinds[at], nums[at], documents[at] = cell
-    else:
-        for values, value in zip((years, kinds, nums, documents), cell, strict=True):
-            values.insert(at, value)
-    return _SEP.join(years), _SEP.join(kinds), _SEP.join(nums), None, _SEP.join(documents)
+def _spliced(row: tuple | None, year: int, cells: list[tuple]) -> tuple[str, str, str, str]:
+    """A pivot row's lists (years, kinds, nums, documents) with the cells (kind, number, document)
+    of `year` set, each in the place and the form `_ROWS_FILL` gives it. The row is split and
+    joined once, however many cells of it the document took."""
+    years, kinds, nums, documents = ([], [], [], []) if row is None else (
+        row[0].split(_SEP), row[1].split(_SEP), row[2].split(_SEP), row[4].split(_SEP))
+    for kind, num, document in cells:
+        keys = list(zip(map(int, years), kinds, strict=True))
+        at = bisect_left(keys, (year, kind))
+        if at < len(keys) and keys[at] == (year, kind):
+            nums[at], documents[at] = number_text(num), str(document)
+        else:
+            years.insert(at, str(year))
+            kinds.insert(at, kind)
+            nums.insert(at, number_text(num))
+            documents.insert(at, str(document))
+    return _SEP.join(years), _SEP.join(kinds), _SEP.join(nums), _SEP.join(documents)
 
 
 def number_text(value: float | None) -> str:
