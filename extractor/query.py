@@ -169,10 +169,10 @@ def _suggest(wanted: str, known: list[str]) -> str:
 
 def indicators(conn: sqlite3.Connection) -> list[dict]:
     """The catalogue with the number of stored observations of each code."""
-    sql = ("SELECT i.code, i.report_type, i.label, i.unit, COUNT(d.id) AS observations FROM indicators i "
-           "LEFT JOIN observations o ON o.code = i.code "
-           "LEFT JOIN documents d ON d.id = o.document_id AND d.superseded_by IS NULL "
-           "GROUP BY i.code ORDER BY i.report_type, i.code")
+    sql = ("SELECT i.code, i.report_type, i.label, i.unit, coalesce(n.observations, 0) AS observations "
+           "FROM indicators i LEFT JOIN (SELECT o.code, count(*) AS observations FROM documents d "
+           "JOIN observations o ON o.document_id = d.id WHERE d.superseded_by IS NULL GROUP BY o.code) n "
+           "ON n.code = i.code ORDER BY i.report_type, i.code")
     return [dict(r) for r in conn.execute(sql)]
 
 

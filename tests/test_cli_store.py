@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import sqlite3
 
 import pytest
 from click.testing import CliRunner
@@ -80,6 +81,11 @@ def test_indicators_and_units(db):
     result = run("indicators", "--db", db, "--format", "json")
     listed = {r["code"]: r for r in json.loads(result.output)}
     assert listed["tuanle.lop.xoa_mu_chu.so_luot"]["observations"] >= 3
+    conn = sqlite3.connect(db)  # each code's observations of the current documents, every code listed
+    counted = dict(conn.execute("SELECT code, count(*) FROM observations WHERE document_id IN "
+                                "(SELECT id FROM documents WHERE superseded_by IS NULL) GROUP BY code"))
+    assert {code: row["observations"] for code, row in listed.items()} == {
+        code: counted.get(code, 0) for (code,) in conn.execute("SELECT code FROM indicators")}
     result = run("units", "--db", db, "--format", "json")
     chan_son = next(u for u in json.loads(result.output) if u["name"] == "Chân Sơn")
     assert chan_son["years"] == "2019, 2021, 2022, 2023" and chan_son["district"] == "Yên Sơn"
