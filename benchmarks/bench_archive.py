@@ -2,7 +2,7 @@
 real store, then the reads a researcher makes of it.
 
 Usage: python benchmarks/bench_archive.py [--docs 100000] [--chunk 1000] [--order shuffled|district]
-                                          [--keep DIR]
+                                          [--rounds 3] [--keep DIR]
 
 Extraction is skipped: each document is an extraction result made from a real one (a Word report
 of corpus_samples/ read once, its text and review items kept) with a generated unit, year and
@@ -14,10 +14,14 @@ review items, FTS, unit lookup, pivot, each in its savepoint), and every `--chun
 are one import run, closed by its history and rollup checks. About one unit in sixteen is a
 district, whose communes its rollup checks add up; a few cells get a second report.
 
-Rows: import rate of the first and the last chunk (and the writer's peak memory), database size
-per document, `compare` of one indicator (all units, one province), the web compare and unit
+Rows: import rate of the first and the last chunk as they came (and the writer's peak memory);
+the same two chunks replayed side by side (`replay`: the line to read for last/first, as one run
+of each, minutes apart, mostly measures the machine), with a worker's Word extraction between them
+and the writer's margin over it (CPU ms a document; each round's figures in brackets); database
+size per document, `compare` of one indicator (all units, one province), the web compare and unit
 pages, `export --format csv` and `--format jsonl` (time and peak memory, in their own process),
-and `PRAGMA integrity_check`.
+and `PRAGMA integrity_check`. The replay copies the archive twice beside it (before its last run,
+and each round's copy): three times the archive's size of free disk at the end.
 """
 
 from __future__ import annotations
@@ -226,6 +230,7 @@ def report_replay(times: dict[str, list[float]]) -> None:
     best = {name: min(runs) for name, runs in times.items()}
     first, last, extraction = best["first"], best["last"], best["extraction"]
     runs = "; ".join(f"{name} " + " ".join(f"{t:.1f}" for t in runs) for name, runs in times.items())
+    runs = f"ms CPU a document, each round: {runs}"
     print(f"replayed side by side, best of {len(times['first'])}: first run {first:.1f} ms CPU a document "
           f"({best['first without checks']:.1f} without the checks), last {last:.1f} ms "
           f"({best['last without checks']:.1f}): last/first {last / first:.2f}x (without the checks "
@@ -304,7 +309,7 @@ def integrity(db: Path) -> tuple[float, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "))
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--chunk", type=int, default=1000, help="documents per import run")
     parser.add_argument("--order", choices=("shuffled", "district"), default="shuffled",
@@ -319,7 +324,10 @@ def main() -> None:
     db = work / "archive.db"
     began = time.perf_counter()
     try:
-        if not db.exists():
+        if db.exists():
+            print(f"{db} is already there: read as it is, not built again (--docs, --order and --rounds "
+                  "apply to a build)")
+        else:
             timings = build(db, args.docs, args.chunk, args.order, snapshots=args.rounds > 0)
             report_build(timings, args.chunk, args.docs)
             if args.rounds > 0 and args.docs > args.chunk:

@@ -61,6 +61,22 @@ async def test_home_compare_and_downloads(archive):
 
 
 @pytest.mark.asyncio
+async def test_units_with_no_known_2025_unit_are_shown_when_they_are_all_there_is(archive):
+    """As of 2025, a district (districts were abolished) is listed apart: when only districts gave
+    the indicator, the page is that table, as the CLI and the CSV list them, not "no values"."""
+    site = app(archive)
+    conn = sqlite3.connect(archive[0])
+    code, district = conn.execute(
+        "SELECT p.code, u.name FROM pivot_values p JOIN units u ON u.id = p.unit_id GROUP BY p.code "
+        "HAVING min(u.level) = 'huyện' AND max(u.level) = 'huyện' ORDER BY p.code").fetchone()
+    page = (await site.client.get(f"/-/compare?code={code}&as_of=2025")).text
+    assert 'id="apart"' in page and district in page and 'id="pivot"' not in page
+    assert "No values of this indicator" not in page and 'id="download-csv"' in page
+    csv = (await site.client.get(f"/-/compare.csv?code={code}&as_of=2025")).text
+    assert district in csv
+
+
+@pytest.mark.asyncio
 async def test_unit_document_file_and_search(archive):
     site = app(archive)
     page = await site.client.get(f"/-/compare?code={CODE}")
