@@ -4,6 +4,7 @@ import copy
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -223,6 +224,22 @@ def test_sigkill_at_any_point_then_rerun_gives_the_uninterrupted_database(folder
                            capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     assert snapshot(db) == snapshot(reference)
+    runs = [r[0] for r in sqlite3.connect(db).execute("SELECT status FROM import_runs ORDER BY id")]
+    assert runs[-1] == "done" and set(runs[:-1]) <= {"interrupted"}  # the killed run is not left running
+
+
+def test_a_run_whose_process_is_gone_is_marked_interrupted_by_the_next(tmp_path):
+    """Only runs of this machine whose process no longer exists: a live one (this process) and
+    one of another machine (which cannot be asked) stay 'running'."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    conn = store.connect(tmp_path / "runs.db")
+    host = socket.gethostname()
+    conn.executemany("INSERT INTO import_runs (started_at, command, host, pid) VALUES ('t', 'import', ?, ?)",
+                     [(host, gone.pid), (host, os.getpid()), ("another-machine", gone.pid)])
+    store.start_run(conn, "import")
+    assert [tuple(r) for r in conn.execute("SELECT host, status FROM import_runs ORDER BY id")] == [
+        (host, "interrupted"), (host, "running"), ("another-machine", "running"), (host, "running")]
 
 
 def test_samples_folder_imports_cleanly(tmp_path, samples):

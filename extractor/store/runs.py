@@ -3,16 +3,40 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
 
 from extractor.store.connection import now, transaction
 
 
 def start_run(conn: sqlite3.Connection, command: str) -> int:
-    """Note that an import ("import" or "reextract") started; returns the run's id."""
+    """Note that an import ("import" or "reextract") started, by this process of this machine;
+    returns the run's id. Runs of this machine left 'running' by a process that is gone (killed
+    before it could say how it ended) are marked 'interrupted' first."""
+    host = socket.gethostname()
     with transaction(conn):
-        return conn.execute("INSERT INTO import_runs (started_at, command) VALUES (?, ?)",
-                            (now(), command)).lastrowid
+        running = conn.execute("SELECT id, pid FROM import_runs WHERE status = 'running' AND host = ?",
+                               (host,)).fetchall()
+        for run_id, pid in running:
+            if not _alive(pid):
+                conn.execute("UPDATE import_runs SET status = 'interrupted' WHERE id = ?", (run_id,))
+        return conn.execute("INSERT INTO import_runs (started_at, command, host, pid) VALUES (?, ?, ?, ?)",
+                            (now(), command, host, os.getpid())).lastrowid
+
+
+def _alive(pid: int | None) -> bool:
+    """Whether a process of this machine with this id runs (one that cannot be asked counts as
+    running: a run is never marked interrupted on a guess)."""
+    if pid is None:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def finish_run(conn: sqlite3.Connection, run_id: int, status: str, imported: int, unchanged: int,
