@@ -235,10 +235,14 @@ def test_a_run_whose_process_is_gone_is_marked_interrupted_by_the_next(tmp_path)
     gone.wait()
     conn = store.connect(tmp_path / "runs.db")
     host = socket.gethostname()
-    conn.executemany("INSERT INTO import_runs (started_at, command, host, pid) VALUES ('t', 'import', ?, ?)",
-                     [(host, gone.pid), (host, os.getpid()), ("another-machine", gone.pid)])
+    runs = [(host, gone.pid), (host, os.getpid()), ("another-machine", gone.pid)]
+    for run_id, (machine, pid) in enumerate(runs, 1):
+        conn.execute("INSERT INTO import_runs (id, started_at, command) VALUES (?, 't', 'import')", (run_id,))
+        conn.execute("INSERT INTO import_run_processes (run_id, host, pid) VALUES (?, ?, ?)",
+                     (run_id, machine, pid))
     store.start_run(conn, "import")
-    assert [tuple(r) for r in conn.execute("SELECT host, status FROM import_runs ORDER BY id")] == [
+    assert [tuple(r) for r in conn.execute("SELECT p.host, r.status FROM import_runs r JOIN "
+                                           "import_run_processes p ON p.run_id = r.id ORDER BY r.id")] == [
         (host, "interrupted"), (host, "running"), ("another-machine", "running"), (host, "running")]
 
 
@@ -553,6 +557,8 @@ def test_corrections_of_a_schema_4_archive_are_all_kept_on_upgrade(tmp_path, mon
     monkeypatch.setattr(store, "file_documents", lambda conn, sha: None)  # nor parts (migration 8)
     monkeypatch.setattr(store, "annex_reports", lambda conn: {})  # nor annexes' reports (migration 11)
     monkeypatch.setattr(store.documents, "record_report_beside", lambda *args, **kwargs: None)
+    monkeypatch.setattr(store, "start_run", lambda conn, command: conn.execute(  # nor processes (migr. 15)
+        "INSERT INTO import_runs (started_at, command) VALUES ('2025-03-01', ?)", (command,)).lastrowid)
     import_paths(db, [sample("BC_TuanLe_HTSD_2021_LiemPhu.docx")], workers=1)
     conn = store.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 4

@@ -16,20 +16,22 @@ def start_run(conn: sqlite3.Connection, command: str) -> int:
     before it could say how it ended) are marked 'interrupted' first."""
     host = socket.gethostname()
     with transaction(conn):
-        running = conn.execute("SELECT id, pid FROM import_runs WHERE status = 'running' AND host = ?",
+        running = conn.execute("SELECT r.id, p.pid FROM import_runs r JOIN import_run_processes p ON "
+                               "p.run_id = r.id WHERE r.status = 'running' AND p.host = ?",
                                (host,)).fetchall()
         for run_id, pid in running:
             if not _alive(pid):
                 conn.execute("UPDATE import_runs SET status = 'interrupted' WHERE id = ?", (run_id,))
-        return conn.execute("INSERT INTO import_runs (started_at, command, host, pid) VALUES (?, ?, ?, ?)",
-                            (now(), command, host, os.getpid())).lastrowid
+        run_id = conn.execute("INSERT INTO import_runs (started_at, command) VALUES (?, ?)",
+                              (now(), command)).lastrowid
+        conn.execute("INSERT INTO import_run_processes (run_id, host, pid) VALUES (?, ?, ?)",
+                     (run_id, host, os.getpid()))
+        return run_id
 
 
-def _alive(pid: int | None) -> bool:
+def _alive(pid: int) -> bool:
     """Whether a process of this machine with this id runs (one that cannot be asked counts as
     running: a run is never marked interrupted on a guess)."""
-    if pid is None:
-        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
