@@ -29,8 +29,20 @@ class Failure(click.ClickException):
         click.echo(self.line, file=file, err=True)
 
 
+def _show_version(ctx: click.Context, _param, value: bool) -> None:
+    """`--version`: the package's version and `code_digest` (computed only when asked: every
+    command would otherwise pay for reading the package's files)."""
+    if value and not ctx.resilient_parsing:
+        from extractor.resources import code_digest
+
+        click.echo(f"xhht, version {__version__} (code {code_digest()})")
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="xhht")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version (and the code's digest: the same on every machine of a cluster) "
+                   "and exit.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="language of messages and tables (default: $XHHT_LANG, else the locale; Vietnamese "
                    "unless the locale is English)")

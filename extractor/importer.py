@@ -24,6 +24,7 @@ from extractor.checks import results as check_results
 from extractor.extract import extract_parts, sha256_of, walk
 from extractor.patterns import default_catalogue
 from extractor.readers import ReadError
+from extractor.resources import code_digest
 from extractor.review import attach_crops
 
 
@@ -367,9 +368,16 @@ def _extract_bytes_job(path: str, data: bytes, beside: tuple[str, bytes] | None 
     return path, results, error
 
 
-def _extract_batch_job(tasks: list[tuple]) -> list[tuple[str, dict | None, str | None]]:
+def _extract_batch_job(tasks: list[tuple], code: str) -> list[tuple[str, dict | None, str | None]]:
     """Runs on a cluster worker: several files in one task, each (path,) for a shared archive or
-    (path, bytes, beside) with its bytes; each file's outcome, as `_extract_job` gives it."""
+    (path, bytes, beside) with its bytes; each file's outcome, as `_extract_job` gives it. A worker
+    whose code is not the importer's (`code`, its `code_digest`) reads nothing: each file fails
+    with why, rather than being stored as another version read it."""
+    mine = code_digest()
+    if mine != code:
+        reason = (f"this cluster worker runs another version of xhht-extractor (code {mine}, the "
+                  f"importer's {code}): install the same version on every machine")
+        return [(task[0], None, reason) for task in tasks]
     return [_extract_job(task[0]) if len(task) == 1 else _extract_bytes_job(*task) for task in tasks]
 
 
@@ -415,7 +423,7 @@ def _run_on_cluster(paths: list[str], cluster: Cluster):
         owners: dict[str, list[str]] = {}
 
         def submit(batch: list[tuple]):
-            future = client.submit(_extract_batch_job, batch, pure=False)
+            future = client.submit(_extract_batch_job, batch, code_digest(), pure=False)
             owners[future.key] = [task[0] for task in batch]
             return future
 

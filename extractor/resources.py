@@ -7,7 +7,9 @@ can try an edited catalogue without reinstalling.
 
 from __future__ import annotations
 
+import hashlib
 import os
+from functools import lru_cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -22,3 +24,17 @@ def data_dir(name: str) -> Path:
         if path.is_dir():
             return path
     raise FileNotFoundError(f"cannot find the '{name}' folder (looked in: {', '.join(map(str, candidates))})")
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of what decides how a file is read and stored: the package's Python files, the
+    patterns and the migrations. The package's version number is not changed by every change, so
+    two machines of a cluster compare this instead (`xhht --version` prints it)."""
+    digest = hashlib.sha256()
+    for root in (_PACKAGE, data_dir("patterns"), data_dir("db")):
+        files = [f for f in root.rglob("*") if f.is_file() and "__pycache__" not in f.parts
+                 and "_data" not in f.relative_to(root).parts and f.suffix not in (".pyc", ".mo")]
+        for path in sorted(files):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]

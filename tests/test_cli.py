@@ -143,3 +143,25 @@ def test_counts_agree_with_their_nouns(tmp_path):
     assert "1 label, 2 warnings\n" in summary(result) + "\n"
     assert [count(n, "activity", "activities") for n in (0, 1, 2)] == ["0 activities", "1 activity",
                                                                        "2 activities"]
+
+
+def test_version_names_the_code_it_runs(tmp_path, monkeypatch):
+    """`--version` gives the code's digest beside the package's version (which not every change
+    moves), so two machines of a cluster can be compared; a changed pattern file changes it."""
+    import shutil
+
+    from extractor import resources
+
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and f"(code {resources.code_digest()})" in result.output
+    patterns = tmp_path / "patterns"
+    shutil.copytree(resources.data_dir("patterns"), patterns)
+    monkeypatch.setenv("XHHT_PATTERNS_DIR", str(patterns))
+    resources.code_digest.cache_clear()
+    same = resources.code_digest()
+    with next(patterns.rglob("*.yaml")).open("a", encoding="utf-8") as catalogue:
+        catalogue.write("\n# one more line\n")
+    resources.code_digest.cache_clear()
+    changed = resources.code_digest()
+    resources.code_digest.cache_clear()
+    assert len(same) == 12 and changed != same

@@ -40,6 +40,20 @@ def test_a_file_that_fails_on_a_worker_is_one_error_and_the_batch_goes_on(cluste
         ("broken.docx", True)]
 
 
+def test_a_worker_of_another_version_reads_nothing_and_says_why(cluster, tmp_path, monkeypatch):
+    """The workers run this code; the importer here is made to seem another version's: each file
+    fails with why, none is stored as a different code read it."""
+    from extractor import importer
+
+    monkeypatch.setattr(importer, "code_digest", lambda: "0" * 12)
+    summary = import_paths(tmp_path / "v.db", [SAMPLES / "BC_SoKet_HK1_DakSMar_2017.txt"],
+                           cluster=Cluster(cluster))
+    assert summary.imported == 0
+    [(path, reason)] = summary.failed
+    assert path.endswith("DakSMar_2017.txt") and "another version of xhht-extractor" in reason
+    assert "000000000000" in reason
+
+
 def test_cli_names_an_unreachable_cluster(tmp_path):
     from click.testing import CliRunner
 
