@@ -193,6 +193,12 @@ def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextra
             raise
         raise Failure(_("cluster {address}: {reason}").format(address=cluster, reason=exc)) from exc
     click.echo(reporter.closing(summary, target), err=True)
+    if reextract and summary.current and not summary.reextracted and not summary.failed:
+        click.echo(ngettext("{n} stored document was already read by this version of the extractor and its "
+                            "patterns: nothing to read again (--force reads every document again)",
+                            "{n} stored documents were already read by this version of the extractor and its "
+                            "patterns: nothing to read again (--force reads every document again)",
+                            summary.current).format(n=summary.current), err=True)
     sys.exit(1 if summary.failed else 0)
 
 

@@ -53,6 +53,7 @@ class ImportSummary:
     imported: int = 0
     unchanged: int = 0
     reextracted: int = 0
+    current: int = 0  # reextract: stored documents already read by this extractor and these patterns
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why it was not read)
     failed: list[tuple[str, str]] = field(default_factory=list)
     # identity → the path it was stored from in this run: a byte-identical copy met later in the same
@@ -293,6 +294,7 @@ def reextract(db_path: str | Path, workers: int | None = None, on_event: Listene
             "SELECT id, sha256, extractor_version, patterns_version, substr(sha256, 1, 64) FROM documents "
             "WHERE superseded_by IS NULL ORDER BY id").fetchall()  # the file's sha256 begins the identity
         stale = [r for r in rows if force or (r[2], r[3]) != (__version__, catalogue_digest())]
+        summary.current = len(rows) - len(stale)
         roots = [Path(p).resolve() for p in paths]
         todo: dict[str, dict[str, int]] = {}  # source → identity → document id (a volume: its parts)
         lost = []

@@ -77,6 +77,16 @@ def test_compare_suggests_when_nothing_matches(db):
     assert result.exit_code != 0 and "tuanle.lop.xoa_mu_chu.so_luot" in result.output
 
 
+def test_reextract_with_nothing_to_read_again_says_why(tmp_path, samples):
+    db = str(tmp_path / "r.db")
+    run("import", str(samples / "BC_SoKet_HK1_DakSMar_2017.txt"), "--db", db, "--workers", "1")
+    result = run("import", "--reextract", "--db", db)
+    assert result.exit_code == 0 and "1 stored document was already read by this version" in result.output
+    assert "--force reads every document again" in result.output
+    forced = run("import", "--reextract", "--force", "--db", db)
+    assert forced.exit_code == 0 and "already read" not in forced.output and "re-extracted 1" in forced.output
+
+
 def test_indicators_and_units(db):
     result = run("indicators", "--db", db, "--format", "json")
     listed = {r["code"]: r for r in json.loads(result.output)}
