@@ -49,6 +49,9 @@ def summary(result: dict) -> str:
             table.add_row(ind["code"], i18n.kind_name(ind["kind"]), i18n.number(ind["value"]), ind["unit"],
                           ind["label"][:50], i18n.location(ind["location"]), f"{ind['score']:.0f}")
         console.print(table)
+    else:  # said, so that an empty reading is not mistaken for a cut-off output
+        console.print(_("no indicator value read in this document (its figures may be in an annex "
+                        "beside it, or in words the patterns do not know: see what went to review)"))
     if result["activities"]:
         count = len(result["activities"])
         table = Table(title=ngettext("{n} activity", "{n} activities", count).format(n=count))

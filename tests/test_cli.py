@@ -165,3 +165,13 @@ def test_version_names_the_code_it_runs(tmp_path, monkeypatch):
     changed = resources.code_digest()
     resources.code_digest.cache_clear()
     assert len(same) == 12 and changed != same
+
+
+def test_a_report_with_no_value_read_says_so():
+    """A report whose figures are all in its annex: the spot-check says nothing was read (and where
+    to look), not only its two header lines."""
+    result = CliRunner().invoke(main, ["--lang", "en", "extract", str(sample("BC_TuanLe_2024_XaTaXua.docx"))])
+    assert result.exit_code == 0 and "no indicator value read in this document" in result.output
+    read = CliRunner().invoke(main, ["--lang", "en", "extract",
+                                     str(sample("BC_TuanLe_HTSD_2021_LiemPhu.docx"))])
+    assert "indicator values" in read.output and "no indicator value read" not in read.output
