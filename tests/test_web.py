@@ -374,3 +374,14 @@ def test_serve_on_a_busy_port_says_so_in_one_line(reviewed):
     assert result.exit_code == 1 and "serving" not in result.output
     assert f"port {port}: the port is in use" in result.output and len(
         result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.asyncio
+async def test_unit_page_writes_its_2025_unit_as_the_archive_writes_names(archive):
+    """The register of the merger writes "Xã …"; the unit page, as compare does, "xã …"."""
+    conn = sqlite3.connect(archive[0])
+    unit_id, merged = conn.execute("SELECT id, merged_into FROM units WHERE merged_into LIKE 'X_ %' "
+                                   "ORDER BY id").fetchone()
+    page = (await app(archive).client.get(f"/-/unit/{unit_id}")).text
+    name = merged.split(" ", 1)[1]
+    assert f"xã {name}" in page and f"Xã {name}" not in page

@@ -26,7 +26,16 @@ from extractor.i18n import _
 from extractor.normalize import canonical, collate, fold
 from extractor.patterns import default_catalogue
 from extractor.query import Pivot, QueryError
-from extractor.research import BY, Cell, DistrictsAbolished, View, coverage_varies, research, table_years
+from extractor.research import (
+    BY,
+    Cell,
+    DistrictsAbolished,
+    View,
+    coverage_varies,
+    research,
+    table_years,
+    written_2025,
+)
 from extractor.web import chart
 
 PAGE_ROWS = 200  # pivot rows shown on the page; downloads carry all of them
@@ -351,7 +360,10 @@ async def unit_page(datasette, request) -> Response:
             "SELECT a.name, a.participants, a.host, a.partners, d.year, d.id AS document_id FROM "
             "activities a JOIN documents d ON d.id = a.document_id AND d.superseded_by IS NULL WHERE "
             "d.unit_id = ? ORDER BY d.year, a.seq LIMIT 500", (unit_id,)).fetchall()
-        return {"unit": dict(unit), "years": years, "groups": indicator_groups(list(table.values())),
+        unit = dict(unit)
+        if unit["merged_into"]:  # as the archive and compare write names: "xã Quỳnh Phú"
+            unit["merged_into"] = written_2025(unit["merged_into"])
+        return {"unit": unit, "years": years, "groups": indicator_groups(list(table.values())),
                 "documents": [dict(d) for d in documents], "activities": [dict(a) for a in activities]}
 
     data = await database(datasette).execute_fn(read)
