@@ -266,6 +266,10 @@ async def test_home_page_links_to_the_units_and_the_latest_documents(archive):
         len(re.findall(r'href="/-/unit/\d+"', everyone))
         == conn.execute("SELECT COUNT(*) FROM units").fetchone()[0]
     )
+    # the whole list is ordered by province: each province heads its units, once
+    headings = re.findall(r'<tr class="xhht-group"><th colspan="5" scope="colgroup">([^<]*)</th>', everyone)
+    assert len(headings) == len(set(headings)) > 1 and str(province) in headings
+    assert '<tr class="xhht-group">' not in listed  # one province asked: no heading needed
 
 
 @pytest.mark.asyncio
