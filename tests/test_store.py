@@ -559,6 +559,7 @@ def test_corrections_of_a_schema_4_archive_are_all_kept_on_upgrade(tmp_path, mon
     monkeypatch.setattr(store.documents, "record_report_beside", lambda *args, **kwargs: None)
     monkeypatch.setattr(store, "start_run", lambda conn, command: conn.execute(  # nor processes (migr. 15)
         "INSERT INTO import_runs (started_at, command) VALUES ('2025-03-01', ?)", (command,)).lastrowid)
+    monkeypatch.setattr(store.connection, "index_pending", lambda conn: None)  # indexed at once (migr. 16)
     import_paths(db, [sample("BC_TuanLe_HTSD_2021_LiemPhu.docx")], workers=1)
     conn = store.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
@@ -627,9 +628,10 @@ def test_storing_a_document_reads_the_archive_only_by_index(tmp_path):
         assert store.save(conn, result, path)[0] == "imported"
     conn.set_trace_callback(None)
     assert conn.execute("SELECT superseded_by FROM documents WHERE id = ?", (stored,)).fetchone()[0]
-    tables = _tables(conn)
+    tables = _tables(conn) - {"search_pending"}  # only the open transaction's new rows (migration 0016)
     run = [s for s in statements if not s.startswith("--") and s.split()[0].upper() not in
            ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")]  # "--": a trigger's statements (full-text index)
+    assert any(s.startswith("INSERT INTO documents_fts") for s in run)
     assert any("pivot_values" in s for s in run) and any("FROM units" in s for s in run)
     scans = {s: _scans(conn, s, tables) for s in run}
     assert not {s: steps for s, steps in scans.items() if steps}
@@ -758,3 +760,82 @@ def test_a_stored_document_writes_the_pages_of_its_unit_not_of_every_indicator(t
     pivot = [page for page in written if names.get(page, "").startswith("pivot_")]
     codes = len(base["indicators"])
     assert codes >= 30 and 0 < len(pivot) < codes // 2, (len(pivot), codes)
+
+
+def _found(conn: sqlite3.Connection, table: str, query: str) -> set[int]:
+    """The rows the full-text index `table` gives for `query` (from the index itself: an external
+    content table read without MATCH reads its content table instead)."""
+    from extractor.normalize import fold
+
+    return {r[0] for r in conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (fold(query),))}
+
+
+def test_a_group_is_indexed_for_search_at_its_commit_and_a_failed_document_not_at_all(folder, tmp_path,
+                                                                                       monkeypatch):
+    """FTS5 writes a segment of its index at every savepoint: the rows of a group's documents (each
+    in its savepoint) are indexed together as the group commits (migration 0016), where indexed one
+    by one each document was a segment, merged again and again (bench_archive.py). Every stored
+    document is found, the one that failed is not, and nothing is left noted."""
+    from extractor import importer
+
+    ready = _ready(folder)
+    victim = ready[1][0]
+    _fail_storing(monkeypatch, victim)
+    db = tmp_path / "search.db"
+    conn = store.connect(db)
+    statements = []
+    conn.set_trace_callback(statements.append)
+    importer.store_results(conn, [ready], importer.ImportSummary(), lambda *a: None)
+    conn.set_trace_callback(None)
+    indexing = [s for s in statements if s.startswith("INSERT INTO documents_fts")]
+    assert len(indexing) == 1 and statements.index(indexing[0]) < statements.index("COMMIT")
+    stored = {r[0] for r in conn.execute("SELECT rowid FROM documents")}
+    assert len(stored) == len(ready) - 1
+    assert _found(conn, "documents_fts", "báo cáo") == stored  # every report says it
+    named = {r[0] for r in conn.execute("SELECT rowid FROM documents WHERE unit_name IS NOT NULL")}
+    assert set().union(*(_found(conn, "documents_fts", f'unit_name : "{name}"') for name in
+                         {r[0] for r in conn.execute("SELECT unit_name FROM documents")} if name)) == named
+    activities = {r[0] for r in conn.execute("SELECT rowid FROM activities WHERE name IS NOT NULL")}
+    assert activities and set().union(*(_found(conn, "activities_fts", f'name : "{name}"') for (name,) in
+                                        conn.execute("SELECT DISTINCT name FROM activities"))) >= activities
+    assert conn.execute("SELECT COUNT(*) FROM search_pending").fetchone()[0] == 0
+    conn.execute("INSERT INTO documents_fts (documents_fts) VALUES ('integrity-check')")
+
+
+def _bare_document(conn: sqlite3.Connection, sha: str, unit_name: str, text: str) -> int:
+    return conn.execute(
+        "INSERT INTO documents (sha256, format, size, imported_at, extracted_at, report_type, unit_name, "
+        "extractor_version, patterns_version, full_text) VALUES (?, 'txt', 1, '', '', 'tuanle', ?, '', '', "
+        "?)",
+        (sha, unit_name, text)).lastrowid
+
+
+def test_a_row_changed_or_deleted_before_its_commit_is_indexed_as_committed(tmp_path):
+    """A row still waiting for its commit's indexing is not in the index: changed, it is indexed
+    as it is at the commit; deleted, not at all; and a row indexed before is taken out and put
+    back as the triggers always did. Rows another program stored (no `transaction`) are indexed
+    when the archive is next opened for writing."""
+    db = tmp_path / "pending.db"
+    conn = store.connect(db)
+    with store.transaction(conn):
+        kept = _bare_document(conn, "a", "Xã Đông", "kế hoạch năm")
+    with store.transaction(conn):
+        changed = _bare_document(conn, "b", "Xã Tây", "học tập suốt đời")
+        dropped = _bare_document(conn, "c", "Xã Nam", "học tập suốt đời")
+        conn.execute("UPDATE documents SET unit_name = 'Xã Bắc', full_text = 'khuyến học' WHERE id = ?",
+                     (changed,))
+        conn.execute("DELETE FROM documents WHERE id = ?", (dropped,))
+        conn.execute("UPDATE documents SET full_text = 'khuyến học, kế hoạch' WHERE id = ?", (kept,))
+    assert _found(conn, "documents_fts", "khuyến") == {changed, kept}
+    assert _found(conn, "documents_fts", "học tập") == set()
+    assert _found(conn, "documents_fts", "Bắc") == {changed} and _found(conn, "documents_fts", "Tây") == set()
+    assert _found(conn, "documents_fts", "Đông") == {kept}
+    conn.execute("INSERT INTO documents_fts (documents_fts) VALUES ('integrity-check')")
+    conn.close()
+    other = sqlite3.connect(db)  # another program, autocommit
+    outside = _bare_document(other, "d", "Xã Trung", "xóa mù chữ")
+    other.commit()
+    other.close()
+    conn = store.connect(db)
+    assert _found(conn, "documents_fts", "xóa mù chữ") == {outside}
+    assert conn.execute("SELECT COUNT(*) FROM search_pending").fetchone()[0] == 0

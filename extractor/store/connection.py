@@ -63,6 +63,8 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
         conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         register_functions(conn)
         migrate(conn)
+        with transaction(conn):  # rows another program stored, not indexed yet (index_pending)
+            pass
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -136,11 +138,34 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
+        index_pending(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+
+
+# The rows a transaction stored, put in the full-text indexes together as it commits (see
+# db/migrations/0016): one segment of each index a commit, not one a document.
+_FOLDED = "replace(replace({0}, 'đ', 'd'), 'Đ', 'd')"  # đ folded as the tokenizer cannot (0005)
+_INDEX_PENDING = (
+    "INSERT INTO documents_fts (rowid, unit_name, full_text) SELECT d.rowid, "
+    + ", ".join(map(_FOLDED.format, ("d.unit_name", "d.full_text")))
+    + " FROM search_pending p JOIN documents d ON d.rowid = p.row WHERE p.source = 'documents'",
+    "INSERT INTO activities_fts (rowid, name, host, partners) SELECT a.rowid, "
+    + ", ".join(map(_FOLDED.format, ("a.name", "a.host", "a.partners")))
+    + " FROM search_pending p JOIN activities a ON a.rowid = p.row WHERE p.source = 'activities'",
+    "DELETE FROM search_pending")
+
+
+def index_pending(conn: sqlite3.Connection) -> None:
+    """Index the rows noted in search_pending (inside the caller's transaction, before its commit).
+    FTS5 writes a segment at every savepoint, so rows indexed as each document is stored (in its
+    savepoint) made a segment a document, and merging them again and again grew with the index."""
+    if conn.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone():
+        for sql in _INDEX_PENDING:
+            conn.execute(sql)
 
 
 def sync_catalogue(conn: sqlite3.Connection, catalogue: Catalogue) -> None:
