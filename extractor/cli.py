@@ -11,15 +11,15 @@ from pathlib import Path
 import click
 
 from extractor import __version__
-from extractor.i18n import LANGUAGES, _, error, ngettext
+from extractor.cli_help import Program, option
+from extractor.i18n import LANGUAGES, N_, _, error, ngettext, set_language
 from extractor.wording import printable
 
 
 class Failure(click.ClickException):
     """A command that cannot do what was asked: one line on stderr, exit code 1, in the interface's
     language ("Error:" included, which click would print in English). The line is made when the
-    failure is raised, in the command's language: click shows it after the command's context has
-    closed, and with it the run's `--lang`."""
+    failure is raised, in the command's language."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -39,30 +39,32 @@ def _show_version(ctx: click.Context, _param, value: bool) -> None:
         ctx.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
-              help="Show the version (and the code's digest: the same on every machine of a cluster) "
-                   "and exit.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-              help="language of messages and tables (default: $XHHT_LANG, else the locale; Vietnamese "
-                   "unless the locale is English)")
-@click.pass_context
-def main(ctx: click.Context, lang: str | None) -> None:
-    """xhht-extractor: Vietnamese learning-society reports into one comparable database."""
-    from extractor.i18n import set_language
-
+def _choose_language(_ctx: click.Context, _param, lang: str | None) -> None:
+    """`--lang`, in force as soon as it is read (an eager option): for the command, and for the help
+    page of `xhht --lang en --help`, which click writes while it parses, before `main` runs. The
+    choice ends with the run (`Program`)."""
     if lang:
         set_language(lang)
-        ctx.call_on_close(lambda: set_language(None))
+
+
+@click.group(cls=Program, context_settings={"help_option_names": ["-h", "--help"]})
+@option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+        help=N_("Show the version (and the code's digest: the same on every machine of a cluster) and exit."))
+@option("--lang", type=click.Choice(LANGUAGES), default=None, is_eager=True, expose_value=False,
+        callback=_choose_language,
+        help=N_("language of messages, tables and help pages (default: $XHHT_LANG, else the locale; "
+                "Vietnamese unless the locale is English)"))
+def main() -> None:
+    """xhht-extractor: Vietnamese learning-society reports into one comparable database."""
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(["summary", "json", "jsonl"]), default="summary",
-              show_default=True, help="summary for people; json: one object for one file, an array for a "
-                                      "folder or several files; jsonl: one object a line")
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
-              help="write here instead of stdout")
+@option("--format", "fmt", type=click.Choice(["summary", "json", "jsonl"]), default="summary",
+        show_default=True, help=N_("summary for people; json: one object for one file, an array for a "
+                                   "folder or several files; jsonl: one object a line"))
+@option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+        help=N_("write here instead of stdout"))
 def extract(paths: tuple[str, ...], fmt: str, output) -> None:
     """Read files or folders (recursively) and print what each one says.
 
@@ -130,8 +132,8 @@ def _write_json_array(results, output) -> None:
     output.write("\n]\n")
 
 
-DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
-                         help="database file (default: $XHHT_DB, else ./xhht.db)")
+DB_OPTION = option("--db", "db", type=click.Path(dir_okay=False), default=None,
+                   help=N_("database file (default: $XHHT_DB, else ./xhht.db)"))
 
 
 def _db(db: str | None) -> str:
@@ -153,14 +155,14 @@ def _readonly(db: str | None):
 @main.command("import")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @DB_OPTION
-@click.option("--workers", "-w", type=click.IntRange(1, 64), default=None,
-              help="extraction processes (default: the machine's cores)")
-@click.option("--reextract", is_flag=True, help="re-read stored documents whose extractor or "
-                                                "patterns changed (with PATHS: only those found under them)")
-@click.option("--force", is_flag=True, help="with --reextract: re-read every stored document")
-@click.option("--cluster", metavar="ADDRESS", help="run the extraction on a Dask cluster (tcp://HOST:8786)")
-@click.option("--cluster-files", type=click.Choice(["send", "shared"]), default="send", show_default=True,
-              help="send: ship each file's bytes to the workers; shared: workers read the same path")
+@option("--workers", "-w", type=click.IntRange(1, 64), default=None,
+        help=N_("extraction processes (default: the machine's cores)"))
+@option("--reextract", is_flag=True, help=N_("re-read stored documents whose extractor or patterns changed "
+                                             "(with PATHS: only those found under them)"))
+@option("--force", is_flag=True, help=N_("with --reextract: re-read every stored document"))
+@option("--cluster", metavar="ADDRESS", help=N_("run the extraction on a Dask cluster (tcp://HOST:8786)"))
+@option("--cluster-files", type=click.Choice(["send", "shared"]), default="send", show_default=True,
+        help=N_("send: ship each file's bytes to the workers; shared: workers read the same path"))
 def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextract: bool, force: bool,
             cluster: str | None, cluster_files: str) -> None:
     """Import files and folders (recursively) into the database.
@@ -205,23 +207,24 @@ def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextra
 @main.command()
 @click.argument("code")
 @DB_OPTION
-@click.option("--unit", help="unit name, with or without diacritics")
-@click.option("--district", help="district name")
-@click.option("--province", help="province name")
-@click.option("--from", "year_from", type=int, help="first year")
-@click.option("--to", "year_to", type=int, help="last year")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "json"]), default="table",
-              show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="write to this file")
-@click.option("--plot", "plot_file", type=click.Path(dir_okay=False), help="also draw a line chart (PNG)")
-@click.option("--as-of", "as_of", type=int, metavar="2025",
-              help="one row per unit after the 2025 merger, its predecessors' counts summed")
-@click.option("--by", type=click.Choice(["district", "province"]),
-              help="sum the communes of each district or province, beside its own figure")
-@click.option("--change", is_flag=True, help="add the change against the previous reported year")
-@click.option("--sort", "sort", metavar="COLUMN", help="sort on a column: unit, or YEAR:KIND:PART with PART "
-              "value, coverage, own, change or pct (e.g. 2023:actual:change)")
-@click.option("--desc", is_flag=True, help="sort in descending order (with --sort)")
+@option("--unit", help=N_("unit name, with or without diacritics"))
+@option("--district", help=N_("district name"))
+@option("--province", help=N_("province name"))
+@option("--from", "year_from", type=int, help=N_("first year"))
+@option("--to", "year_to", type=int, help=N_("last year"))
+@option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "json"]), default="table",
+        show_default=True)
+@option("--output", "-o", type=click.Path(dir_okay=False), help=N_("write to this file"))
+@option("--plot", "plot_file", type=click.Path(dir_okay=False), help=N_("also draw a line chart (PNG)"))
+@option("--as-of", "as_of", type=int, metavar="2025",
+        help=N_("one row per unit after the 2025 merger, its predecessors' counts summed"))
+@option("--by", type=click.Choice(["district", "province"]),
+        help=N_("sum the communes of each district or province, beside its own figure"))
+@option("--change", is_flag=True, help=N_("add the change against the previous reported year"))
+@option("--sort", "sort", metavar="COLUMN",
+        help=N_("sort on a column: unit, or YEAR:KIND:PART with PART value, coverage, own, change or pct "
+                "(e.g. 2023:actual:change)"))
+@option("--desc", is_flag=True, help=N_("sort in descending order (with --sort)"))
 def compare(code: str, db: str | None, unit, district, province, year_from, year_to, fmt, output,
             plot_file, as_of, by, change, sort, desc) -> None:
     """One indicator across units (rows) and years (columns); Đề án codes show targets and results."""
@@ -298,8 +301,8 @@ def _shown(columns: list[str], rows: list[list], fmt: str) -> tuple[list[str], l
 
 @main.command()
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
+@option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+        show_default=True)
 def indicators(db: str | None, fmt: str) -> None:
     """The indicator catalogue with how many values each code has."""
     from extractor import output as out
@@ -312,8 +315,8 @@ def indicators(db: str | None, fmt: str) -> None:
 
 @main.command()
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
+@option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+        show_default=True)
 def units(db: str | None, fmt: str) -> None:
     """Reporting units with the years their documents cover."""
     from extractor import output as out
@@ -326,11 +329,11 @@ def units(db: str | None, fmt: str) -> None:
 
 @main.command()
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "panel"]), default="jsonl",
-              show_default=True, help="jsonl: one spot-check object per document; csv: one row per value; "
-              "panel: one tidy row per value with its unit, its 2025 unit and its document (Parquet when "
-              "the output file ends in .parquet)")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+@option("--format", "fmt", type=click.Choice(["jsonl", "csv", "panel"]), default="jsonl",
+        show_default=True, help=N_("jsonl: one spot-check object per document; csv: one row per value; "
+                                   "panel: one tidy row per value with its unit, its 2025 unit and its "
+                                   "document (Parquet when the output file ends in .parquet)"))
+@option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-")
 def export(db: str | None, fmt: str, output: str) -> None:
     """Export the stored documents (current versions only)."""
     conn = _readonly(db)
@@ -377,10 +380,10 @@ def _export_documents(conn, fmt: str, output) -> None:
 @main.command()
 @click.argument("query")
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
-              metavar="SECONDS", help="stop the query after this long")
+@option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+        show_default=True)
+@option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+        metavar="SECONDS", help=N_("stop the query after this long"))
 def sql(query: str, db: str | None, fmt: str, timeout: float) -> None:
     """Run a read-only SQL query (writes, ATTACH and PRAGMAs that change anything are refused)."""
     from extractor import output as out
@@ -424,20 +427,20 @@ def _corrections_errors():
         raise Failure(str(exc)) from None
 
 
-WHO_OPTIONS = [click.option("--note", help="why: kept with the correction"),
-               click.option("--by", help="who decides (default: your login name)")]
+WHO_OPTIONS = [option("--note", help=N_("why: kept with the correction")),
+               option("--by", help=N_("who decides (default: your login name)"))]
 
 
 def _with_who(func):
-    for option in reversed(WHO_OPTIONS):
-        func = option(func)
+    for who in reversed(WHO_OPTIONS):
+        func = who(func)
     return func
 
 
 REASON_WIDTH = 140  # characters of a reason in the review list, cut between words (`review show` has it all)
 
-REPLACE_OPTION = click.option("--replace", is_flag=True,
-                              help="record it even over a different value already stored for that indicator")
+REPLACE_OPTION = option("--replace", is_flag=True,
+                        help=N_("record it even over a different value already stored for that indicator"))
 
 
 @main.group()
@@ -447,13 +450,13 @@ def review() -> None:
 
 @review.command("list")
 @DB_OPTION
-@click.option("--kind", help="category: unmatched_label, unclear_value, low_confidence, ambiguous_cell, "
-                             "conflict, inconsistent, ambiguous_unit, unknown_unit, other")
-@click.option("--unit", help="unit name, with or without diacritics")
-@click.option("--year", type=int)
-@click.option("--path", "path_glob", help="glob on the document's path or file name")
-@click.option("--open/--all", "open_only", default=True, show_default=True, help="only open items, or all")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@option("--kind", help=N_("category: unmatched_label, unclear_value, low_confidence, ambiguous_cell, "
+                          "conflict, inconsistent, ambiguous_unit, unknown_unit, other"))
+@option("--unit", help=N_("unit name, with or without diacritics"))
+@option("--year", type=int)
+@option("--path", "path_glob", help=N_("glob on the document's path or file name"))
+@option("--open/--all", "open_only", default=True, show_default=True, help=N_("only open items, or all"))
+@option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def review_list(db, kind, unit, year, path_glob, open_only, fmt) -> None:
     """List review items (JSON gives every field, with the item's stable id)."""
     from extractor import output as out
@@ -474,7 +477,7 @@ def review_list(db, kind, unit, year, path_glob, open_only, fmt) -> None:
 @review.command("show")
 @click.argument("item_id", type=int)
 @DB_OPTION
-@click.option("--image", type=click.Path(dir_okay=False), help="write the scanned region's crop to this PNG")
+@option("--image", type=click.Path(dir_okay=False), help=N_("write the scanned region's crop to this PNG"))
 def review_show(item_id: int, db, image) -> None:
     """One item with its context, suggestion and candidates."""
     from extractor.corrections import crop_of, get_item
@@ -505,13 +508,12 @@ def review_accept(item_id: int, db, replace: bool, note, by) -> None:
 
 @review.command("set")
 @click.argument("item_id", type=int)
-@click.option("--value", required=True, help="the value as written (count, percent, Đạt / Chưa đạt)")
-@click.option("--code", help="indicator code (default: the suggestion's)")
-@click.option("--kind", type=click.Choice(["actual", "target"]), help="default: the suggestion's, "
-                                                                      "else actual")
+@option("--value", required=True, help=N_("the value as written (count, percent, Đạt / Chưa đạt)"))
+@option("--code", help=N_("indicator code (default: the suggestion's)"))
+@option("--kind", type=click.Choice(["actual", "target"]), help=N_("default: the suggestion's, else actual"))
 @DB_OPTION
 @REPLACE_OPTION
-@click.option("--force", is_flag=True, help="accept a code of another report type than the document's")
+@option("--force", is_flag=True, help=N_("accept a code of another report type than the document's"))
 @_with_who
 def review_set(item_id: int, value: str, code, kind, db, replace: bool, force: bool, note, by) -> None:
     """Say what the item's value is (a second answer to an item replaces the first)."""
@@ -550,7 +552,7 @@ def review_pick(item_id: int, number: int, db, replace: bool, note, by) -> None:
 @review.command("pair")
 @click.argument("item_id", type=int)
 @click.argument("pairs", nargs=-1)
-@click.option("--yes", is_flag=True, help="record the pairing shown (the likeliest, with PAIRS over it)")
+@option("--yes", is_flag=True, help=N_("record the pairing shown (the likeliest, with PAIRS over it)"))
 @DB_OPTION
 @REPLACE_OPTION
 @_with_who
@@ -589,9 +591,9 @@ def review_pair(item_id: int, pairs: tuple[str, ...], yes: bool, db, replace: bo
 @click.argument("document")
 @click.argument("code")
 @click.argument("value", required=False)
-@click.option("--kind", type=click.Choice(["actual", "target"]), default="actual", show_default=True)
-@click.option("--delete", is_flag=True, help="remove a wrong value instead of setting one")
-@click.option("--force", is_flag=True, help="accept a code of another report type than the document's")
+@option("--kind", type=click.Choice(["actual", "target"]), default="actual", show_default=True)
+@option("--delete", is_flag=True, help=N_("remove a wrong value instead of setting one"))
+@option("--force", is_flag=True, help=N_("accept a code of another report type than the document's"))
 @DB_OPTION
 @_with_who
 def correct(document: str, code: str, value: str | None, kind: str, delete: bool, force: bool, db, note,
@@ -610,9 +612,8 @@ def correct(document: str, code: str, value: str | None, kind: str, delete: bool
 
 @main.command()
 @DB_OPTION
-@click.option("--all", "everything", is_flag=True,
-              help="every document and cell of the archive (after checks.yaml changed), not only "
-                   "those changed")
+@option("--all", "everything", is_flag=True,
+        help=N_("every document and cell of the archive (after checks.yaml changed), not only those changed"))
 def check(db, everything: bool) -> None:
     """Run the consistency checks again: a unit's years (history) and a district against its communes
     (rollup) for the cells changed since the last run, and the report checks of the documents changed.
@@ -636,7 +637,7 @@ def corrections() -> None:
 
 @corrections.command("export")
 @DB_OPTION
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
+@option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
 def corrections_export(db, output) -> None:
     """Every correction as JSON lines (a header line first)."""
     from extractor.corrections import export_corrections
@@ -665,11 +666,11 @@ def corrections_import(file, db) -> None:
 
 @main.command()
 @DB_OPTION
-@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8001, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="address to listen on; the site answers only to it and to localhost")
-@click.option("--review", is_flag=True, help="add the review pages, which record corrections (this "
-                                             "machine only)")
+@option("--port", "-p", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@option("--host", default="127.0.0.1", show_default=True,
+        help=N_("address to listen on; the site answers only to it and to localhost"))
+@option("--review", is_flag=True,
+        help=N_("add the review pages, which record corrections (this machine only)"))
 def serve(db: str | None, port: int, host: str, review: bool) -> None:
     """Browse the database in a web browser (Datasette on localhost; read-only unless --review)."""
     from extractor.serve import bind, make_app, run

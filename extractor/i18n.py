@@ -17,6 +17,8 @@ from __future__ import annotations
 import gettext as _gettext
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -58,6 +60,19 @@ def set_language(lang: str | None) -> None:
     if lang is not None and lang not in LANGUAGES:
         raise ValueError(f"unknown language '{lang}' (one of {', '.join(LANGUAGES)})")
     _chosen = lang
+
+
+@contextmanager
+def one_run() -> Iterator[None]:
+    """A run of the command line: the language it chooses (`set_language`) lasts until it ends, and
+    then the choice made before it is back (a program or a test that runs several commands in one
+    process runs each in its own language)."""
+    global _chosen
+    before = _chosen
+    try:
+        yield
+    finally:
+        _chosen = before
 
 
 @cache

@@ -428,3 +428,114 @@ def test_numbers_are_written_as_babel_writes_them():
                 assert number(value) == expected, (lang, value)
     finally:
         set_language(None)
+
+
+# ---- the help pages --------------------------------------------------------------------------------------
+def words(text: str) -> str:
+    """A help page's text without the line breaks click wraps it with."""
+    return " ".join(text.split())
+
+
+def help_words(*args) -> str:
+    return words(run(*args, "--help").output)
+
+
+@pytest.fixture
+def locale_unset(monkeypatch):
+    for name in LOCALE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_help_pages_are_vietnamese_by_default(locale_unset):
+    group = help_words()
+    for shown in ("Cách dùng:", "Tùy chọn:", "Lệnh:", "Hiện trang trợ giúp này rồi thoát.",
+                  "ngôn ngữ của thông báo, bảng và trang trợ giúp",  # an option
+                  "import Nhập các tệp và thư mục (cả thư mục con) vào cơ sở dữ liệu.",  # the command list
+                  "review Danh sách cần xem lại"):  # a subgroup's line
+        assert shown in group, shown
+    for english in ("Usage:", "Options:", "Commands:", "Show this message", "Import files"):
+        assert english not in group, english
+    page = help_words("import")
+    assert page.startswith("Cách dùng: ") and "[OPTIONS] [PATHS]..." in page  # click's metavars
+    assert "Nhập các tệp và thư mục (cả thư mục con) vào cơ sở dữ liệu. Có thể dừng và chạy lại" in page
+    assert ("-w, --workers INTEGER RANGE số tiến trình đọc tệp (mặc định: bằng số nhân CPU của máy) "
+            "[1<=x<=64]") in page  # the range as click writes it
+    assert "--cluster-files [send|shared] send: gửi nội dung từng tệp" in page and "[default: send]" in page
+    assert "Safe to stop" not in page and "extraction processes" not in page
+    assert "Chọn phương án số NUMBER (đếm từ 1)" in help_words("review", "pick")  # a subgroup's command
+
+
+@pytest.mark.parametrize("args, environment", [
+    (["--lang", "en"], {"XHHT_LANG": "vi"}),
+    ([], {"XHHT_LANG": "en"}),
+    ([], {"LANG": "en_US.UTF-8"}),
+])
+def test_help_pages_are_english_with_lang_en_or_an_english_environment(locale_unset, args, environment):
+    for name, value in environment.items():
+        locale_unset.setenv(name, value)
+    group = help_words(*args)  # `xhht --lang en --help`: --lang is read before the eager --help
+    for shown in ("Usage:", "Options:", "Commands:", "-h, --help Show this message and exit.",
+                  "import Import files and folders (recursively) into the database."):
+        assert shown in group, shown
+    page = help_words(*args, "import")
+    assert "Safe to stop and to repeat" in page
+    assert "extraction processes (default: the machine's cores)" in page
+    assert "Cách dùng" not in group + page and "tiến trình" not in page
+
+
+def test_the_language_of_a_help_page_lasts_its_run(locale_unset):
+    """`--help` ends the run while click parses (no context closes): the choice must end all the same,
+    and a choice made before the run (a program's, a test's) is back after it."""
+    from extractor import i18n
+
+    assert help_words("--lang", "en").startswith("Usage:")
+    assert help_words().startswith("Cách dùng:")
+    assert help_words("--lang", "en", "review", "list").startswith("Usage:")
+    assert help_words("review", "list").startswith("Cách dùng:")
+    i18n.set_language("en")
+    try:
+        assert help_words("--lang", "vi").startswith("Cách dùng:")
+        assert i18n.language() == "en"
+    finally:
+        i18n.set_language(None)
+
+
+def command_pages(group, path=()):
+    """(the words before --help, the command) for the group and every command under it."""
+    import click
+
+    yield path, group
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from command_pages(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+def test_every_help_text_of_the_command_line_is_translated(locale_unset):
+    """Each command's docstring and each option's help: shown through `cli_help` (a plain
+    click.option would stay English), in the catalogue with a Vietnamese translation, found by
+    pybabel (else `pybabel update --ignore-obsolete` drops it), and on the page in Vietnamese."""
+    from babel.messages.pofile import read_po
+
+    from extractor import cli_help
+
+    with PO.open("rb") as handle:
+        catalogue = read_po(handle)
+    extracted = extracted_messages()
+    frame = [cli_help.HELP_LINE, cli_help.USAGE, *cli_help.HEADINGS]
+    assert all(catalogue.get(text) and catalogue.get(text).string for text in frame)
+    paths = set()
+    for path, command in command_pages(main):
+        assert isinstance(command, cli_help.Translated), path
+        helped = [command, *(p for p in command.params if p.help)]
+        assert all(isinstance(p, cli_help.Translated) for p in helped), path
+        page = help_words(*path)
+        for item in helped:
+            message = catalogue.get(item.msgid)
+            assert message is not None and message.string and not message.fuzzy, item.msgid
+            assert item.msgid in extracted, item.msgid
+            assert words(message.string) in page, (path, message.string)
+        paths.add(path)
+    assert {(), ("import",), ("review",), ("review", "pair"), ("corrections", "import")} <= paths
