@@ -2,7 +2,7 @@
 real store, then the reads a researcher makes of it.
 
 Usage: python benchmarks/bench_archive.py [--docs 100000] [--chunk 1000] [--order shuffled|district]
-                                          [--rounds 3] [--keep DIR]
+                                          [--rounds 5] [--keep DIR]
 
 Extraction is skipped: each document is an extraction result made from a real one (a Word report
 of corpus_samples/ read once, its text and review items kept) with a generated unit, year and
@@ -35,6 +35,7 @@ import random
 import resource
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -191,7 +192,8 @@ def replay(db: Path, docs: int, chunk: int, order: str, rounds: int) -> dict[str
     documents are made from (the best of three in a row: its pace once warm, as a worker's is).
     CPU ms a document of each. On a machine whose speed changes from minute to minute (a shared
     one), one run of each, minutes apart, can differ by half in either direction; runs side by
-    side, the best of each, are what compare the archive's two sizes."""
+    side are what compare the archive's two sizes (`report_replay`: the best of each, and the median of
+    the rounds' own ratios)."""
     from itertools import islice
 
     from extractor import store
@@ -240,6 +242,17 @@ def report_replay(times: dict[str, list[float]]) -> None:
           f"Word report {extraction:.1f} ms: {extraction / best['last without checks']:.1f}x the writer's "
           f"last run while it stores what the workers read, {extraction / last:.1f}x with the checks that "
           f"close the run ({runs})")
+    for label, suffix in (("", ""), ("without the checks: ", " without checks")):
+        ratios = paired_ratios(times[f"first{suffix}"], times[f"last{suffix}"])
+        print(f"  last/first round by round, {label}" + " ".join(f"{r:.2f}" for r in ratios)
+              + f" (median {statistics.median(ratios):.2f})")
+
+
+def paired_ratios(first: list[float], last: list[float]) -> list[float]:
+    """last ÷ first of each round: the two runs of a round, a minute apart, share the machine's
+    speed of that minute far more than the best of each over all the rounds do (their median is
+    what the swings of a shared machine move least)."""
+    return [b / a for a, b in zip(first, last, strict=True)]
 
 
 def report_build(timings: list[tuple[float, float, float]], chunk: int, docs: int) -> None:
@@ -318,7 +331,7 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=1000, help="documents per import run")
     parser.add_argument("--order", choices=("shuffled", "district"), default="shuffled",
                         help="order of arrival (see layout)")
-    parser.add_argument("--rounds", type=int, default=3, help="paired replays of the first and the last "
+    parser.add_argument("--rounds", type=int, default=5, help="paired replays of the first and the last "
                         "run (0: none)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (an archive.db "
                                                   "already there is read, not built again)")
