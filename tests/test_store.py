@@ -839,3 +839,16 @@ def test_a_row_changed_or_deleted_before_its_commit_is_indexed_as_committed(tmp_
     conn = store.connect(db)
     assert _found(conn, "documents_fts", "xóa mù chữ") == {outside}
     assert conn.execute("SELECT COUNT(*) FROM search_pending").fetchone()[0] == 0
+
+
+def test_opening_the_archive_while_an_import_writes_takes_no_write_lock(tmp_path):
+    """Opening the archive for writing indexes what another program left noted, and only then takes
+    the write lock: the web server or a second command opening it while an import holds a
+    transaction goes on at once instead of waiting for that transaction."""
+    db = tmp_path / "busy.db"
+    writer = store.connect(db)
+    writer.execute("BEGIN IMMEDIATE")
+    started = time.perf_counter()
+    store.connect(db).close()
+    assert time.perf_counter() - started < 5
+    writer.execute("ROLLBACK")
