@@ -53,6 +53,8 @@ FIRST_YEAR = 2016
 COMMUNES_PER_DISTRICT = 16
 DISTRICTS_PER_PROVINCE = 10
 CODE = "tuanle.lop.xoa_mu_chu.so_luot"
+ORDERS = {"shuffled": "in any order (--order shuffled)",
+          "district": "a district's folder at a time (--order district)"}
 
 
 def templates() -> list[dict]:
@@ -233,19 +235,19 @@ def _extraction(extract_file) -> float:
 def report_replay(times: dict[str, list[float]]) -> None:
     best = {name: min(runs) for name, runs in times.items()}
     first, last, extraction = best["first"], best["last"], best["extraction"]
-    runs = "; ".join(f"{name} " + " ".join(f"{t:.1f}" for t in runs) for name, runs in times.items())
-    runs = f"ms CPU a document, each round: {runs}"
-    print(f"replayed side by side, best of {len(times['first'])}: first run {first:.1f} ms CPU a document "
-          f"({best['first without checks']:.1f} without the checks), last {last:.1f} ms "
-          f"({best['last without checks']:.1f}): last/first {last / first:.2f}x (without the checks "
-          f"{best['last without checks'] / best['first without checks']:.2f}x); a worker's extraction of a "
-          f"Word report {extraction:.1f} ms: {extraction / best['last without checks']:.1f}x the writer's "
-          f"last run while it stores what the workers read, {extraction / last:.1f}x with the checks that "
-          f"close the run ({runs})")
-    for label, suffix in (("", ""), ("without the checks: ", " without checks")):
+    first_store, last_store = best["first without checks"], best["last without checks"]
+    print(f"replayed side by side, best of {len(times['first'])} rounds (CPU ms a document): first run "
+          f"{first:.1f} ({first_store:.1f} without the checks), last run {last:.1f} ({last_store:.1f})")
+    print(f"  last/first: {last / first:.2f}x (without the checks {last_store / first_store:.2f}x)")
+    for label, suffix in (("", ""), (" without the checks", " without checks")):
         ratios = paired_ratios(times[f"first{suffix}"], times[f"last{suffix}"])
-        print(f"  last/first round by round, {label}" + " ".join(f"{r:.2f}" for r in ratios)
-              + f" (median {statistics.median(ratios):.2f})")
+        print(f"  last/first round by round{label}: " + " ".join(f"{r:.2f}" for r in ratios)
+              + f" (median {statistics.median(ratios):.2f}x)")
+    print(f"  the writer's margin: a worker extracts a Word report in {extraction:.1f} ms, "
+          f"{extraction / last_store:.1f}x the writer's last run while it stores what the workers read "
+          f"({extraction / last:.1f}x with the checks that close the run)")
+    print("  each round (CPU ms a document): " + "; ".join(
+        f"{name} " + " ".join(f"{t:.1f}" for t in runs) for name, runs in times.items()))
 
 
 def paired_ratios(first: list[float], last: list[float]) -> list[float]:
@@ -329,7 +331,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "))
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--chunk", type=int, default=1000, help="documents per import run")
-    parser.add_argument("--order", choices=("shuffled", "district"), default="shuffled",
+    parser.add_argument("--order", choices=tuple(ORDERS), default="shuffled",
                         help="order of arrival (see layout)")
     parser.add_argument("--rounds", type=int, default=5, help="paired replays of the first and the last "
                         "run (0: none)")
@@ -345,6 +347,8 @@ def main() -> None:
             print(f"{db} is already there: read as it is, not built again (--docs, --order and --rounds "
                   "apply to a build)")
         else:
+            print(f"archive of {args.docs:,} documents arriving {ORDERS[args.order]}, {args.chunk:,} an "
+                  "import run, each run closed by its checks")
             timings = build(db, args.docs, args.chunk, args.order, snapshots=args.rounds > 0)
             report_build(timings, args.chunk, args.docs)
             if args.rounds > 0 and args.docs > args.chunk:

@@ -44,6 +44,7 @@ def test_bench_archive():
     out = run("bench_archive.py", "--docs", "60", "--chunk", "20")
     assert "last/first CPU a document" in out and "integrity_check" in out and "(ok)" in out
     assert "replayed side by side" in out and "while it stores" in out and "round by round" in out
+    assert "arriving in any order" in out and "the writer's margin" in out
 
 
 def test_bench_web():
