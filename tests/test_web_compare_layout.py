@@ -100,6 +100,18 @@ def test_the_note_counts_each_reason_a_unit_is_left_out(monkeypatch):
     assert "no sum" in chart.note(pivot, summed=True)
 
 
+def test_the_note_says_units_without_the_newest_year_were_ranked_out_when_drawn_ones_lack_it_too(monkeypatch):
+    """Drawn units without a value in the newest year either: those left out were not left out for
+    lacking that year, but for an older or smaller latest value (the ranking under the cap)."""
+    from extractor.web import chart
+
+    monkeypatch.setattr(chart, "MAX_LINES", 2)
+    rows = [("a", {(2024, "actual"): 9}), ("d", {(2023, "actual"): 50}), ("f", {(2023, "actual"): 10})]
+    note = chart.note(Pivot("c", "l", None, ["actual"], [2023, 2024], rows))
+    assert ("Not drawn: 1 with no value in 2024 and an older or smaller latest value than the units "
+            "drawn.") in note
+
+
 # ---- targets of several units at one point stay visible, and the key says what a mark is -------------------
 def _targets_at_one_point() -> Pivot:
     """Three communes with the same 90 % target in 2024 (results in words), one unit elsewhere."""

@@ -281,14 +281,15 @@ def note(pivot: Pivot, drawn_rows: list[int] | None = None, summed: bool = False
     if len(drawn) == total:
         units = _("The chart shows all %(total)s units.") % {"total": number(total)}
         return f"{units} {_years(pivot)}"
-    counts, newest = left_out(pivot, drawn)
+    counts, newest, drawn_older = left_out(pivot, drawn)
     if counts["smaller"] or counts["older"]:
         units = _("The chart shows %(shown)s of %(total)s units, ranked by their latest value (a more recent "
                   "year first, then the larger value).")
     else:
         units = _("The chart shows %(shown)s of %(total)s units.")
-    reasons = {"smaller": _("%(count)s with a smaller value in %(year)s"),
-               "older": _("%(count)s with no value in %(year)s"),
+    older = (_("%(count)s with no value in %(year)s and an older or smaller latest value than the units "
+               "drawn") if drawn_older else _("%(count)s with no value in %(year)s"))
+    reasons = {"smaller": _("%(count)s with a smaller value in %(year)s"), "older": older,
                "none": _("%(count)s with no sum (none of their communes reported a number)") if summed
                else _("%(count)s with no number to draw (values in words)")}
     why = ", ".join(reasons[k] % {"count": number(n), "year": newest} for k, n in counts.items() if n)
@@ -298,9 +299,11 @@ def note(pivot: Pivot, drawn_rows: list[int] | None = None, summed: bool = False
     return f"{units} {why} {table} {_years(pivot)}"
 
 
-def left_out(pivot: Pivot, drawn: list[int]) -> tuple[dict[str, int], int | None]:
+def left_out(pivot: Pivot, drawn: list[int]) -> tuple[dict[str, int], int | None, bool]:
     """How many rows the chart leaves out, by why: a smaller value in the newest year drawn, no
-    value in that year (an older latest value ranks after it), or no number at all; and that year."""
+    value in that year (an older latest value ranks after it), or no number at all; that year; and
+    whether a unit drawn has no value in that year either (then those left out without one were
+    ranked out by an older or smaller latest value, not for lacking that year alone)."""
     kept = set(drawn)
     found = {k: latest(pivot, values) for k, (_name, values) in enumerate(pivot.rows)}
     newest = max((f[0] for f in found.values() if f), default=None)
@@ -308,7 +311,7 @@ def left_out(pivot: Pivot, drawn: list[int]) -> tuple[dict[str, int], int | None
     for k, value in found.items():
         if k not in kept:
             counts["none" if value is None else "smaller" if value[0] == newest else "older"] += 1
-    return counts, newest
+    return counts, newest, any(found[k] is not None and found[k][0] != newest for k in kept)
 
 
 def _years(pivot: Pivot) -> str:
