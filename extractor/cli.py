@@ -450,8 +450,9 @@ def review() -> None:
 
 @review.command("list")
 @DB_OPTION
-@option("--kind", help=N_("category: unmatched_label, unclear_value, low_confidence, ambiguous_cell, "
-                          "conflict, inconsistent, ambiguous_unit, unknown_unit, other"))
+@option("--kind", help=N_("category, as the list writes it or by its code: unmatched_label, unclear_value, "
+                          "low_confidence, ambiguous_cell, conflict, inconsistent, ambiguous_unit, "
+                          "unknown_unit, other"))
 @option("--unit", help=N_("unit name, with or without diacritics"))
 @option("--year", type=int)
 @option("--path", "path_glob", help=N_("glob on the document's path or file name"))

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from extractor import i18n, store
 from extractor.checks import results as check_results
-from extractor.i18n import _, ngettext
+from extractor.i18n import _, category_code, category_name, ngettext
 from extractor.normalize import canonical, words
 from extractor.pairing import propose
 from extractor.review import CATEGORIES
@@ -62,9 +62,11 @@ def list_items(conn: sqlite3.Connection, kind: str | None = None, unit: str | No
     `kind` is a category (see review.CATEGORIES); `unit` matches the unit's name without
     diacritics; `path` is a glob on the document's path.
     """
-    if kind and kind not in CATEGORIES:
-        raise CorrectionError(_("unknown review kind '{kind}'; one of: {kinds}").format(
-            kind=kind, kinds=", ".join(CATEGORIES)))
+    if kind:
+        given, kind = kind, category_code(kind)
+        if kind not in CATEGORIES:
+            raise CorrectionError(_("unknown review kind '{kind}'; one of: {kinds}").format(
+                kind=given, kinds=", ".join(f"{code} ({category_name(code)})" for code in CATEGORIES)))
     sql, args = "SELECT * FROM review_queue WHERE 1 = 1", []
     if kind:
         sql += " AND category = ?"

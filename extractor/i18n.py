@@ -180,6 +180,20 @@ def category_name(code: str | None) -> str:
     return gettext(CATEGORY_NAMES[code]) if code in CATEGORY_NAMES else (code or "")
 
 
+def category_code(text: str) -> str | None:
+    """The review category `text` names: its code (`unclear_value`) or its name as the tables write it
+    in either language ("giá trị không rõ", "gia tri khong ro", "unclear value"): what `review list`
+    shows is what `--kind` takes. None when it names none."""
+    from extractor.normalize import words
+
+    wanted = words(text)
+    for code, name in CATEGORY_NAMES.items():
+        written = {translations(lang).gettext(name) for lang in LANGUAGES}
+        if wanted in {words(code), *map(words, written)}:
+            return code
+    return None
+
+
 def status_name(code: str | None) -> str:
     return gettext(STATUS_NAMES[code]) if code in STATUS_NAMES else (code or "")
 

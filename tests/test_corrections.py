@@ -316,3 +316,20 @@ def test_corrections_wait_in_a_database_that_does_not_exist_yet(tmp_path):
     assert "kept for 1 document(s)" in run("corrections", "import", out, "--db", fresh).output
     run("import", LIEM_PHU_2021, "--db", fresh, "--workers", "1")
     assert pivot(fresh, BAI_BAO, "Liêm Phú")["2021"] == 7
+
+
+def test_review_list_takes_a_category_as_its_table_writes_it_in_either_language():
+    """`review list` writes a category by its name (Vietnamese: "giá trị chưa rõ"); `--kind` takes
+    that name, without diacritics too, the English name and the code, and names the categories when
+    it knows none."""
+    from extractor import store
+    from extractor.corrections import CorrectionError, list_items
+    from extractor.i18n import category_code
+
+    for text in ("giá trị chưa rõ", "Gia tri chua ro", "unclear value", "unclear_value"):
+        assert category_code(text) == "unclear_value", text
+    assert category_code("tên đơn vị trùng") == "ambiguous_unit" and category_code("nonsense") is None
+    conn = store.connect(":memory:")
+    assert list_items(conn, "giá trị chưa rõ") == list_items(conn, "unclear_value") == []
+    with pytest.raises(CorrectionError, match="unclear_value"):
+        list_items(conn, "nonsense")
