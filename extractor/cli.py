@@ -47,15 +47,19 @@ def _choose_language(_ctx: click.Context, _param, lang: str | None) -> None:
         set_language(lang)
 
 
-@click.group(cls=Program, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Program, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
         help=N_("Show the version (and the code's digest: the same on every machine of a cluster) and exit."))
 @option("--lang", type=click.Choice(LANGUAGES), default=None, is_eager=True, expose_value=False,
         callback=_choose_language,
         help=N_("language of messages, tables and help pages (default: $XHHT_LANG, else the locale; "
                 "Vietnamese unless the locale is English)"))
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """xhht-extractor: Vietnamese learning-society reports into one comparable database."""
+    if ctx.invoked_subcommand is None:  # `xhht --lang en` alone: the help page, as `xhht` alone gives
+        click.echo(ctx.get_help())
 
 
 @main.command()

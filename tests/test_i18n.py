@@ -484,6 +484,13 @@ def test_help_pages_are_english_with_lang_en_or_an_english_environment(locale_un
     assert "Cách dùng" not in group + page and "tiến trình" not in page
 
 
+def test_the_program_alone_shows_its_help_page_with_or_without_a_language(locale_unset):
+    """`xhht` alone and `xhht --lang en` alone show the help page (the second said "Missing command")."""
+    for args, start in (([], "Cách dùng:"), (["--lang", "en"], "Usage:"), (["--lang", "vi"], "Cách dùng:")):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0 and result.output.startswith(start), (args, result.output)
+
+
 def test_the_language_of_a_help_page_lasts_its_run(locale_unset):
     """`--help` ends the run while click parses (no context closes): the choice must end all the same,
     and a choice made before the run (a program's, a test's) is back after it."""
