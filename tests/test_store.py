@@ -559,7 +559,7 @@ def test_corrections_of_a_schema_4_archive_are_all_kept_on_upgrade(tmp_path, mon
     monkeypatch.setattr(store.documents, "record_report_beside", lambda *args, **kwargs: None)
     monkeypatch.setattr(store, "start_run", lambda conn, command: conn.execute(  # nor processes (migr. 15)
         "INSERT INTO import_runs (started_at, command) VALUES ('2025-03-01', ?)", (command,)).lastrowid)
-    monkeypatch.setattr(store.connection, "index_pending", lambda conn: None)  # indexed at once (migr. 16)
+    monkeypatch.setattr(store.connection, "waiting_for_search", lambda conn: False)  # indexed at once (16)
     import_paths(db, [sample("BC_TuanLe_HTSD_2021_LiemPhu.docx")], workers=1)
     conn = store.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 4

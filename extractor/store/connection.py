@@ -63,7 +63,7 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
         conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         register_functions(conn)
         migrate(conn)
-        if _pending(conn):  # rows another program stored, not indexed yet: indexed now (index_pending)
+        if waiting_for_search(conn):  # rows another program stored, not yet indexed: now (index_pending)
             with transaction(conn):
                 pass
     conn.row_factory = sqlite3.Row
@@ -164,12 +164,12 @@ def index_pending(conn: sqlite3.Connection) -> None:
     """Index the rows noted in search_pending (inside the caller's transaction, before its commit).
     FTS5 writes a segment at every savepoint, so rows indexed as each document is stored (in its
     savepoint) made a segment a document, and merging them again and again grew with the index."""
-    if _pending(conn):
+    if waiting_for_search(conn):
         for sql in _INDEX_PENDING:
             conn.execute(sql)
 
 
-def _pending(conn: sqlite3.Connection) -> bool:
+def waiting_for_search(conn: sqlite3.Connection) -> bool:
     """Whether rows wait for the full-text indexes (a read: opening the archive takes no write lock
     for nothing while an import writes)."""
     return conn.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone() is not None
