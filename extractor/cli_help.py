@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 
 import click
 
-from extractor import i18n
+from extractor import i18n, usage_errors
 from extractor.i18n import N_
 
 HELP_LINE = N_("Show this message and exit.")  # click's own `--help` option, written in English
@@ -108,6 +108,16 @@ class Program(Group):
     def main(self, *args, **kwargs):
         with i18n.one_run():
             return super().main(*args, **kwargs)
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        """The top command's parse: its usage errors in the run's language (`usage_errors`)."""
+        with usage_errors.translated():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        """A command's parse and run: its usage errors in the run's language (`usage_errors`)."""
+        with usage_errors.translated():
+            return super().invoke(ctx)
 
 
 # ---- extraction ------------------------------------------------------------------------------------

@@ -546,3 +546,36 @@ def test_every_help_text_of_the_command_line_is_translated(locale_unset):
             assert words(message.string) in page, (path, message.string)
         paths.add(path)
     assert {(), ("import",), ("review",), ("review", "pair"), ("corrections", "import")} <= paths
+
+
+@pytest.mark.parametrize("args, vietnamese, english", [
+    (["compare"], "Lỗi: Thiếu đối số 'CODE'.", "Error: Missing argument 'CODE'."),
+    (["import", ".", "--workers", "0"],
+     "Lỗi: Giá trị không hợp lệ cho '--workers' / '-w': 0 nằm ngoài khoảng 1<=x<=64.",
+     "Error: Invalid value for '--workers' / '-w': 0 is not in the range 1<=x<=64."),
+    (["units", "--format", "xml"], "Lỗi: Giá trị không hợp lệ cho '--format': 'xml' không thuộc các giá trị "
+     "'table', 'csv', 'json'.", "Error: Invalid value for '--format': 'xml' is not one of 'table', 'csv', "
+     "'json'."),
+    (["imprt"], "Lỗi: Không có lệnh 'imprt'. Có phải ý bạn là 'import'?",
+     "Error: No such command 'imprt'. Did you mean 'import'?"),
+    (["compare", "x", "--from", "abc"], "'abc' không phải số nguyên.", "'abc' is not a whole number."),
+    (["units", "extra"], "Lỗi: Thừa đối số: extra", "Error: Unexpected extra argument: extra"),
+    (["review", "pick"], "Lỗi: Thiếu đối số 'ITEM_ID'.", "Error: Missing argument 'ITEM_ID'."),
+])
+def test_usage_errors_are_in_the_runs_language(locale_unset, args, vietnamese, english):
+    """click writes a usage error in English; the archivist reads it in Vietnamese, frame and message,
+    and with --lang en reads it in English (exit code 2 as click gives it)."""
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and vietnamese in result.output, result.output
+    assert "Xem trợ giúp: '" in result.output
+    assert "Error" not in result.output and "Try '" not in result.output
+    result = CliRunner().invoke(main, ["--lang", "en", *args])
+    assert result.exit_code == 2 and english in result.output and "Try '" in result.output, result.output
+
+
+def test_lang_after_the_command_is_answered_with_where_it_goes(locale_unset):
+    """The quick-start's `--lang` goes before the command; written after it, the error says so."""
+    result = CliRunner().invoke(main, ["import", ".", "--lang", "en"])
+    assert result.exit_code == 2
+    assert "Không có tùy chọn '--lang'. --lang phải đặt trước tên lệnh: " in result.output
+    assert "--lang en import …" in result.output
