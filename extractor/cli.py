@@ -13,6 +13,7 @@ import click
 from extractor import __version__
 from extractor.cli_help import Program, option
 from extractor.i18n import LANGUAGES, N_, _, error, ngettext, set_language
+from extractor.usage_errors import OutputFile, OutputPath
 from extractor.wording import printable
 
 
@@ -67,7 +68,7 @@ def main(ctx: click.Context) -> None:
 @option("--format", "fmt", type=click.Choice(["summary", "json", "jsonl"]), default="summary",
         show_default=True, help=N_("summary for people; json: one object for one file, an array for a "
                                    "folder or several files; jsonl: one object a line"))
-@option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+@option("--output", "-o", type=OutputFile("w", encoding="utf-8"), default="-",
         help=N_("write here instead of stdout"))
 def extract(paths: tuple[str, ...], fmt: str, output) -> None:
     """Read files or folders (recursively) and print what each one says.
@@ -218,8 +219,8 @@ def import_(paths: tuple[str, ...], db: str | None, workers: int | None, reextra
 @option("--to", "year_to", type=int, help=N_("last year"))
 @option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "json"]), default="table",
         show_default=True)
-@option("--output", "-o", type=click.Path(dir_okay=False), help=N_("write to this file"))
-@option("--plot", "plot_file", type=click.Path(dir_okay=False), help=N_("also draw a line chart (PNG)"))
+@option("--output", "-o", type=OutputPath(dir_okay=False), help=N_("write to this file"))
+@option("--plot", "plot_file", type=OutputPath(dir_okay=False), help=N_("also draw a line chart (PNG)"))
 @option("--as-of", "as_of", type=int, metavar="2025",
         help=N_("one row per unit after the 2025 merger, its predecessors' counts summed"))
 @option("--by", type=click.Choice(["district", "province"]),
@@ -337,7 +338,7 @@ def units(db: str | None, fmt: str) -> None:
         show_default=True, help=N_("jsonl: one spot-check object per document; csv: one row per value; "
                                    "panel: one tidy row per value with its unit, its 2025 unit and its "
                                    "document (Parquet when the output file ends in .parquet)"))
-@option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+@option("--output", "-o", type=OutputPath(dir_okay=False, allow_dash=True), default="-")
 def export(db: str | None, fmt: str, output: str) -> None:
     """Export the stored documents (current versions only)."""
     conn = _readonly(db)
@@ -482,7 +483,7 @@ def review_list(db, kind, unit, year, path_glob, open_only, fmt) -> None:
 @review.command("show")
 @click.argument("item_id", type=int)
 @DB_OPTION
-@option("--image", type=click.Path(dir_okay=False), help=N_("write the scanned region's crop to this PNG"))
+@option("--image", type=OutputPath(dir_okay=False), help=N_("write the scanned region's crop to this PNG"))
 def review_show(item_id: int, db, image) -> None:
     """One item with its context, suggestion and candidates."""
     from extractor.corrections import crop_of, get_item
@@ -642,7 +643,7 @@ def corrections() -> None:
 
 @corrections.command("export")
 @DB_OPTION
-@option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
+@option("--output", "-o", type=OutputFile("w", encoding="utf-8"), default="-")
 def corrections_export(db, output) -> None:
     """Every correction as JSON lines (a header line first)."""
     from extractor.corrections import export_corrections

@@ -14,10 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
 from extractor.i18n import N_, gettext
+
+NO_SUCH_OPTION = N_("No such option {name}.")
 
 # click's messages, matched whole (`fullmatch`), and the msgid each is written with; the named groups
 # are the msgid's fields ("detail": a message of this table itself, translated in turn).
@@ -30,7 +33,7 @@ MESSAGES: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(pattern), msgid
     (r"No such command (?P<name>.+)\.", N_("No such command {name}.")),
     (r"No such option:? (?P<name>\S+?)\.? Did you mean (?P<suggestion>.+)\?",
      N_("No such option {name}. Did you mean {suggestion}?")),
-    (r"No such option:? (?P<name>\S+?)\.?", N_("No such option {name}.")),
+    (r"No such option:? (?P<name>\S+?)\.?", NO_SUCH_OPTION),
     (r"Got unexpected extra arguments? \((?P<arguments>.+)\)", N_("Unexpected extra argument: {arguments}")),
     (r"Invalid value for (?P<name>.+?): (?P<detail>.+)", N_("Invalid value for {name}: {detail}")),
     (r"(?P<value>.+) is not in the range (?P<range>.+)\.", N_("{value} is not in the range {range}.")),
@@ -44,6 +47,7 @@ MESSAGES: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(pattern), msgid
 ))
 
 ERROR = N_("Error: {message}")
+NO_FOLDER = N_("the folder {folder} does not exist")
 HINT = N_("Try '{command} {option}' for help.")
 LANG_FIRST = N_("--lang goes before the command: {example}")
 
@@ -60,14 +64,23 @@ def message(text: str) -> str:
     return text
 
 
+def _lang_first(ctx: click.Context) -> str:
+    """Where `--lang` goes: before the command (`xhht --lang vi|en review list …`)."""
+    from extractor.i18n import LANGUAGES
+
+    root = ctx.find_root().info_name or ""
+    command = ctx.command_path[len(root):].strip()
+    return gettext(LANG_FIRST).format(example=f"{root} --lang {'|'.join(LANGUAGES)} {command} …")
+
+
 class UsageError(click.UsageError):
     """A usage error written in the run's language, shown as click shows its own."""
 
     def __init__(self, error: click.UsageError) -> None:
         text = message(error.format_message())
         if isinstance(error, click.NoSuchOption) and error.option_name == "--lang" and error.ctx is not None:
-            root = error.ctx.find_root().info_name
-            text += " " + gettext(LANG_FIRST).format(example=f"{root} --lang en {error.ctx.info_name} …")
+            # click's guess of another option it may be is no help here: where --lang goes is
+            text = f"{gettext(NO_SUCH_OPTION).format(name=repr('--lang'))} {_lang_first(error.ctx)}"
         super().__init__(text, error.ctx)
 
     def show(self, file=None) -> None:
@@ -83,10 +96,36 @@ class UsageError(click.UsageError):
 
 @contextmanager
 def translated() -> Iterator[None]:
-    """Raise click's usage errors raised inside as `UsageError`s (once: one already translated passes)."""
+    """Raise click's usage errors raised inside as `UsageError`s (once: one already translated passes;
+    a group called without its command shows its help page, as click does)."""
     try:
         yield
-    except UsageError:
+    except (UsageError, getattr(click.exceptions, "NoArgsIsHelpError", UsageError)):
         raise
     except click.UsageError as error:
         raise UsageError(error) from error
+
+
+def _folder_exists(value: str, param: click.ParamType, ctx: click.Context | None) -> None:
+    """An output file goes into a folder that is there: said before anything is read or written
+    (a traceback, or click's English "Could not open file", at the end of the work otherwise)."""
+    folder = Path(value).parent
+    if value != "-" and not folder.is_dir():
+        param.fail(gettext(NO_FOLDER).format(folder=folder), None, ctx)
+
+
+class OutputPath(click.Path):
+    """A file to write (`click.Path`), in a folder that exists."""
+
+    def convert(self, value, param, ctx):
+        _folder_exists(str(value), self, ctx)
+        return super().convert(value, param, ctx)
+
+
+class OutputFile(click.File):
+    """A file to write, opened by click (`click.File`), in a folder that exists."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str):
+            _folder_exists(value, self, ctx)
+        return super().convert(value, param, ctx)

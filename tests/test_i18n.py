@@ -578,4 +578,28 @@ def test_lang_after_the_command_is_answered_with_where_it_goes(locale_unset):
     result = CliRunner().invoke(main, ["import", ".", "--lang", "en"])
     assert result.exit_code == 2
     assert "Không có tùy chọn '--lang'. --lang phải đặt trước tên lệnh: " in result.output
-    assert "--lang en import …" in result.output
+    assert "--lang vi|en import …" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["compare", "x", "-o", "{missing}/x.csv"], ["compare", "x", "--plot", "{missing}/x.png"],
+    ["export", "-o", "{missing}/x.csv"], ["corrections", "export", "-o", "{missing}/x.jsonl"],
+    ["extract", ".", "-o", "{missing}/x.json"],
+])
+def test_an_output_in_a_folder_that_is_not_there_is_refused_before_any_work(locale_unset, tmp_path, args):
+    """A traceback (compare, export) or click's English "Could not open file" (corrections export,
+    extract) at the end of the work before: now a usage error naming the folder, first."""
+    missing = tmp_path / "no" / "such"
+    result = CliRunner().invoke(main, [a.format(missing=missing) for a in args])
+    assert result.exit_code == 2 and f"thư mục {missing} không tồn tại" in result.output, result.output
+    assert "Traceback" not in result.output and not missing.exists()
+
+
+def test_lang_after_a_subcommand_names_the_whole_command(locale_unset):
+    result = CliRunner().invoke(main, ["review", "list", "--lang", "en"])
+    assert "--lang vi|en review list …" in result.output and "Có phải ý bạn" not in result.output
+
+
+def test_a_group_without_its_command_shows_its_help_page_not_an_error(locale_unset):
+    result = CliRunner().invoke(main, ["review"])
+    assert "Lệnh:" in result.output and "Lỗi" not in result.output

@@ -259,3 +259,10 @@ def test_figures_scrolled_under_the_sticky_unit_column_do_not_show_through(brows
     shot = image_module.open(BytesIO(driver.find_element("css selector", ".xhht-scroll").screenshot_as_png))
     strip = shot.convert("L").crop((0, 0, int(edge["left"] + edge["pad"]) - 1, int(edge["height"])))
     assert min(strip.getdata()) > 150, edge  # background and borders only, no glyph
+
+
+def test_the_note_of_a_chart_of_one_unit_says_the_only_unit():
+    from extractor.web import chart
+
+    note = chart.note(Pivot("c", "l", None, ["actual"], [2024], [("a", {(2024, "actual"): 9})]))
+    assert note.startswith("The chart shows the only unit.") and "all 1" not in note

@@ -279,7 +279,8 @@ def note(pivot: Pivot, drawn_rows: list[int] | None = None, summed: bool = False
     drawn = charted(pivot) if drawn_rows is None else drawn_rows
     total = len(pivot.rows)
     if len(drawn) == total:
-        units = _("The chart shows all %(total)s units.") % {"total": number(total)}
+        units = _("The chart shows the only unit.") if total == 1 else _(  # not "all 1 units"
+            "The chart shows all %(total)s units.") % {"total": number(total)}
         return f"{units} {_years(pivot)}"
     counts, newest, drawn_older = left_out(pivot, drawn)
     if counts["smaller"] or counts["older"]:
