@@ -113,10 +113,10 @@ def _orgs(header: Header, accents: bool) -> list[Org]:
         k = j
         while k < len(tokens) and k - j < 7 and not phrase_at(tokens, k, _STOP_PHRASES, accents):
             k += 1
-        # typed without accents, "PHONG" may be a name or "phòng": the register decides
+        # a one-word stop may end a name ("xã Đắc Sở", "Hải Phòng"; typed without accents "PHONG" may
+        # be a name or "phòng"): the register decides, the stop ends the name when it knows none longer
         far = k
-        while (not accents and far < len(tokens) and far - j < 7
-               and not phrase_at(tokens, far, _PLAIN_STOPS, False)):
+        while far < len(tokens) and far - j < 7 and not phrase_at(tokens, far, _PLAIN_STOPS, False):
             far += 1
         org, used = cut_name(tokens, j, far, ends, LEVELS[fold(level)], accents)
         if not org.known and far != k:
