@@ -266,3 +266,14 @@ def test_the_note_of_a_chart_of_one_unit_says_the_only_unit():
 
     note = chart.note(Pivot("c", "l", None, ["actual"], [2024], [("a", {(2024, "actual"): 9})]))
     assert note.startswith("The chart shows the only unit.") and "all 1" not in note
+
+
+def test_the_note_says_results_in_words_are_not_drawn():
+    """Targets in numbers, results in words (Đạt): the targets are drawn and the key names both
+    marks, so the note says the results are not on the chart."""
+    from extractor.web import chart
+
+    note = chart.note(_targets_at_one_point())
+    assert "Results written in words (Đạt, Chưa đạt) are not drawn; they are in the table." in note
+    rows = [("a", {(2024, "actual"): 9})]
+    assert "in words" not in chart.note(Pivot("c", "l", None, ["actual"], [2024], rows))

@@ -281,7 +281,7 @@ def note(pivot: Pivot, drawn_rows: list[int] | None = None, summed: bool = False
     if len(drawn) == total:
         units = _("The chart shows the only unit.") if total == 1 else _(  # not "all 1 units"
             "The chart shows all %(total)s units.") % {"total": number(total)}
-        return f"{units} {_years(pivot)}"
+        return f"{units}{_in_words(pivot, drawn)} {_years(pivot)}"
     counts, newest, drawn_older = left_out(pivot, drawn)
     if counts["smaller"] or counts["older"]:
         units = _("The chart shows %(shown)s of %(total)s units, ranked by their latest value (a more recent "
@@ -297,7 +297,17 @@ def note(pivot: Pivot, drawn_rows: list[int] | None = None, summed: bool = False
     units = units % {"shown": number(len(drawn)), "total": number(total)}
     why = _("Not drawn: %(reasons)s.") % {"reasons": why}
     table = _("All units are in the table.")
-    return f"{units} {why} {table} {_years(pivot)}"
+    return f"{units} {why}{_in_words(pivot, drawn)} {table} {_years(pivot)}"
+
+
+def _in_words(pivot: Pivot, drawn: list[int]) -> str:
+    """" Results in words are not drawn." when a unit drawn has one (Đạt, Chưa đạt): its targets may
+    be drawn, and the key names a result line that is not there."""
+    words = any(isinstance(v, str) for k in drawn for (_, kind), v in pivot.rows[k][1].items()
+                if kind == "actual")
+    if not words:
+        return ""
+    return " " + _("Results written in words (Đạt, Chưa đạt) are not drawn; they are in the table.")
 
 
 def left_out(pivot: Pivot, drawn: list[int]) -> tuple[dict[str, int], int | None, bool]:
